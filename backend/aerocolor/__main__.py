@@ -1,0 +1,3 @@
+from aerocolor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""Self-describing checkpoints: one file holds the card (everything needed to rebuild and
+use the model) and the weights; loading needs no flags and never runs code from the file.
+
+Layout of the file (a torch.save of plain types and tensors only):
+  {"format": "aerocolor-checkpoint", "format_version": 1,
+   "card": {...JSON-able...},                     # family, options, colour mode, tile, m/px, ...
+   "nets": {name: state_dict}, "generator": "G",
+   "training": {optimizers, schedulers, rng, epoch, step} | absent in exported models}
+"""
+from __future__ import annotations
+
+import errno
+import os
+import pickle
+import zipfile
+from typing import Any, Dict, Optional
+
+import torch
+
+from aerocolor.errors import BadInput, DiskError
+
+FORMAT = "aerocolor-checkpoint"
+FORMAT_VERSION = 1
+
+
+def save(path: str, payload: Dict[str, Any]) -> None:
+    """Write to a temporary name in the same folder, then rename: the old file survives any failure."""
+    payload = {"format": FORMAT, "format_version": FORMAT_VERSION, **payload}
+    tmp = f"{path}.part"
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        torch.save(payload, tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskError(f"No space left to save {path}; free some disk space and resume "
+                            f"(the previous checkpoint is intact).", str(exc)) from None
+        raise DiskError(f"Could not save {path} ({exc.strerror}); check the folder's permissions "
+                        f"and resume (the previous checkpoint is intact).", str(exc)) from None
+    except RuntimeError as exc:  # torch reports a full disk from its zip writer this way
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise DiskError(f"Could not save {path}; check free disk space and resume "
+                        f"(the previous checkpoint is intact).", str(exc)) from None
+
+
+def load(path: str, map_location: Any = "cpu") -> Dict[str, Any]:
+    """Load and validate a checkpoint with weights_only=True; refuse anything else in one sentence."""
+    if not os.path.isfile(path):
+        raise BadInput(f"The checkpoint {path} does not exist; check the path.")
+    if os.path.getsize(path) == 0:
+        raise BadInput(f"The checkpoint {path} is empty; use an earlier checkpoint or train again.")
+    try:
+        obj = torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as exc:
+        raise BadInput(f"{path} needs code execution to load (it is not a plain AeroColor checkpoint), "
+                       f"so it was refused; use a checkpoint written by AeroColor.", str(exc)) from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError) as exc:
+        raise BadInput(f"{path} is damaged or not a checkpoint (perhaps truncated by an interrupted "
+                       f"copy); use an earlier checkpoint such as latest.pt of the run.", str(exc)) from None
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+        raise BadInput(f"{path} is a PyTorch file from another program, not an AeroColor checkpoint; "
+                       f"train a model with 'aerocolor train' or pick a file it wrote.")
+    if obj.get("format_version", 0) > FORMAT_VERSION:
+        raise BadInput(f"{path} was written by a newer AeroColor (format {obj['format_version']}); "
+                       f"update AeroColor to use it.")
+    for key in ("card", "nets"):
+        if key not in obj:
+            raise BadInput(f"{path} lacks its {key}; it is damaged, use an earlier checkpoint.")
+    return obj
+
+
+def card_of(path: str) -> dict:
+    return load(path)["card"]
+
+
+def load_generator(path: str, device: Optional[torch.device] = None):
+    """(card, generator in eval mode) from a checkpoint, for inference."""
+    from aerocolor.models import family_class
+
+    obj = load(path)
+    card = obj["card"]
+    family = family_class(card["family"])
+    net = family.build_generator_from(card)
+    try:
+        net.load_state_dict(obj["nets"][obj.get("generator", "G")])
+    except (KeyError, RuntimeError) as exc:
+        raise BadInput(f"{path}: the weights do not match the model its card describes; the file is "
+                       f"damaged or was edited. Use another checkpoint.", str(exc)) from None
+    net.eval()
+    if device is not None:
+        net.to(device)
+    return card, net
+
+
+def format_card(card: dict) -> str:
+    """The card as text for `aerocolor info`."""
+    t = card.get("train", {})
+    m = t.get("model", {}) or {}
+    net = m.get("net", {}) or {}
+    lines = [
+        f"family        {card.get('family')}",
+        f"colour mode   {card.get('color_mode')}   (input {card.get('in_channels', 1)} band, "
+        f"output {'a*b* joined to the input L' if card.get('color_mode') == 'lab' else 'RGB'})",
+        f"generator     {net.get('netG')} ngf {net.get('ngf')}"
+        + (f" depth {card.get('unet_depth')}" if net.get('netG') == 'unet' else f" blocks {net.get('resnet_blocks')}")
+        + f", norm {net.get('norm_g')}",
+        f"discriminator PatchGAN ndf {net.get('ndf')} layers {net.get('d_layers')}, GAN mode {m.get('gan_mode')}",
+        f"tile          {card.get('tile')} px (input sides multiple of {card.get('multiple')})",
+        f"ground res.   {card.get('gsd') if card.get('gsd') else 'unknown'}"
+        + (f" {card.get('gsd_units', 'm')}/px" if card.get('gsd') else ""),
+        f"data          {card.get('data', {}).get('path')} ({card.get('data', {}).get('train_images')} "
+        f"training images, layout {card.get('data', {}).get('layout')})",
+        f"extent        {card.get('data', {}).get('extent') or 'not georeferenced'}",
+        f"epochs        {card.get('epoch')} of {card.get('total_epochs')}",
+        f"metrics       {card.get('metrics') or {}}",
+        f"stretch       {card.get('stretch')}",
+        f"written by    aerocolor {card.get('aerocolor')} / torch {card.get('torch')} at {card.get('created')}",
+    ]
+    return "\n".join(lines)

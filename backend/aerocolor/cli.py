@@ -1,0 +1,302 @@
+"""The `aerocolor` command: one subcommand per capability, each a thin layer over a function.
+
+Every subcommand ends with exit code 0 (done), 1 (internal error), 2 (bad input) or
+3 (cancelled). With --events jsonl, events go to stdout as JSON lines (protocol.py);
+human messages always go to stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from typing import Callable, List, Optional
+
+from aerocolor import __version__
+from aerocolor.errors import AeroColorError
+from aerocolor.protocol import EXIT_INTERNAL, EXIT_OK, EventSink, stdout_sink
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _progress_printer(events: EventSink, label: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        events.emit("progress", stage=label, step=done, steps=total, fraction=round(done / max(total, 1), 4))
+        if events.stream is None and (done == total or done % max(1, total // 10) == 0):
+            _say(f"{label}: {done}/{total}")
+    return report
+
+
+# -- dataset ----------------------------------------------------------------------------
+def _add_dataset(sub) -> None:
+    p = sub.add_parser("dataset", help="cut colour rasters or image folders into a training set")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--from", dest="sources", nargs="+", metavar="SRC", help="colour rasters or folders")
+    src.add_argument("--synthetic", type=int, metavar="K", help="make K synthetic aerial scenes instead")
+    p.add_argument("--out", required=True, help="new, empty folder for the dataset")
+    p.add_argument("--tile", type=int, default=256)
+    p.add_argument("--stride", type=int, help="step between tiles (default: the tile size)")
+    p.add_argument("--layout", choices=("aligned", "pairs", "unpaired"), default="pairs")
+    p.add_argument("--val", type=float, default=0.1, help="share of spatial blocks for validation")
+    p.add_argument("--test", type=float, default=0.1, help="share of spatial blocks for testing")
+    p.add_argument("--block", type=int, default=4, help="tiles per side of a split block")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(handler=_run_dataset)
+
+
+def _run_dataset(args, events: EventSink) -> int:
+    from aerocolor.data.build import DatasetConfig, build_dataset, build_synthetic
+
+    cfg = DatasetConfig(out=args.out, tile=args.tile, stride=args.stride, layout=args.layout,
+                        val_fraction=args.val, test_fraction=args.test, block=args.block, seed=args.seed)
+    report = _progress_printer(events, "dataset")
+    if args.synthetic is not None:
+        man = build_synthetic(args.synthetic, cfg, report)
+    else:
+        man = build_dataset(args.sources, cfg, report)
+    counts = man["counts"]
+    _say(f"dataset: {args.out}: train {counts['train']}, val {counts['val']}, test {counts['test']} tiles "
+         f"({args.layout}); skipped {man['skipped'] or 'none'}")
+    events.emit("result", ok=True, outputs={"dataset": args.out, "counts": counts})
+    return EXIT_OK
+
+
+# -- train ------------------------------------------------------------------------------
+def _add_train(sub) -> None:
+    from aerocolor.models import FAMILIES
+
+    p = sub.add_parser("train", help="train a colorization model")
+    p.add_argument("--family", choices=sorted(FAMILIES), default="pix2pix")
+    p.add_argument("--data", help="dataset folder (from 'aerocolor dataset' or your own)")
+    p.add_argument("--run", required=True, help="run folder: config, checkpoints, samples, logs")
+    p.add_argument("--resume", action="store_true", help="continue the run in --run from its last checkpoint")
+    p.add_argument("--config", help="JSON file of a TrainConfig (flags given here override it)")
+    p.add_argument("--color-mode", choices=("lab", "rgb"))
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--decay-epochs", type=int)
+    p.add_argument("--steps-per-epoch", type=int, help="cap batches per epoch (quick trials)")
+    p.add_argument("--tile", type=int)
+    p.add_argument("--batch", type=int)
+    p.add_argument("--lr-g", type=float)
+    p.add_argument("--lr-d", type=float)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--device", help="auto (default), cpu, cuda or cuda:N")
+    p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
+    p.add_argument("--precision", choices=("fp32", "bf16"))
+    p.add_argument("--channels-last", action="store_true", default=None)
+    p.add_argument("--workers", type=int, help="data loading processes")
+    p.add_argument("--save-every", type=int, help="keep a numbered checkpoint every N epochs")
+    g = p.add_argument_group("network options (families that use them)")
+    g.add_argument("--netG", choices=("unet", "resnet"))
+    g.add_argument("--ngf", type=int)
+    g.add_argument("--ndf", type=int)
+    g.add_argument("--unet-depth", type=int)
+    g.add_argument("--resnet-blocks", type=int)
+    g.add_argument("--norm-g", choices=("batch", "instance", "none"))
+    g.add_argument("--norm-d", choices=("auto", "batch", "instance", "none"))
+    g.add_argument("--d-layers", type=int)
+    g.add_argument("--no-dropout", dest="dropout", action="store_false", default=None)
+    g.add_argument("--init", choices=("normal", "xavier", "kaiming", "orthogonal"))
+    f = p.add_argument_group("family options")
+    f.add_argument("--gan-mode", choices=("vanilla", "lsgan", "wgangp"))
+    f.add_argument("--lambda-l1", type=float)
+    f.add_argument("--lambda-gp", type=float)
+    f.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="any other family option, e.g. --set lambda_nce=2 (JSON values)")
+    p.set_defaults(handler=_run_train)
+
+
+_TRAIN_FLAGS = ("data", "run", "color_mode", "epochs", "decay_epochs", "steps_per_epoch", "tile", "batch",
+                "lr_g", "lr_d", "seed", "device", "threads", "precision", "channels_last", "workers", "save_every")
+_NET_FLAGS = ("netG", "ngf", "ndf", "unet_depth", "resnet_blocks", "norm_g", "norm_d", "d_layers", "dropout", "init")
+_MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gp")
+
+
+def train_config_from_args(args) -> "TrainConfig":
+    """Defaults, then a --config file, then the flags: later wins, and all of it is saved."""
+    from aerocolor.config import TrainConfig, from_dict
+    from aerocolor.errors import BadInput
+    from aerocolor.models import family_class
+
+    base: dict = {}
+    if args.config:
+        try:
+            with open(args.config, encoding="utf-8") as fh:
+                base = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise BadInput(f"Could not read the config {args.config}: {exc}; give a JSON TrainConfig.") from None
+    base["family"] = args.family if args.family else base.get("family", "pix2pix")
+    model = dict(base.pop("model", None) or {})
+    for k in _TRAIN_FLAGS:
+        v = getattr(args, k, None)
+        if v is not None:
+            base[k] = v
+    fam = family_class(base["family"])
+    model_fields = {f for f in fam.config_cls.__dataclass_fields__}
+    net = dict(model.get("net") or {})
+    for k in _NET_FLAGS:
+        v = getattr(args, k, None)
+        if v is not None:
+            if "net" not in model_fields:
+                raise BadInput(f"--{k.replace('_', '-')} does not apply to {base['family']}.")
+            net[k] = v
+    if net:
+        model["net"] = net
+    for k in _MODEL_FLAGS:
+        v = getattr(args, k, None)
+        if v is not None:
+            if k not in model_fields:
+                raise BadInput(f"--{k.replace('_', '-')} does not apply to {base['family']}.")
+            model[k] = v
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise BadInput(f"--set {item}: write KEY=VALUE, e.g. --set lambda_nce=2.")
+        try:
+            model[key] = json.loads(value)
+        except ValueError:
+            model[key] = value
+    base["model"] = model
+    cfg = TrainConfig.from_dict(base)
+    if not args.resume and not cfg.data:
+        raise BadInput("Give the dataset folder with --data (make one with 'aerocolor dataset').")
+    return cfg
+
+
+def _run_train(args, events: EventSink) -> int:
+    from aerocolor.runtime import CancelFlag
+    from aerocolor.train import train
+
+    cfg = train_config_from_args(args)
+    bar = None
+    if events.stream is None:
+        bar = _TqdmEvents()
+        events = _Tee(events, bar)
+    with CancelFlag(watch_stdin=True) as cancel:
+        try:
+            path = train(cfg, events, cancel, resume=args.resume)
+        finally:
+            if bar:
+                bar.close()
+    _say(f"train: done; model in {path}")
+    events.emit("result", ok=True, outputs={"checkpoint": path, "run": cfg.run})
+    return EXIT_OK
+
+
+class _TqdmEvents:
+    """Shows training events as a progress bar for people at a terminal."""
+
+    def __init__(self):
+        self.bar = None
+
+    def emit(self, type_: str, **fields) -> None:
+        if type_ == "progress" and fields.get("stage") == "train":
+            from tqdm import tqdm
+
+            total = fields["epochs"] * fields["steps"]
+            if self.bar is None:
+                self.bar = tqdm(total=total, unit="step", file=sys.stderr, dynamic_ncols=True)
+            self.bar.n = int(round(fields["fraction"] * total))
+            self.bar.set_description(f"epoch {fields['epoch']}/{fields['epochs']}")
+            self.bar.set_postfix({k: f"{v:.3g}" for k, v in (fields.get("losses") or {}).items()}, refresh=False)
+            self.bar.refresh()
+        elif type_ == "metrics" and self.bar is not None:
+            self.bar.write(f"epoch {fields['epoch']}: " + ", ".join(
+                f"{k} {v:.4g}" for k, v in {**fields.get("losses", {}), **(fields.get("val") or {})}.items()
+                if v is not None))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class _Tee:
+    """An EventSink that also feeds a second listener (the progress bar)."""
+
+    def __init__(self, sink: EventSink, other):
+        self.sink, self.other = sink, other
+        self.stream = sink.stream
+
+    def emit(self, type_: str, **fields):
+        self.other.emit(type_, **fields)
+        return self.sink.emit(type_, **fields)
+
+    def open_log(self, path: str) -> None:
+        self.sink.open_log(path)
+
+    def close(self) -> None:
+        self.sink.close()
+
+
+# -- info -------------------------------------------------------------------------------
+def _add_info(sub) -> None:
+    p = sub.add_parser("info", help="show a checkpoint's card, or the installation")
+    p.add_argument("checkpoint", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run_info)
+
+
+def _run_info(args, events: EventSink) -> int:
+    if args.checkpoint is None:
+        import torch
+
+        info = {"aerocolor": __version__, "torch": torch.__version__,
+                "cuda": torch.cuda.is_available(), "threads": torch.get_num_threads()}
+        print(json.dumps(info, indent=2) if args.json else "\n".join(f"{k:10s} {v}" for k, v in info.items()))
+        return EXIT_OK
+    from aerocolor.checkpoint import card_of, format_card
+
+    card = card_of(args.checkpoint)
+    print(json.dumps(card, indent=2) if args.json else format_card(card))
+    return EXIT_OK
+
+
+# -- entry point ------------------------------------------------------------------------
+COMMANDS = [_add_dataset, _add_train, _add_info]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aerocolor", description="Colorize historical aerial photographs with GANs.")
+    parser.add_argument("--version", action="version", version=f"aerocolor {__version__}")
+    parser.add_argument("--events", choices=("text", "jsonl"), default="text",
+                        help="jsonl: machine-readable events on stdout (for the QGIS plugin)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    events = stdout_sink(args.events == "jsonl")
+    try:
+        return args.handler(args, events)
+    except AeroColorError as exc:
+        events.emit("error", code=exc.code, message=exc.message, detail=exc.detail)
+        _say(f"aerocolor {args.command}: {exc.message}")
+        return exc.exit_code
+    except MemoryError as exc:
+        msg = "Out of memory; use a smaller --batch or --tile, or fewer --threads."
+        events.emit("error", code="out_of_memory", message=msg, detail=repr(exc))
+        _say(f"aerocolor {args.command}: {msg}")
+        return EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 - the last line of defence reports and exits 1
+        detail = traceback.format_exc()
+        if "out of memory" in str(exc).lower():
+            msg = "The device ran out of memory; use a smaller --batch or --tile."
+            code = "out_of_memory"
+        else:
+            msg = f"Internal error ({type(exc).__name__}: {exc}); please report it with the log."
+            code = "internal"
+        events.emit("error", code=code, message=msg, detail=detail)
+        _say(detail)
+        _say(f"aerocolor {args.command}: {msg}")
+        return EXIT_INTERNAL
+    finally:
+        events.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

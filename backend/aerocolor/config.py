@@ -1,0 +1,121 @@
+"""Typed run configurations: one dataclass per run kind, saved as JSON beside the results.
+
+Each model family owns its options dataclass (models/<family>.py); TrainConfig holds
+the options every family shares and the family's own under ``model``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from aerocolor.data.imageio import Stretch
+from aerocolor.errors import BadInput
+
+
+def to_dict(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    return obj
+
+
+def from_dict(cls: type, data: dict, where: str = "config") -> Any:
+    """Build a (nested) dataclass from a dict; unknown keys are an error, not silently dropped."""
+    if not isinstance(data, dict):
+        raise BadInput(f"{where} must be a JSON object.")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise BadInput(f"{where} has an unknown option {unknown[0]!r}; known: {', '.join(sorted(names))}.")
+    kwargs = {}
+    for name, value in data.items():
+        hint = hints[name]
+        target = next((a for a in typing.get_args(hint) if dataclasses.is_dataclass(a)), hint)
+        if dataclasses.is_dataclass(target) and isinstance(value, dict):
+            value = from_dict(target, value, f"{where}.{name}")
+        elif isinstance(value, list) and typing.get_origin(hint) is tuple:
+            value = tuple(value)
+        kwargs[name] = value
+    return cls(**kwargs)
+
+
+@dataclass
+class NetConfig:
+    """Generator and discriminator architecture, shared by the families that use them."""
+
+    netG: str = "unet"            # unet | resnet
+    ngf: int = 64
+    unet_depth: Optional[int] = None  # None: log2(tile), at most 8
+    resnet_blocks: int = 9
+    norm_g: str = "batch"         # batch | instance | none
+    dropout: bool = True
+    ndf: int = 64
+    d_layers: int = 3
+    norm_d: str = "auto"          # auto: batch, or none for a WGAN-GP critic
+    init: str = "normal"
+    init_gain: float = 0.02
+
+    def d_norm_for(self, gan_mode: str) -> str:
+        if self.norm_d == "auto":
+            return "none" if gan_mode == "wgangp" else "batch"
+        return self.norm_d
+
+
+@dataclass
+class TrainConfig:
+    family: str = "pix2pix"
+    data: str = ""
+    run: str = ""
+    color_mode: str = "lab"       # rgb: grey -> RGB; lab: L -> a*b*
+    tile: int = 256
+    batch: int = 1
+    epochs: int = 100             # at the full learning rate
+    decay_epochs: int = 100       # then linear decay to zero
+    steps_per_epoch: Optional[int] = None  # cap for quick trials; None: the whole dataset
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    seed: int = 0
+    device: str = "auto"          # auto | cpu | cuda | cuda:N
+    threads: int = 0              # 0: all cores
+    precision: str = "fp32"       # fp32 | bf16 (autocast)
+    channels_last: bool = False
+    workers: int = 0
+    save_every: int = 10          # keep a numbered checkpoint every N epochs (latest.pt always)
+    val_max: int = 64             # validation tiles used each epoch
+    stretch: Stretch = field(default_factory=Stretch)
+    model: Any = None             # the family's options dataclass
+
+    @property
+    def total_epochs(self) -> int:
+        return self.epochs + self.decay_epochs
+
+    def to_dict(self) -> dict:
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        from aerocolor.models import family_class
+
+        data = dict(data)
+        model = data.pop("model", None) or {}
+        cfg = from_dict(cls, data, "train config")
+        cfg.model = from_dict(family_class(cfg.family).config_cls, model, f"{cfg.family} options")
+        return cfg
+
+
+def save_json(path: str, obj: Any) -> None:
+    """Write JSON atomically: a temporary name, then a rename."""
+    tmp = path + ".part"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(to_dict(obj), fh, indent=2)
+    os.replace(tmp, path)

@@ -1,0 +1,1 @@
+"""Datasets, colour spaces, image reading, tiling and synthetic scenes."""

@@ -1,0 +1,220 @@
+"""`aerocolor dataset`: cut colour rasters or image folders into a training set.
+
+Tiles are grouped into square blocks of tiles and whole blocks go to train, val or
+test, so neighbouring tiles never straddle splits; a tile whose pixels reach into a
+block of another split (possible when stride < tile) is dropped.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Callable, List, Optional, Sequence
+
+import numpy as np
+
+from aerocolor.data.color import GREY_FORMULA
+from aerocolor.data.imageio import IMAGE_EXTENSIONS, Stretch, gdal, list_images, save_png, split_bands, to_grey, to_unit
+from aerocolor.data.synthetic import scene
+from aerocolor.errors import BadInput
+
+SPLITS = ("train", "val", "test")
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class DatasetConfig:
+    out: str
+    tile: int = 256
+    stride: Optional[int] = None      # default: the tile size (no overlap)
+    layout: str = "pairs"
+    val_fraction: float = 0.1
+    test_fraction: float = 0.1
+    block: int = 4                    # tiles per side of one split block
+    seed: int = 0
+    stretch: Stretch = field(default_factory=Stretch)
+    min_std: float = 0.004            # tiles flatter than this (blank, nodata fill) are skipped
+
+
+def _split_writer(cfg: DatasetConfig) -> Callable[[str, str, np.ndarray, np.ndarray], None]:
+    def write(split: str, name: str, grey: np.ndarray, rgb: np.ndarray) -> None:
+        if cfg.layout == "aligned":
+            d = os.path.join(cfg.out, split)
+            os.makedirs(d, exist_ok=True)
+            save_png(os.path.join(d, name + ".png"), np.concatenate([np.repeat(grey, 3, 2), rgb], 1))
+        elif cfg.layout == "pairs":
+            for sub, img in (("A", grey), ("B", rgb)):
+                d = os.path.join(cfg.out, split, sub)
+                os.makedirs(d, exist_ok=True)
+                save_png(os.path.join(d, name + ".png"), img)
+        else:
+            for sub, img in (("A", grey), ("B", rgb)):
+                d = os.path.join(cfg.out, split + sub)
+                os.makedirs(d, exist_ok=True)
+                save_png(os.path.join(d, name + ".png"), img)
+    return write
+
+
+def _check_out(cfg: DatasetConfig) -> None:
+    if cfg.layout not in ("aligned", "pairs", "unpaired"):
+        raise BadInput(f"Unknown layout {cfg.layout!r}; choose aligned, pairs or unpaired.")
+    if cfg.tile < 16:
+        raise BadInput(f"A tile of {cfg.tile} px is too small; use 16 px or more.")
+    if os.path.exists(os.path.join(cfg.out, MANIFEST)) or (os.path.isdir(cfg.out) and os.listdir(cfg.out)):
+        raise BadInput(f"{cfg.out} already holds files; choose an empty or new --out folder "
+                       f"(nothing was overwritten).")
+    os.makedirs(cfg.out, exist_ok=True)
+
+
+def _split_of_block(key: tuple, cfg: DatasetConfig) -> str:
+    # A stable hash (not Python's salted hash()) so the same sources always split the same way.
+    digest = hashlib.sha256(repr((cfg.seed,) + key).encode("utf-8")).digest()
+    r = int.from_bytes(digest[:8], "little") / 2.0 ** 64
+    if r < cfg.test_fraction:
+        return "test"
+    if r < cfg.test_fraction + cfg.val_fraction:
+        return "val"
+    return "train"
+
+
+def _source_info(path: str) -> dict:
+    info: dict = {"path": os.path.abspath(path)}
+    if gdal is None:
+        return info
+    ds = gdal.Open(path)
+    gt = ds.GetGeoTransform(can_return_null=True)
+    srs = ds.GetSpatialRef()
+    info.update(width=ds.RasterXSize, height=ds.RasterYSize, bands=ds.RasterCount,
+                dtype=gdal.GetDataTypeName(ds.GetRasterBand(1).DataType))
+    if gt is not None and srs is not None:
+        info.update(geotransform=list(gt), crs=srs.ExportToWkt(),
+                    crs_authid=(f"{srs.GetAuthorityName(None)}:{srs.GetAuthorityCode(None)}"
+                                if srs.GetAuthorityCode(None) else None),
+                    gsd=abs(gt[1]), gsd_units=srs.GetLinearUnitsName() if srs.IsProjected() else "degree")
+    return info
+
+
+def _read_raster(path: str, cfg: DatasetConfig):
+    """Whole colour raster as float (H, W, 3) in [0, 1], its validity mask and stretch limits."""
+    ds = gdal.Open(path)
+    raw = ds.ReadAsArray()
+    raw = raw[:, :, None] if raw.ndim == 2 else np.moveaxis(raw, 0, -1)
+    bands, alpha = split_bands(raw, path)
+    if bands.shape[2] != 3:
+        raise BadInput(f"{path} is not a colour raster; 'aerocolor dataset' needs 3-band RGB sources.")
+    valid = np.ones(bands.shape[:2], bool) if alpha is None else alpha.copy()
+    for i in range(3):
+        nd = ds.GetRasterBand(i + 1).GetNoDataValue()
+        if nd is not None:
+            valid &= bands[:, :, i] != nd
+    unit, limits = to_unit(bands, cfg.stretch, valid=valid)
+    return unit, valid, limits
+
+
+def build_dataset(sources: Sequence[str], cfg: DatasetConfig,
+                  progress: Optional[Callable[[int, int], None]] = None) -> dict:
+    """Tile colour rasters (files or folders of images) into cfg.out; returns the manifest."""
+    paths: List[str] = []
+    for src in sources:
+        if os.path.isdir(src):
+            paths.extend(list_images(src))
+        elif os.path.isfile(src):
+            paths.append(src)
+        else:
+            raise BadInput(f"{src} does not exist; give colour rasters or folders of images.")
+    if not paths:
+        raise BadInput(f"No images found in {', '.join(sources)}; supported: {', '.join(IMAGE_EXTENSIONS)}.")
+    _check_out(cfg)
+    stride = cfg.stride or cfg.tile
+    write = _split_writer(cfg)
+    tiles, sources_info, skipped = [], [], {"blank_or_nodata": 0, "straddles_split": 0}
+    for si, path in enumerate(paths):
+        info = _source_info(path)
+        img, valid, limits = _read_raster(path, cfg)
+        info["stretch_limits"] = list(limits)
+        sources_info.append(info)
+        h, w = img.shape[:2]
+        if h < cfg.tile or w < cfg.tile:
+            raise BadInput(f"{path} ({w}x{h} px) is smaller than one tile of {cfg.tile} px; "
+                           f"choose a smaller --tile.")
+        span = cfg.block * stride
+        stem = os.path.splitext(os.path.basename(path))[0]
+        for y in range(0, h - cfg.tile + 1, stride):
+            for x in range(0, w - cfg.tile + 1, stride):
+                corners = {(yy // span, xx // span) for yy in (y, y + cfg.tile - 1) for xx in (x, x + cfg.tile - 1)}
+                splits = {_split_of_block((stem, *c), cfg) for c in corners}
+                if len(splits) > 1:
+                    skipped["straddles_split"] += 1
+                    continue
+                rgb = img[y:y + cfg.tile, x:x + cfg.tile]
+                if not valid[y:y + cfg.tile, x:x + cfg.tile].all() or float(rgb.std()) < cfg.min_std:
+                    skipped["blank_or_nodata"] += 1
+                    continue
+                split = splits.pop()
+                name = f"{si:03d}_{stem}_{y:06d}_{x:06d}"
+                write(split, name, to_grey(rgb), rgb)
+                entry = {"id": name, "split": split, "source": si, "window": [x, y, cfg.tile, cfg.tile]}
+                gt = info.get("geotransform")
+                if gt:
+                    x0, y0 = gt[0] + x * gt[1] + y * gt[2], gt[3] + x * gt[4] + y * gt[5]
+                    x1 = gt[0] + (x + cfg.tile) * gt[1] + (y + cfg.tile) * gt[2]
+                    y1 = gt[3] + (x + cfg.tile) * gt[4] + (y + cfg.tile) * gt[5]
+                    entry["bounds"] = [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+                tiles.append(entry)
+        if progress:
+            progress(si + 1, len(paths))
+    return _finish(cfg, tiles, sources_info, skipped, kind="rasters")
+
+
+def build_synthetic(count: int, cfg: DatasetConfig,
+                    progress: Optional[Callable[[int, int], None]] = None) -> dict:
+    """count deterministic synthetic scenes of cfg.tile px, split at random by cfg.seed."""
+    if count < 1:
+        raise BadInput("--synthetic needs a count of 1 or more scenes.")
+    _check_out(cfg)
+    write = _split_writer(cfg)
+    tiles = []
+    for i in range(count):
+        rgb = scene(cfg.tile, cfg.tile, seed=cfg.seed * 100003 + i)
+        split = _split_of_block(("synthetic", i), cfg) if count >= 10 else "train"
+        name = f"syn_{i:05d}"
+        write(split, name, to_grey(rgb), rgb)
+        tiles.append({"id": name, "split": split, "source": 0, "window": [0, 0, cfg.tile, cfg.tile]})
+        if progress:
+            progress(i + 1, count)
+    return _finish(cfg, tiles, [{"synthetic": True, "seed": cfg.seed}], {}, kind="synthetic")
+
+
+def _finish(cfg: DatasetConfig, tiles: list, sources: list, skipped: dict, kind: str) -> dict:
+    if not tiles:
+        raise BadInput(f"No usable tiles were cut (skipped: {skipped}); choose a smaller --tile "
+                       f"or sources with more valid pixels.")
+    gsds = {s.get("gsd") for s in sources if s.get("gsd")}
+    manifest = {
+        "aerocolor_dataset": 1,
+        "kind": kind,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "config": {k: (v.to_dict() if isinstance(v, Stretch) else v) for k, v in asdict(cfg).items()
+                   if k != "stretch"} | {"stretch": cfg.stretch.to_dict()},
+        "grey_formula": GREY_FORMULA,
+        "gsd": gsds.pop() if len(gsds) == 1 else None,
+        "sources": sources,
+        "counts": {s: sum(t["split"] == s for t in tiles) for s in SPLITS},
+        "skipped": skipped,
+        "tiles": tiles,
+    }
+    tmp = os.path.join(cfg.out, MANIFEST + ".part")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(manifest, fh, indent=1)
+    os.replace(tmp, os.path.join(cfg.out, MANIFEST))
+    return manifest
+
+
+def read_manifest(data_dir: str) -> Optional[dict]:
+    try:
+        with open(os.path.join(data_dir, MANIFEST), encoding="utf-8") as fh:
+            return json.load(fh)
+    except (FileNotFoundError, ValueError):
+        return None

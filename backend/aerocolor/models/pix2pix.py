@@ -1,0 +1,81 @@
+"""pix2pix: a conditional GAN on aligned pairs, with an L1 term (Isola et al. 2017).
+
+The discriminator sees (input, output) stacked: grey + RGB in rgb mode, L + a*b* in lab mode.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict
+
+import torch
+
+from aerocolor.config import NetConfig
+from aerocolor.errors import BadInput
+from aerocolor.losses import GAN_MODES, GANLoss, gradient_penalty
+from aerocolor.models.base import Family, build_discriminator, build_generator
+
+
+@dataclass
+class Pix2PixConfig:
+    net: NetConfig = field(default_factory=NetConfig)
+    gan_mode: str = "vanilla"
+    lambda_l1: float = 100.0
+    lambda_gp: float = 10.0
+
+
+class Pix2Pix(Family):
+    name = "pix2pix"
+    config_cls = Pix2PixConfig
+    paired = True
+
+    def __init__(self, cfg, device):
+        super().__init__(cfg, device)
+        o: Pix2PixConfig = self.opt
+        self.check()
+        self.add_net("G", build_generator(o.net, self.in_ch, self.out_ch, cfg.tile))
+        self.add_net("D", build_discriminator(o.net, self.in_ch + self.out_ch, o.gan_mode))
+        self.gan = GANLoss(o.gan_mode)
+        self.opt_G = self.adam("G", self.G.parameters(), cfg.lr_g)
+        self.opt_D = self.adam("D", self.D.parameters(), cfg.lr_d)
+
+    def check(self) -> None:
+        o: Pix2PixConfig = self.opt
+        if o.gan_mode not in GAN_MODES:
+            raise BadInput(f"Unknown GAN mode {o.gan_mode!r}; choose vanilla, lsgan or wgangp.")
+        if o.gan_mode == "wgangp" and o.net.d_norm_for(o.gan_mode) == "batch":
+            raise BadInput("A WGAN-GP critic must not use batch norm (the penalty is per sample); "
+                           "use --norm-d none or instance.")
+
+    def optimize(self) -> Dict[str, float]:
+        o: Pix2PixConfig = self.opt
+        fake_B = self.G(self.real_A)
+        fake_AB = torch.cat([self.real_A, fake_B], 1)
+        real_AB = torch.cat([self.real_A, self.real_B], 1)
+
+        # Discriminator: real pairs up, generated pairs down.
+        self.opt_D.zero_grad(set_to_none=True)
+        pred_fake = self.D(fake_AB.detach())
+        pred_real = self.D(real_AB)
+        loss_D_fake = self.gan(pred_fake, False)
+        loss_D_real = self.gan(pred_real, True)
+        losses = {"D_real": loss_D_real, "D_fake": loss_D_fake}
+        if o.gan_mode == "wgangp":
+            losses["D_GP"] = gradient_penalty(self.D, real_AB, fake_AB, o.lambda_gp)
+            loss_D = loss_D_fake + loss_D_real + losses["D_GP"]
+        else:
+            loss_D = (loss_D_fake + loss_D_real) * 0.5
+        loss_D.backward()
+        self.opt_D.step()
+
+        # Generator: fool D and stay close to the target.
+        self.opt_G.zero_grad(set_to_none=True)
+        for p in self.D.parameters():
+            p.requires_grad_(False)
+        loss_G_GAN = self.gan(self.D(fake_AB), True)
+        loss_G_L1 = torch.nn.functional.l1_loss(fake_B.float(), self.real_B.float()) * o.lambda_l1
+        (loss_G_GAN + loss_G_L1).backward()
+        for p in self.D.parameters():
+            p.requires_grad_(True)
+        self.opt_G.step()
+        losses.update(G_GAN=loss_G_GAN, G_L1=loss_G_L1)
+        return {k: float(v.detach()) for k, v in losses.items()}

@@ -1,0 +1,1 @@
+"""Network building blocks shared by every model family."""

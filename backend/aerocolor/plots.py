@@ -1,0 +1,66 @@
+"""Pictures of a run: sample grids (input | output | target) and the loss plot."""
+from __future__ import annotations
+
+import os
+from typing import Dict, List, Optional
+
+import numpy as np
+import torch
+
+from aerocolor.data.imageio import save_png
+
+
+def sample_grid(path: str, grey: torch.Tensor, out: torch.Tensor, target: Optional[torch.Tensor],
+                max_rows: int = 4) -> str:
+    """One row per tile: grey input, colorized output and (when known) the true colour."""
+    rows = []
+    n = min(max_rows, grey.size(0))
+    for i in range(n):
+        cells = [grey[i].expand(3, -1, -1), out[i]] + ([target[i]] if target is not None else [])
+        sep = torch.ones(3, grey.size(2), 2)
+        parts = []
+        for c in cells:
+            parts += [c.detach().float().cpu().clamp(0, 1), sep]
+        rows.append(torch.cat(parts[:-1], 2))
+        rows.append(torch.ones(3, 2, rows[-1].size(2)))
+    grid = torch.cat(rows[:-1], 1).permute(1, 2, 0).numpy()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    save_png(path, grid.astype(np.float32))
+    return path
+
+
+def loss_plot(path: str, history: List[Dict]) -> Optional[str]:
+    """Each loss per epoch (generator and discriminator apart), validation L1 on its own axis."""
+    if not history:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = [h["epoch"] for h in history]
+    names = sorted({k for h in history for k in h.get("losses", {})})
+    groups = [("generator", [n for n in names if not n.startswith("D")]),
+              ("discriminator", [n for n in names if n.startswith("D")])]
+    has_val = any(h.get("val") for h in history)
+    fig, axes = plt.subplots(1, 2 + has_val, figsize=(5 * (2 + has_val), 3.6))
+    for ax, (title, keys) in zip(axes, groups):
+        for k in keys:
+            ax.plot(epochs, [h["losses"].get(k, np.nan) for h in history], label=k, marker=".")
+        ax.set_title(f"{title} losses")
+        ax.set_xlabel("epoch")
+        if keys:
+            ax.legend(fontsize=8)
+    if has_val:
+        ax = axes[-1]
+        for k in sorted({k for h in history for k in (h.get("val") or {})}):
+            ax.plot(epochs, [(h.get("val") or {}).get(k, np.nan) for h in history], label=k, marker=".")
+        ax.set_title("validation")
+        ax.set_xlabel("epoch")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    tmp = path + ".part.png"
+    fig.savefig(tmp, dpi=90)
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,86 @@
+"""Process-level concerns shared by long-running commands: device, threads, cancel requests."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from typing import Optional
+
+import torch
+
+from aerocolor.errors import DeviceError
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise DeviceError("CUDA was requested but this torch sees no GPU; use --device cpu or auto, "
+                          "or install a CUDA build of torch.")
+    try:
+        return torch.device(name)
+    except RuntimeError:
+        raise DeviceError(f"Unknown device {name!r}; use auto, cpu, cuda or cuda:N.") from None
+
+
+def set_threads(threads: int = 0) -> int:
+    n = threads if threads and threads > 0 else (os.cpu_count() or 1)
+    torch.set_num_threads(n)
+    return n
+
+
+class CancelFlag:
+    """Set by SIGINT, SIGTERM or a 'cancel' line on stdin; long loops poll ``is_set``.
+
+    The first signal asks for a clean stop (save, then exit with the cancel code);
+    a second SIGINT falls back to Python's default and interrupts at once.
+    """
+
+    def __init__(self, watch_stdin: bool = False):
+        self._event = threading.Event()
+        self._old = {}
+        self._watch_stdin = watch_stdin
+
+    def __enter__(self) -> "CancelFlag":
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._on_signal)
+        if self._watch_stdin and sys.stdin is not None and not sys.stdin.isatty():
+            threading.Thread(target=self._read_stdin, daemon=True, name="cancel-stdin").start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+    def _on_signal(self, signum, _frame) -> None:
+        if self._event.is_set() and signum == signal.SIGINT:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        self._event.set()
+
+    def _read_stdin(self) -> None:
+        try:
+            for line in sys.stdin:
+                if line.strip().lower() == "cancel":
+                    self._event.set()
+                    return
+        except (OSError, ValueError):
+            return
+
+    def set(self) -> None:
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+
+_NO_CANCEL: Optional[CancelFlag] = None
+
+
+def no_cancel() -> CancelFlag:
+    """A flag nobody sets, for library calls that pass none."""
+    global _NO_CANCEL
+    if _NO_CANCEL is None:
+        _NO_CANCEL = CancelFlag()
+    return _NO_CANCEL

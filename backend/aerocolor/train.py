@@ -1,0 +1,334 @@
+"""One Trainer for every model family.
+
+The Trainer owns the data order, the schedule, the run folder, events, checkpoints and
+resume; the family (models/) owns its networks and its optimisation step.
+
+Run folder: config.json, events.jsonl, checkpoints/latest.pt (+ epoch_NNN.pt every
+save_every epochs), samples/epoch_NNN.png, loss.png.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import math
+import os
+import time
+from typing import Dict, List, Optional
+
+import torch
+from torch.utils.data import DataLoader
+
+from aerocolor import __version__, checkpoint
+from aerocolor.config import TrainConfig, save_json, to_dict
+from aerocolor.data import color
+from aerocolor.data.build import read_manifest
+from aerocolor.data.datasets import Augment, open_dataset
+from aerocolor.errors import BadInput, Cancelled
+from aerocolor.models import family_class
+from aerocolor.models.base import generator_multiple
+from aerocolor.nets.unet import unet_depth_for
+from aerocolor.plots import loss_plot, sample_grid
+from aerocolor.protocol import EventSink
+from aerocolor.runtime import CancelFlag, no_cancel, resolve_device, set_threads
+
+# A discriminator loss below this counts as "collapsed" (D wins outright; the study's failure mode).
+D_NEAR_ZERO = 0.05
+
+
+def lr_factor(epoch: int, epochs: int, decay_epochs: int) -> float:
+    """Full rate for `epochs`, then linear decay towards zero over `decay_epochs` (study: 100 + 100)."""
+    return 1.0 - max(0, epoch + 1 - epochs) / float(decay_epochs + 1)
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig, events: Optional[EventSink] = None,
+                 cancel: Optional[CancelFlag] = None, resume: bool = False, rank: int = 0, world: int = 1):
+        self.cfg = cfg
+        self.cancel = cancel or no_cancel()
+        self.rank, self.world = rank, world
+        self.is_main = rank == 0
+        self.events = events or EventSink()
+        self.resume = resume
+        self.history: List[Dict] = []
+        self.epoch = 0          # epochs completed
+        self.step_in_epoch = 0  # batches done in the current epoch (non-zero only after a cancel)
+        self.global_step = 0
+        self.train_seconds = 0.0
+
+    # -- set-up ---------------------------------------------------------------------------
+    def _paths(self) -> Dict[str, str]:
+        run = self.cfg.run
+        return {"config": os.path.join(run, "config.json"), "events": os.path.join(run, "events.jsonl"),
+                "latest": os.path.join(run, "checkpoints", "latest.pt"),
+                "samples": os.path.join(run, "samples"), "loss": os.path.join(run, "loss.png")}
+
+    def setup(self) -> None:
+        cfg = self.cfg
+        if not cfg.run:
+            raise BadInput("Give a run folder with --run; checkpoints, samples and logs go there.")
+        p = self._paths()
+        if self.resume:
+            if not os.path.isfile(p["latest"]):
+                raise BadInput(f"{cfg.run} has no checkpoint to resume from; start a new run without --resume.")
+        elif os.path.isfile(p["latest"]):
+            raise BadInput(f"{cfg.run} already holds a run; add --resume to continue it, or choose "
+                           f"another --run folder (nothing was overwritten).")
+        if cfg.color_mode not in color.COLOR_MODES:
+            raise BadInput(f"Unknown colour mode {cfg.color_mode!r}; choose lab or rgb.")
+        if cfg.precision not in ("fp32", "bf16"):
+            raise BadInput(f"Unknown precision {cfg.precision!r}; choose fp32 or bf16.")
+        if cfg.batch < 1 or cfg.total_epochs < 1:
+            raise BadInput("Batch size and the number of epochs must be at least 1.")
+        self.threads = set_threads(cfg.threads)
+        self.device = resolve_device(cfg.device)
+        torch.manual_seed(cfg.seed)
+        fam_cls = family_class(cfg.family)
+        if not isinstance(cfg.model, fam_cls.config_cls):
+            raise BadInput(f"The options given are not {cfg.family}'s options.")
+        mult = generator_multiple(cfg.model.net, cfg.tile) if hasattr(cfg.model, "net") else 4
+        if cfg.tile % mult:
+            raise BadInput(f"The tile size {cfg.tile} must be a multiple of {mult} for this generator.")
+        self.train_set = open_dataset(cfg.data, "train", cfg.tile, fam_cls.paired, Augment(), cfg.seed, cfg.stretch)
+        self.val_set = open_dataset(cfg.data, "val", cfg.tile, fam_cls.paired, None, cfg.seed, cfg.stretch) \
+            if fam_cls.paired else None
+        # Read one sample now so a bad file or a too-large tile fails before any training.
+        self.train_set[0]
+        self.family = fam_cls(cfg, self.device)
+        self.schedulers = {
+            name: torch.optim.lr_scheduler.LambdaLR(
+                opt, lambda e: lr_factor(e, cfg.epochs, cfg.decay_epochs))
+            for name, opt in self.family.optimizers.items()}
+        self.manifest = read_manifest(cfg.data)
+        if self.resume:
+            self._load(p["latest"])
+        if self.is_main:
+            os.makedirs(os.path.join(cfg.run, "checkpoints"), exist_ok=True)
+            save_json(p["config"], cfg)
+            self.events.open_log(p["events"])
+        self.steps_per_epoch = self._steps_per_epoch()
+        self._fixed = self._fixed_batch()
+
+    def _steps_per_epoch(self) -> int:
+        n = math.ceil(len(self.train_set) / (self.cfg.batch * self.world))
+        return min(n, self.cfg.steps_per_epoch) if self.cfg.steps_per_epoch else n
+
+    def _fixed_batch(self) -> dict:
+        """The same few tiles every epoch for the sample grid: validation tiles if any."""
+        src = self.val_set if self.val_set is not None else self.train_set
+        aug, src.augment = src.augment, None
+        items = [src[i] for i in range(min(4, len(src)))]
+        src.augment = aug
+        return {k: torch.stack([it[k] for it in items]) for k in ("A", "B")}
+
+    # -- checkpoints ----------------------------------------------------------------------
+    def card(self) -> dict:
+        cfg, man = self.cfg, self.manifest or {}
+        net = getattr(cfg.model, "net", None)
+        extent = None
+        bounds = [t["bounds"] for t in man.get("tiles", []) if t.get("bounds") and t.get("split") == "train"]
+        if bounds:
+            crs = next((s.get("crs_authid") or s.get("crs") for s in man.get("sources", []) if s.get("crs")), None)
+            extent = {"xmin": min(b[0] for b in bounds), "ymin": min(b[1] for b in bounds),
+                      "xmax": max(b[2] for b in bounds), "ymax": max(b[3] for b in bounds), "crs": crs}
+        gsd_units = next((s.get("gsd_units") for s in man.get("sources", []) if s.get("gsd_units")), None)
+        last = self.history[-1] if self.history else {}
+        return {
+            "family": cfg.family,
+            "color_mode": cfg.color_mode,
+            "tile": cfg.tile,
+            "in_channels": 1,
+            "out_channels": color.output_channels(cfg.color_mode),
+            "multiple": generator_multiple(net, cfg.tile) if net else 4,
+            "unet_depth": (net.unet_depth or unet_depth_for(cfg.tile)) if net and net.netG == "unet" else None,
+            "gsd": man.get("gsd"),
+            "gsd_units": gsd_units or ("metre" if man.get("gsd") else None),
+            "grey_formula": man.get("grey_formula", color.GREY_FORMULA),
+            "stretch": cfg.stretch.to_dict(),
+            "data": {"path": os.path.abspath(cfg.data), "layout": self.train_set.layout,
+                     "train_images": len(self.train_set), "val_images": len(self.val_set or []),
+                     "kind": man.get("kind"), "extent": extent},
+            "epoch": self.epoch,
+            "total_epochs": cfg.total_epochs,
+            "train_seconds": round(self.train_seconds, 1),
+            "metrics": {"losses": last.get("losses", {}), "val": last.get("val", {})},
+            "train": to_dict(cfg),
+            "aerocolor": __version__,
+            "torch": torch.__version__,
+            "device": str(self.device),
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+
+    def _state(self) -> dict:
+        return {
+            "card": self.card(),
+            "generator": "G",
+            "nets": {k: v.state_dict() for k, v in self.family.nets.items()},
+            "training": {
+                "optimizers": {k: v.state_dict() for k, v in self.family.optimizers.items()},
+                "schedulers": {k: v.state_dict() for k, v in self.schedulers.items()},
+                "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
+                "global_step": self.global_step, "train_seconds": self.train_seconds,
+                "rng_cpu": torch.get_rng_state(),
+                "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+                "history": self.history,
+            },
+        }
+
+    def save(self) -> str:
+        p = self._paths()
+        if not self.is_main:
+            return p["latest"]
+        state = self._state()
+        checkpoint.save(p["latest"], state)
+        if self.step_in_epoch == 0 and self.cfg.save_every and self.epoch % self.cfg.save_every == 0:
+            checkpoint.save(os.path.join(self.cfg.run, "checkpoints", f"epoch_{self.epoch:03d}.pt"), state)
+        self.events.emit("checkpoint", epoch=self.epoch, step=self.global_step, path=p["latest"])
+        return p["latest"]
+
+    def _load(self, path: str) -> None:
+        obj = checkpoint.load(path, map_location=self.device)
+        if obj["card"].get("family") != self.cfg.family:
+            raise BadInput(f"{path} holds a {obj['card'].get('family')} model, not {self.cfg.family}.")
+        for k, net in self.family.nets.items():
+            net.load_state_dict(obj["nets"][k])
+        tr = obj.get("training")
+        if not tr:
+            raise BadInput(f"{path} is an exported model without training state; it cannot be resumed.")
+        for k, opt in self.family.optimizers.items():
+            opt.load_state_dict(tr["optimizers"][k])
+        for k, sch in self.schedulers.items():
+            sch.load_state_dict(tr["schedulers"][k])
+        self.epoch, self.step_in_epoch = tr["epoch"], tr["step_in_epoch"]
+        self.global_step, self.train_seconds = tr["global_step"], tr["train_seconds"]
+        self.history = list(tr.get("history", []))
+        torch.set_rng_state(tr["rng_cpu"].cpu())
+        if tr.get("rng_cuda") and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all([t.cpu() for t in tr["rng_cuda"]])
+
+    # -- the loop -------------------------------------------------------------------------
+    def _autocast(self):
+        if self.cfg.precision == "bf16":
+            return torch.autocast(self.device.type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def _order(self, epoch: int) -> List[int]:
+        g = torch.Generator().manual_seed(self.cfg.seed * 1000003 + epoch)
+        order = torch.randperm(len(self.train_set), generator=g).tolist()
+        order = order[self.rank::self.world]
+        if self.cfg.steps_per_epoch:
+            order = order[: self.cfg.steps_per_epoch * self.cfg.batch]
+        return order[self.step_in_epoch * self.cfg.batch:]
+
+    def _loader(self, epoch: int) -> DataLoader:
+        self.train_set.epoch = epoch
+        # Its own generator: the loader must not draw from the global RNG the models use.
+        return DataLoader(self.train_set, batch_size=self.cfg.batch, sampler=self._order(epoch),
+                          num_workers=self.cfg.workers, generator=torch.Generator().manual_seed(0),
+                          pin_memory=self.device.type == "cuda", persistent_workers=False)
+
+    def validate(self) -> Dict[str, float]:
+        """Mean absolute error of the colorized RGB against the truth, in [0, 1] units."""
+        if self.val_set is None:
+            return {}
+        fam = self.family
+        fam.train_mode(False)
+        total, count = 0.0, 0
+        n = min(len(self.val_set), self.cfg.val_max)
+        loader = DataLoader(torch.utils.data.Subset(self.val_set, range(n)), batch_size=max(1, self.cfg.batch))
+        with torch.no_grad(), self._autocast():
+            for batch in loader:
+                fam.set_input(batch)
+                _, out, target = fam.visuals()
+                total += float((out - target).abs().mean()) * out.size(0)
+                count += out.size(0)
+        fam.train_mode(True)
+        return {"L1": total / max(count, 1)}
+
+    def run(self) -> str:
+        """Train to the end (or until cancelled); returns the path of latest.pt."""
+        cfg, fam = self.cfg, self.family
+        total_steps = cfg.total_epochs * self.steps_per_epoch
+        self.events.emit("hello", tool="train", version=__version__, torch=torch.__version__,
+                         device=str(self.device), run=os.path.abspath(cfg.run), threads=self.threads,
+                         family=cfg.family, resumed=self.resume, epoch=self.epoch)
+        fam.train_mode(True)
+        last_report = 0.0
+        while self.epoch < cfg.total_epochs:
+            epoch = self.epoch
+            sums: Dict[str, float] = {}
+            d_low = n_steps = 0
+            t_epoch = time.perf_counter()
+            for batch in self._loader(epoch):
+                t0 = time.perf_counter()
+                fam.set_input(batch)
+                with self._autocast():
+                    losses = fam.optimize()
+                self.train_seconds += time.perf_counter() - t0
+                self.step_in_epoch += 1
+                self.global_step += 1
+                n_steps += 1
+                for k, v in losses.items():
+                    sums[k] = sums.get(k, 0.0) + v
+                d_terms = [v for k, v in losses.items() if k in ("D_real", "D_fake")]
+                if d_terms and cfg.model is not None and getattr(cfg.model, "gan_mode", "") != "wgangp" \
+                        and sum(d_terms) / len(d_terms) < D_NEAR_ZERO:
+                    d_low += 1
+                now = time.perf_counter()
+                if now - last_report >= 1.0 or self.step_in_epoch == self.steps_per_epoch:
+                    last_report = now
+                    done = epoch * self.steps_per_epoch + self.step_in_epoch
+                    rate = self.train_seconds / max(self.global_step, 1)
+                    self.events.emit("progress", stage="train", epoch=epoch + 1, epochs=cfg.total_epochs,
+                                     step=self.step_in_epoch, steps=self.steps_per_epoch,
+                                     fraction=round(done / total_steps, 5),
+                                     eta_s=round(rate * (total_steps - done)), losses=losses)
+                if self.cancel.is_set():
+                    self.save()
+                    raise Cancelled(f"Training stopped at epoch {epoch + 1}, step {self.step_in_epoch}; "
+                                    f"resume with --resume --run {cfg.run}.")
+            for sch in self.schedulers.values():
+                sch.step()
+            self.epoch += 1
+            self.step_in_epoch = 0
+            val = self.validate()
+            record = {"epoch": self.epoch, "losses": {k: v / max(n_steps, 1) for k, v in sums.items()},
+                      "val": val, "d_near_zero": d_low / max(n_steps, 1),
+                      "seconds": round(time.perf_counter() - t_epoch, 2),
+                      "lr": {k: s.get_last_lr()[0] for k, s in self.schedulers.items()}}
+            self.history.append(record)
+            if self.is_main:
+                self.events.emit("metrics", epoch=self.epoch, step=self.global_step, losses=record["losses"],
+                                 val=val, d_near_zero=record["d_near_zero"], lr=record["lr"])
+                self._pictures()
+                self.save()
+        return self._paths()["latest"]
+
+    def _pictures(self) -> None:
+        p = self._paths()
+        fam = self.family
+        fam.train_mode(False)
+        with torch.no_grad(), self._autocast():
+            fam.set_input(self._fixed)
+            grey, out, target = fam.visuals()
+        fam.train_mode(True)
+        path = sample_grid(os.path.join(p["samples"], f"epoch_{self.epoch:03d}.png"), grey, out, target)
+        self.events.emit("sample", epoch=self.epoch, path=path)
+        loss_plot(p["loss"], self.history)
+
+
+def train(cfg: TrainConfig, events: Optional[EventSink] = None, cancel: Optional[CancelFlag] = None,
+          resume: bool = False) -> str:
+    """Train a model as configured; returns the path of the final checkpoint."""
+    if resume:
+        saved = os.path.join(cfg.run, "config.json")
+        if os.path.isfile(saved):
+            import json
+
+            with open(saved, encoding="utf-8") as fh:
+                stored = TrainConfig.from_dict(json.load(fh))
+            # The run's own settings win; only where and how fast it runs may change.
+            stored.device, stored.threads, stored.workers = cfg.device, cfg.threads, cfg.workers
+            cfg = stored
+    trainer = Trainer(cfg, events, cancel, resume)
+    trainer.setup()
+    return trainer.run()
