@@ -10,6 +10,7 @@ Layout of the file (a torch.save of plain types and tensors only):
 from __future__ import annotations
 
 import errno
+import json
 import os
 import pickle
 import zipfile
@@ -26,6 +27,8 @@ FORMAT_VERSION = 1
 def save(path: str, payload: Dict[str, Any]) -> None:
     """Write to a temporary name in the same folder, then rename: the old file survives any failure."""
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, **payload}
+    # The card must be plain JSON: anything else would need pickle to load again.
+    payload["card"] = json.loads(json.dumps(payload["card"], default=str))
     tmp = f"{path}.part"
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

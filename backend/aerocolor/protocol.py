@@ -104,8 +104,12 @@ class EventSink:
         line = encode(event)
         with self._lock:
             if self.stream is not None:
-                self.stream.write(line + "\n")
-                self.stream.flush()
+                try:
+                    self.stream.write(line + "\n")
+                    self.stream.flush()
+                except (BrokenPipeError, ValueError, OSError):
+                    # The reader went away (QGIS closed): keep working, the log still records.
+                    self.stream = None
             if self._log is not None:
                 self._log.write(line + "\n")
                 self._log.flush()

@@ -153,7 +153,7 @@ class Trainer:
             "metrics": {"losses": last.get("losses", {}), "val": last.get("val", {})},
             "train": to_dict(cfg),
             "aerocolor": __version__,
-            "torch": torch.__version__,
+            "torch": str(torch.__version__),
             "device": str(self.device),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         }
@@ -248,7 +248,7 @@ class Trainer:
         """Train to the end (or until cancelled); returns the path of latest.pt."""
         cfg, fam = self.cfg, self.family
         total_steps = cfg.total_epochs * self.steps_per_epoch
-        self.events.emit("hello", tool="train", version=__version__, torch=torch.__version__,
+        self.events.emit("hello", tool="train", version=__version__, torch=str(torch.__version__),
                          device=str(self.device), run=os.path.abspath(cfg.run), threads=self.threads,
                          family=cfg.family, resumed=self.resume, epoch=self.epoch)
         fam.train_mode(True)
