@@ -1,0 +1,39 @@
+"""Qt-free helpers both backend runners share: line buffering and exit-code messages."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from .i18n_util import tr
+from .seam import protocol
+
+
+class LineBuffer:
+    """Splits a byte stream into whole lines; a partial line waits for the rest."""
+
+    def __init__(self):
+        self._pending = b""
+
+    def feed(self, data: bytes) -> List[str]:
+        data = self._pending + data
+        *lines, self._pending = data.split(b"\n")
+        return [line.decode("utf-8", errors="replace").rstrip("\r") for line in lines]
+
+    def flush(self) -> List[str]:
+        rest, self._pending = self._pending, b""
+        return [rest.decode("utf-8", errors="replace")] if rest.strip() else []
+
+
+def exit_message(code: int, crashed: bool, error: Optional[dict], log_path: str = "") -> str:
+    """One sentence for the user about how the backend ended; '' when it succeeded."""
+    where = tr(" The log is in {0}.").format(log_path) if log_path else ""
+    if crashed:
+        return tr("The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.") + where
+    if code == protocol.EXIT_OK:
+        return ""
+    if error and error.get("message"):
+        return str(error["message"])
+    if code == protocol.EXIT_CANCELLED:
+        return tr("Cancelled; earlier results are kept.")
+    if code == protocol.EXIT_BAD_INPUT:
+        return tr("The backend refused the input; check the settings and the log.") + where
+    return tr("The backend failed with exit code {0}; see the log.").format(code) + where

@@ -1,0 +1,38 @@
+"""Translation: every UI string goes through ``tr`` in one context, so one .ts file holds them all."""
+from __future__ import annotations
+
+import os
+
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+
+CONTEXT = "AeroColor"
+I18N_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def user_locale() -> str:
+    """QGIS's chosen UI language (e.g. zh_TW), else the system's."""
+    return str(QSettings().value("locale/userLocale", "") or QLocale.system().name())
+
+
+def qm_path(locale: str) -> str:
+    """The compiled translation for a locale: exact (zh_TW), then the language alone (zh)."""
+    for name in (locale, locale.split("_")[0]):
+        path = os.path.join(I18N_DIR, f"aerocolor_{name}.qm")
+        if name and os.path.isfile(path):
+            return path
+    return ""
+
+
+def install_translator(locale: str = "") -> QTranslator | None:
+    path = qm_path(locale or user_locale())
+    if not path:
+        return None
+    translator = QTranslator()
+    if not translator.load(path):
+        return None
+    QCoreApplication.installTranslator(translator)
+    return translator
