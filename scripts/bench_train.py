@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Training speed: seconds per iteration and peak memory for named configurations.
+
+Each configuration runs in its own child process (so peak memory is its own), on the
+same fixed synthetic batch, after a few warm-up steps. Ratios are against the first
+configuration measured in the same run, since machines are noisy.
+
+  .venv/bin/python scripts/bench_train.py                       # pix2pix U-Net 256, fp32 vs bf16
+  .venv/bin/python scripts/bench_train.py --family cut --variants fp32
+  .venv/bin/python scripts/bench_train.py --iters 30 --threads 2 --variants fp32,bf16,bf16-cl
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "backend"))
+
+# Seconds per iteration of the reference implementations on this machine kind (2 threads,
+# batch 1 unless said), from the issues: the figures our ratios are judged against.
+REFERENCE_S_PER_IT = {"pix2pix": 0.76, "cyclegan": 9.45, "cut": 7.25, "fastcut": 3.81, "bicyclegan": 2.05}
+
+VARIANTS = {
+    "fp32": {"precision": "fp32", "channels_last": False},
+    "fp32-cl": {"precision": "fp32", "channels_last": True},
+    "bf16": {"precision": "bf16", "channels_last": False},
+    "bf16-cl": {"precision": "bf16", "channels_last": True},
+}
+
+
+def child(args) -> dict:
+    import torch
+
+    from aerocolor.config import TrainConfig
+    from aerocolor.data.synthetic import scene
+    from aerocolor.models import family_class
+    from aerocolor.data.imageio import to_grey
+    from aerocolor.runtime import set_threads
+
+    set_threads(args.threads)
+    torch.manual_seed(0)
+    v = VARIANTS[args.variant]
+    model = {"net": {"netG": args.netG, "ngf": args.ngf, "ndf": args.ndf}}
+    for item in args.set:
+        k, _, val = item.partition("=")
+        model[k] = json.loads(val)
+    cfg = TrainConfig.from_dict({"family": args.family, "tile": args.tile, "batch": args.batch,
+                                 "color_mode": args.color_mode, "device": args.device, "model": model, **v})
+    fam_cls = family_class(args.family)
+    fam = fam_cls(cfg, torch.device(args.device))
+    fam.train_mode(True)
+    rgb = torch.stack([torch.from_numpy(scene(args.tile, args.tile, i)).permute(2, 0, 1) for i in range(args.batch)])
+    grey = torch.stack([torch.from_numpy(to_grey(scene(args.tile, args.tile, i))).permute(2, 0, 1)
+                        for i in range(args.batch)])
+    batch = {"A": grey, "B": rgb}
+    ctx = (lambda: torch.autocast(args.device.split(":")[0], dtype=torch.bfloat16)) if v["precision"] == "bf16" \
+        else (lambda: torch.autocast("cpu", enabled=False))
+    times = []
+    for i in range(args.warmup + args.iters):
+        fam.set_input(batch)
+        if args.device.startswith("cuda"):
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        with ctx():
+            losses = fam.optimize()
+        if args.device.startswith("cuda"):
+            torch.cuda.synchronize()
+        if i >= args.warmup:
+            times.append(time.perf_counter() - t0)
+    times.sort()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = {"s_per_it": sum(times) / len(times), "median": times[len(times) // 2],
+           "peak_mib": peak_kib / 1024.0, "losses": losses}
+    if args.device.startswith("cuda"):
+        out["cuda_peak_mib"] = torch.cuda.max_memory_allocated() / 2 ** 20
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--family", default="pix2pix")
+    ap.add_argument("--netG", default="unet")
+    ap.add_argument("--tile", type=int, default=256)
+    ap.add_argument("--ngf", type=int, default=64)
+    ap.add_argument("--ndf", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("--color-mode", default="rgb")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--iters", type=int, default=30)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--variants", default="fp32,bf16,bf16-cl", help="comma list of " + ",".join(VARIANTS))
+    ap.add_argument("--set", action="append", default=[], help="family option KEY=JSON")
+    ap.add_argument("--variant", help=argparse.SUPPRESS)
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.variant:
+        print(json.dumps(child(args)))
+        return
+
+    rows = []
+    for name in args.variants.split(","):
+        cmd = [sys.executable, __file__, "--variant", name] + [a for a in sys.argv[1:] if not a.startswith("--variants")]
+        cmd = [c for i, c in enumerate(cmd)]
+        if "--variants" in sys.argv:
+            i = sys.argv.index("--variants")
+            cmd = [sys.executable, __file__, "--variant", name] + sys.argv[1:i] + sys.argv[i + 2:]
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode != 0:
+            print(res.stderr, file=sys.stderr)
+            raise SystemExit(f"variant {name} failed")
+        rows.append((name, json.loads(res.stdout.strip().splitlines()[-1])))
+
+    ref = REFERENCE_S_PER_IT.get(args.family)
+    base = rows[0][1]["s_per_it"]
+    print(f"\n{args.family} {args.netG} {args.tile}px ngf {args.ngf} ndf {args.ndf} batch {args.batch} "
+          f"{args.color_mode} on {args.device}, {args.threads} threads, {args.iters} iterations after {args.warmup} warm-up")
+    print(f"{'variant':10s} {'s/it':>8s} {'it/s':>8s} {'x ' + rows[0][0]:>9s} {'x reference':>12s} {'peak MiB':>9s}")
+    for name, r in rows:
+        s = r["s_per_it"]
+        print(f"{name:10s} {s:8.3f} {1 / s:8.2f} {base / s:9.2f} "
+              f"{(ref / s if ref else float('nan')):12.2f} {r.get('cuda_peak_mib', r['peak_mib']):9.0f}")
+    if ref:
+        print(f"(reference implementation: {ref} s/it on this machine kind, from the issue)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Bad input gets one sentence naming the file and what to do, exit code 2, and loses nothing."""
+import os
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from aerocolor import checkpoint
+from aerocolor.errors import BadInput, DiskError
+from conftest import run_cli
+
+
+def _one_sentence(stderr: str) -> str:
+    msg = stderr.strip().splitlines()[-1]
+    assert msg.startswith("aerocolor ") and "Traceback" not in stderr
+    return msg
+
+
+def _train(data, run, *extra):
+    return run_cli("train", "--data", data, "--run", run, "--tile", "64", "--ngf", "8", "--ndf", "8",
+                   "--epochs", "1", "--decay-epochs", "0", "--steps-per-epoch", "1", *extra)
+
+
+def _copy_set(src, dst):
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_empty_dataset(tmp_path):
+    os.makedirs(tmp_path / "empty")
+    res = _train(str(tmp_path / "empty"), str(tmp_path / "run"))
+    assert res.returncode == 2
+    assert "holds no training images" in _one_sentence(res.stderr)
+
+
+def test_missing_dataset(tmp_path):
+    res = _train(str(tmp_path / "nowhere"), str(tmp_path / "run"))
+    assert res.returncode == 2 and "does not exist" in _one_sentence(res.stderr)
+
+
+def test_file_that_is_not_an_image(tmp_path, synthetic_pairs):
+    data = _copy_set(synthetic_pairs, str(tmp_path / "d"))
+    for sub in ("A", "B"):
+        with open(os.path.join(data, "train", sub, "aaa_broken.png"), "wb") as fh:
+            fh.write(b"this is not a png")
+    res = _train(data, str(tmp_path / "run"))
+    assert res.returncode == 2
+    msg = _one_sentence(res.stderr)
+    assert "aaa_broken.png" in msg and "not an image" in msg
+
+
+def test_a_and_b_of_different_sizes(tmp_path, synthetic_pairs):
+    from PIL import Image
+
+    data = _copy_set(synthetic_pairs, str(tmp_path / "d"))
+    Image.new("RGB", (96, 80)).save(os.path.join(data, "train", "B", "aaa.png"))
+    Image.new("L", (64, 64)).save(os.path.join(data, "train", "A", "aaa.png"))
+    res = _train(data, str(tmp_path / "run"))
+    assert res.returncode == 2
+    msg = _one_sentence(res.stderr)
+    assert "aaa.png" in msg and "same size" in msg
+
+
+def test_a_without_b(tmp_path, synthetic_pairs):
+    data = _copy_set(synthetic_pairs, str(tmp_path / "d"))
+    os.remove(os.path.join(data, "train", "B", sorted(os.listdir(os.path.join(data, "train", "B")))[0]))
+    res = _train(data, str(tmp_path / "run"))
+    assert res.returncode == 2 and "only one of A/ and B/" in _one_sentence(res.stderr)
+
+
+def test_tile_larger_than_the_images(tmp_path, synthetic_pairs):
+    res = run_cli("train", "--data", synthetic_pairs, "--run", str(tmp_path / "run"), "--tile", "128",
+                  "--ngf", "8", "--ndf", "8", "--epochs", "1", "--decay-epochs", "0")
+    assert res.returncode == 2
+    msg = _one_sentence(res.stderr)
+    assert "larger than" in msg and "--tile 64" in msg
+
+
+def test_existing_run_is_not_overwritten(tmp_path, synthetic_pairs, tiny_checkpoint):
+    run = os.path.dirname(os.path.dirname(tiny_checkpoint))
+    before = open(tiny_checkpoint, "rb").read()
+    res = _train(synthetic_pairs, run)
+    assert res.returncode == 2 and "--resume" in _one_sentence(res.stderr)
+    assert open(tiny_checkpoint, "rb").read() == before
+
+
+@pytest.fixture()
+def bad_checkpoints(tmp_path, tiny_checkpoint):
+    data = open(tiny_checkpoint, "rb").read()
+    paths = {}
+    paths["truncated"] = tmp_path / "truncated.pt"
+    paths["truncated"].write_bytes(data[: len(data) // 2])
+    paths["foreign"] = tmp_path / "foreign.pt"
+    torch.save({"state_dict": {"w": torch.zeros(2)}, "epoch": 3}, paths["foreign"])
+    paths["pickle"] = tmp_path / "pickle.pt"
+    torch.save({"format": "aerocolor-checkpoint", "card": {}, "nets": {}, "extra": np.random.default_rng(0)},
+               paths["pickle"])
+    paths["empty"] = tmp_path / "empty.pt"
+    paths["empty"].write_bytes(b"")
+    return {k: str(v) for k, v in paths.items()}
+
+
+@pytest.mark.parametrize("kind,words", [("truncated", "damaged"), ("foreign", "another program"),
+                                        ("pickle", "needs code execution"), ("empty", "empty")])
+def test_bad_checkpoints_are_refused_in_one_sentence(bad_checkpoints, kind, words):
+    with pytest.raises(BadInput, match=words):
+        checkpoint.load(bad_checkpoints[kind])
+    res = run_cli("info", bad_checkpoints[kind])
+    assert res.returncode == 2 and words in _one_sentence(res.stderr)
+
+
+def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path, tiny_checkpoint):
+    # A real ENOSPC from the kernel: the temporary file is /dev/full.
+    target = str(tmp_path / "latest.pt")
+    shutil.copy(tiny_checkpoint, target)
+    before = open(target, "rb").read()
+    os.symlink("/dev/full", target + ".part")
+    payload = checkpoint.load(target)
+    with pytest.raises(DiskError, match="space"):
+        checkpoint.save(target, payload)
+    assert open(target, "rb").read() == before
+    assert not os.path.lexists(target + ".part")
+    checkpoint.load(target)
+
+
+def test_unknown_option_in_a_config_file(tmp_path, synthetic_pairs):
+    cfg = tmp_path / "c.json"
+    cfg.write_text('{"model": {"net": {"ngf": 8, "nfg": 3}}}')
+    res = _train(synthetic_pairs, str(tmp_path / "run"), "--config", str(cfg))
+    assert res.returncode == 2 and "nfg" in _one_sentence(res.stderr)

@@ -1,0 +1,50 @@
+"""Lab conversion: exact sRGB/D65, invertible, and the model scaling built on it."""
+import itertools
+
+import torch
+
+from aerocolor.data import color
+
+
+def test_round_trip_of_every_8bit_level_combination_is_under_one_level():
+    levels = torch.arange(0, 256, 5, dtype=torch.float32) / 255.0
+    rgb = torch.tensor(list(itertools.product(levels.tolist(), repeat=3))).T.reshape(1, 3, -1, 1)
+    back = color.lab_to_rgb(color.rgb_to_lab(rgb))
+    assert float((back - rgb).abs().max()) < 1.0 / 255.0
+
+
+def test_known_lab_values():
+    # White is L=100 with no colour; sRGB red is the textbook (53.24, 80.09, 67.20).
+    pixels = torch.tensor([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0]])  # white, red, yellow
+    lab = color.rgb_to_lab(pixels.T.reshape(3, 3, 1))
+    white, red, yellow = lab[:, 0, 0], lab[:, 1, 0], lab[:, 2, 0]
+    assert torch.allclose(white, torch.tensor([100.0, 0.0, 0.0]), atol=0.01)
+    assert torch.allclose(red, torch.tensor([53.24, 80.09, 67.20]), atol=0.05)
+    assert torch.allclose(yellow, torch.tensor([97.14, -21.55, 94.48]), atol=0.05)
+
+
+def test_neutral_greys_have_no_colour_and_match_grey_to_lightness():
+    g = torch.linspace(0, 1, 11).view(1, 1, 11, 1)
+    lab = color.rgb_to_lab(g.expand(1, 3, 11, 1))
+    assert float(lab[:, 1:].abs().max()) < 1e-3
+    assert torch.allclose(lab[:, :1], color.grey_to_lightness(g), atol=1e-4)
+
+
+def test_lab_model_output_keeps_the_input_lightness():
+    grey = torch.rand(2, 1, 8, 8)
+    ab = torch.rand(2, 2, 8, 8) * 0.4 - 0.2
+    rgb = color.model_output_to_rgb(ab, grey, "lab")
+    # Where the colour stays inside the gamut, L of the result is the input's L.
+    L_back = color.rgb_to_lab(rgb)[:, :1]
+    inside = ((rgb > 0.001) & (rgb < 0.999)).all(1, keepdim=True)
+    assert torch.allclose(L_back[inside], color.grey_to_lightness(grey)[inside], atol=0.05)
+
+
+def test_targets_round_trip_through_the_model_scaling():
+    rgb = torch.rand(2, 3, 16, 16)
+    for mode in color.COLOR_MODES:
+        target = color.model_target(rgb, mode)
+        assert target.shape[1] == color.output_channels(mode)
+        assert float(target.abs().max()) <= 1.0
+    back = color.model_output_to_rgb(color.model_target(rgb, "rgb"), None, "rgb")
+    assert torch.allclose(back, rgb, atol=1e-6)
