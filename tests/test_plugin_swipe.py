@@ -1,0 +1,122 @@
+"""The swipe tool rendered to an image: the top layer on one side of the line, the layer beneath on the other."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from plugin_support import clear_project, wait_until
+
+
+def _solid(tmp_path, name, rgb):
+    from conftest import write_geotiff
+    from qgis.core import QgsRasterLayer
+
+    arr = np.empty((3, 40, 60), np.uint8)
+    for i, v in enumerate(rgb):
+        arr[i] = v
+    layer = QgsRasterLayer(write_geotiff(str(tmp_path / f"{name}.tif"), arr), name)
+    assert layer.isValid()
+    return layer
+
+
+@pytest.fixture
+def two_layers(qgis_app, qgis_canvas, tmp_path):
+    from qgis.core import QgsProject
+
+    top = _solid(tmp_path, "top", (220, 20, 20))
+    beneath = _solid(tmp_path, "beneath", (20, 20, 220))
+    QgsProject.instance().addMapLayers([top, beneath])
+    qgis_canvas.resize(300, 200)
+    qgis_canvas.setDestinationCrs(top.crs())
+    qgis_canvas.setLayers([top, beneath])
+    qgis_canvas.setExtent(top.extent())
+    yield top, beneath
+    qgis_canvas.setLayers([])
+    clear_project()
+
+
+def _render(canvas) -> np.ndarray:
+    from qgis.PyQt.QtGui import QImage
+
+    img = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    ptr = img.constBits()
+    ptr.setsize(img.sizeInBytes())
+    arr = np.frombuffer(ptr, np.uint8).reshape(img.height(), img.bytesPerLine())[:, : img.width() * 3]
+    return arr.reshape(img.height(), img.width(), 3).copy()
+
+
+def _refreshed(canvas):
+    done = []
+    canvas.mapCanvasRefreshed.connect(lambda: done.append(1))
+    canvas.refresh()
+    assert wait_until(lambda: done, 20)
+
+
+def _red(px):
+    return px[0] > 150 and px[2] < 80
+
+
+def _blue(px):
+    return px[2] > 150 and px[0] < 80
+
+
+@pytest.mark.parametrize("orientation", ["vertical", "horizontal"])
+def test_swipe_shows_top_on_one_side_and_beneath_on_the_other(two_layers, qgis_canvas, orientation):
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin.swipe import SwipeMapTool
+
+    top, beneath = two_layers
+    _refreshed(qgis_canvas)
+    before = _render(qgis_canvas)
+    assert _red(before[100, 50]) and _red(before[100, 250])   # without the tool: the top layer everywhere
+
+    tool = SwipeMapTool(qgis_canvas)
+    tool.set_layer(top)
+    tool.set_orientation(orientation)
+    tool.set_position(0.4)
+    qgis_canvas.setMapTool(tool)
+    assert wait_until(lambda: tool.item is not None and tool.item.ready, 20)
+    img = _render(qgis_canvas)
+    h, w = img.shape[:2]
+    if orientation == "vertical":
+        near, far = img[h // 2, int(w * 0.4) - 10], img[h // 2, int(w * 0.4) + 10]
+        assert _red(img[h // 2, 5]) and _blue(img[h // 2, w - 5])
+    else:
+        near, far = img[int(h * 0.4) - 10, w // 2], img[int(h * 0.4) + 10, w // 2]
+        assert _red(img[5, w // 2]) and _blue(img[h - 5, w // 2])
+    assert _red(near) and _blue(far)
+
+    # The layer tree is untouched, and leaving the tool restores the plain map.
+    node = QgsProject.instance().layerTreeRoot().findLayer(top.id())
+    assert node.isVisible()
+    qgis_canvas.unsetMapTool(tool)
+    assert tool.item is None
+    qgis_canvas.update()
+    after = _render(qgis_canvas)
+    assert _red(after[100, 250]) and _red(after[180, 150])
+
+
+def test_swipe_follows_the_drag_and_esc_leaves(two_layers, qgis_canvas):
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+    from qgis.PyQt.QtGui import QKeyEvent
+
+    from aerocolor_plugin.swipe import SwipeMapTool
+
+    top, beneath = two_layers
+    tool = SwipeMapTool(qgis_canvas)
+    tool.set_layer(top)
+    qgis_canvas.setMapTool(tool)
+    press = QgsMapMouseEvent(qgis_canvas, QEvent.Type.MouseButtonPress, QPoint(60, 50),
+                             Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    tool.canvasPressEvent(press)
+    move = QgsMapMouseEvent(qgis_canvas, QEvent.Type.MouseMove, QPoint(240, 50),
+                            Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    tool.canvasMoveEvent(move)
+    assert tool.item.position == pytest.approx(240 / 300)
+    assert wait_until(lambda: tool.item.ready, 20)
+    img = _render(qgis_canvas)
+    assert _red(img[100, 230]) and _blue(img[100, 250])
+    tool.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier))
+    assert qgis_canvas.mapTool() is not tool
