@@ -8,6 +8,8 @@ configuration measured in the same run, since machines are noisy.
   .venv/bin/python scripts/bench_train.py                       # pix2pix U-Net 256, fp32 vs bf16
   .venv/bin/python scripts/bench_train.py --family cut --variants fp32
   .venv/bin/python scripts/bench_train.py --iters 30 --threads 2 --variants fp32,bf16,bf16-cl
+  .venv/bin/python scripts/bench_train.py --quality 400 --tile 128 --ngf 32 --ndf 32 --variants fp32,bf16
+      # trains each variant the same way on synthetic scenes and compares validation L1
 """
 from __future__ import annotations
 
@@ -82,6 +84,39 @@ def child(args) -> dict:
     return out
 
 
+def quality(args) -> dict:
+    """Train the same model in one variant for args.quality steps; return validation L1 and time."""
+    import tempfile
+
+    from aerocolor.config import TrainConfig
+    from aerocolor.data.build import DatasetConfig, build_synthetic
+    from aerocolor.train import Trainer
+
+    data = os.path.join(args.data_dir, f"syn_{args.tile}")
+    if not os.path.isdir(data):
+        build_synthetic(80, DatasetConfig(out=data, tile=args.tile, layout="pairs", seed=7,
+                                          val_fraction=0.2, test_fraction=0.0))
+    v = VARIANTS[args.variant]
+    model = {"net": {"netG": args.netG, "ngf": args.ngf, "ndf": args.ndf}}
+    for item in args.set:
+        k, _, val = item.partition("=")
+        model[k] = json.loads(val)
+    with tempfile.TemporaryDirectory() as run:
+        cfg = TrainConfig.from_dict({"family": args.family, "data": data, "run": run, "tile": args.tile,
+                                     "batch": args.batch, "color_mode": args.color_mode, "device": args.device,
+                                     "threads": args.threads, "epochs": 1, "decay_epochs": 0,
+                                     "save_every": 0, "val_max": 64, "seed": 3,
+                                     "model": model, **v})
+        t = Trainer(cfg)
+        t.setup()
+        cfg.epochs = max(1, round(args.quality / t.steps_per_epoch))
+        t0 = time.perf_counter()
+        t.run()
+        return {"val_L1": t.history[-1]["val"]["L1"], "seconds": time.perf_counter() - t0,
+                "s_per_it": t.train_seconds / max(t.global_step, 1),
+                "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--family", default="pix2pix")
@@ -97,11 +132,14 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--variants", default="fp32,bf16,bf16-cl", help="comma list of " + ",".join(VARIANTS))
     ap.add_argument("--set", action="append", default=[], help="family option KEY=JSON")
+    ap.add_argument("--quality", type=int, metavar="STEPS",
+                    help="train STEPS steps per variant on synthetic scenes and compare validation L1")
+    ap.add_argument("--data-dir", default=os.path.join(REPO, "out", "bench"), help="where --quality keeps its data")
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.variant:
-        print(json.dumps(child(args)))
+        print(json.dumps(quality(args) if args.quality else child(args)))
         return
 
     rows = []
@@ -117,6 +155,14 @@ def main() -> None:
             raise SystemExit(f"variant {name} failed")
         rows.append((name, json.loads(res.stdout.strip().splitlines()[-1])))
 
+    if args.quality:
+        base_l1 = rows[0][1]["val_L1"]
+        print(f"\nquality: {args.family} {args.netG} {args.tile}px ngf {args.ngf}, {args.quality} steps of batch "
+              f"{args.batch} on synthetic scenes, same seed; validation L1 of the colorized RGB (0-1 units)")
+        print(f"{'variant':10s} {'val L1':>8s} {'x ' + rows[0][0]:>9s} {'s/it':>8s}")
+        for name, r in rows:
+            print(f"{name:10s} {r['val_L1']:8.4f} {r['val_L1'] / base_l1:9.3f} {r['s_per_it']:8.3f}")
+        return
     ref = REFERENCE_S_PER_IT.get(args.family)
     base = rows[0][1]["s_per_it"]
     print(f"\n{args.family} {args.netG} {args.tile}px ngf {args.ngf} ndf {args.ndf} batch {args.batch} "

@@ -7,21 +7,19 @@ block of another split (possible when stride < tile) is dropped.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import json
 import os
 from dataclasses import asdict, dataclass, field
 from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 
-from aerocolor.data.color import GREY_FORMULA
-from aerocolor.data.imageio import IMAGE_EXTENSIONS, Stretch, gdal, list_images, save_png, split_bands, to_grey, to_unit
+from aerocolor.data.imageio import IMAGE_EXTENSIONS, Stretch, gdal, list_images, split_bands, to_unit
+from aerocolor.data.layout import (GREY_FORMULA, MANIFEST_VERSION, SPLITS, folder_is_free, read_manifest,
+                                   split_of_block, tile_writer, write_manifest)
 from aerocolor.data.synthetic import scene
 from aerocolor.errors import BadInput
 
-SPLITS = ("train", "val", "test")
-MANIFEST = "manifest.json"
+__all__ = ["DatasetConfig", "build_dataset", "build_synthetic", "read_manifest"]
 
 
 @dataclass
@@ -38,45 +36,19 @@ class DatasetConfig:
     min_std: float = 0.004            # tiles flatter than this (blank, nodata fill) are skipped
 
 
-def _split_writer(cfg: DatasetConfig) -> Callable[[str, str, np.ndarray, np.ndarray], None]:
-    def write(split: str, name: str, grey: np.ndarray, rgb: np.ndarray) -> None:
-        if cfg.layout == "aligned":
-            d = os.path.join(cfg.out, split)
-            os.makedirs(d, exist_ok=True)
-            save_png(os.path.join(d, name + ".png"), np.concatenate([np.repeat(grey, 3, 2), rgb], 1))
-        elif cfg.layout == "pairs":
-            for sub, img in (("A", grey), ("B", rgb)):
-                d = os.path.join(cfg.out, split, sub)
-                os.makedirs(d, exist_ok=True)
-                save_png(os.path.join(d, name + ".png"), img)
-        else:
-            for sub, img in (("A", grey), ("B", rgb)):
-                d = os.path.join(cfg.out, split + sub)
-                os.makedirs(d, exist_ok=True)
-                save_png(os.path.join(d, name + ".png"), img)
-    return write
-
-
 def _check_out(cfg: DatasetConfig) -> None:
     if cfg.layout not in ("aligned", "pairs", "unpaired"):
         raise BadInput(f"Unknown layout {cfg.layout!r}; choose aligned, pairs or unpaired.")
     if cfg.tile < 16:
         raise BadInput(f"A tile of {cfg.tile} px is too small; use 16 px or more.")
-    if os.path.exists(os.path.join(cfg.out, MANIFEST)) or (os.path.isdir(cfg.out) and os.listdir(cfg.out)):
+    if not folder_is_free(cfg.out):
         raise BadInput(f"{cfg.out} already holds files; choose an empty or new --out folder "
                        f"(nothing was overwritten).")
     os.makedirs(cfg.out, exist_ok=True)
 
 
 def _split_of_block(key: tuple, cfg: DatasetConfig) -> str:
-    # A stable hash (not Python's salted hash()) so the same sources always split the same way.
-    digest = hashlib.sha256(repr((cfg.seed,) + key).encode("utf-8")).digest()
-    r = int.from_bytes(digest[:8], "little") / 2.0 ** 64
-    if r < cfg.test_fraction:
-        return "test"
-    if r < cfg.test_fraction + cfg.val_fraction:
-        return "val"
-    return "train"
+    return split_of_block(key, cfg.seed, cfg.val_fraction, cfg.test_fraction)
 
 
 def _source_info(path: str) -> dict:
@@ -128,7 +100,7 @@ def build_dataset(sources: Sequence[str], cfg: DatasetConfig,
         raise BadInput(f"No images found in {', '.join(sources)}; supported: {', '.join(IMAGE_EXTENSIONS)}.")
     _check_out(cfg)
     stride = cfg.stride or cfg.tile
-    write = _split_writer(cfg)
+    write = tile_writer(cfg.out, cfg.layout)
     tiles, sources_info, skipped = [], [], {"blank_or_nodata": 0, "straddles_split": 0}
     for si, path in enumerate(paths):
         info = _source_info(path)
@@ -154,7 +126,7 @@ def build_dataset(sources: Sequence[str], cfg: DatasetConfig,
                     continue
                 split = splits.pop()
                 name = f"{si:03d}_{stem}_{y:06d}_{x:06d}"
-                write(split, name, to_grey(rgb), rgb)
+                write(split, name, None, rgb)
                 entry = {"id": name, "split": split, "source": si, "window": [x, y, cfg.tile, cfg.tile]}
                 gt = info.get("geotransform")
                 if gt:
@@ -174,13 +146,13 @@ def build_synthetic(count: int, cfg: DatasetConfig,
     if count < 1:
         raise BadInput("--synthetic needs a count of 1 or more scenes.")
     _check_out(cfg)
-    write = _split_writer(cfg)
+    write = tile_writer(cfg.out, cfg.layout)
     tiles = []
     for i in range(count):
         rgb = scene(cfg.tile, cfg.tile, seed=cfg.seed * 100003 + i)
         split = _split_of_block(("synthetic", i), cfg) if count >= 10 else "train"
         name = f"syn_{i:05d}"
-        write(split, name, to_grey(rgb), rgb)
+        write(split, name, None, rgb)
         tiles.append({"id": name, "split": split, "source": 0, "window": [0, 0, cfg.tile, cfg.tile]})
         if progress:
             progress(i + 1, count)
@@ -193,7 +165,7 @@ def _finish(cfg: DatasetConfig, tiles: list, sources: list, skipped: dict, kind:
                        f"or sources with more valid pixels.")
     gsds = {s.get("gsd") for s in sources if s.get("gsd")}
     manifest = {
-        "aerocolor_dataset": 1,
+        "aerocolor_dataset": MANIFEST_VERSION,
         "kind": kind,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "config": {k: (v.to_dict() if isinstance(v, Stretch) else v) for k, v in asdict(cfg).items()
@@ -205,16 +177,6 @@ def _finish(cfg: DatasetConfig, tiles: list, sources: list, skipped: dict, kind:
         "skipped": skipped,
         "tiles": tiles,
     }
-    tmp = os.path.join(cfg.out, MANIFEST + ".part")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, indent=1)
-    os.replace(tmp, os.path.join(cfg.out, MANIFEST))
+    write_manifest(cfg.out, manifest)
     return manifest
 
-
-def read_manifest(data_dir: str) -> Optional[dict]:
-    try:
-        with open(os.path.join(data_dir, MANIFEST), encoding="utf-8") as fh:
-            return json.load(fh)
-    except (FileNotFoundError, ValueError):
-        return None

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import torch
 
-# Grey from colour: ITU-R BT.601 luma on the gamma-encoded values (what Pillow's "L" does,
-# as the study used). Recorded in dataset manifests and checkpoints.
-LUMA_WEIGHTS = (0.299, 0.587, 0.114)
-GREY_FORMULA = "BT.601 luma: 0.299 R + 0.587 G + 0.114 B on sRGB-encoded values"
+from aerocolor.data.layout import GREY_FORMULA, LUMA_WEIGHTS  # noqa: F401 (the one grey formula)
 
 _M = torch.tensor([[0.4124564, 0.3575761, 0.1804375],
                    [0.2126729, 0.7151522, 0.0721750],

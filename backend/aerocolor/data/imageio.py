@@ -11,6 +11,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+from aerocolor.data.layout import grey_of, save_png  # noqa: F401 (save_png is part of this module's API)
 from aerocolor.errors import BadInput
 
 try:  # GDAL reads everything; Pillow is the fallback for users without it.
@@ -103,25 +104,8 @@ def read_image(path: str, stretch: Stretch = Stretch()) -> Tuple[np.ndarray, dic
 
 
 def to_grey(img: np.ndarray) -> np.ndarray:
-    """(H, W, 3) colour to (H, W, 1) grey with the recorded luma formula; grey passes through."""
-    if img.shape[2] == 1:
-        return img
-    from aerocolor.data.color import LUMA_WEIGHTS
-
-    w = np.asarray(LUMA_WEIGHTS, np.float32)
-    return (img[..., :3] @ w)[..., None].astype(np.float32)
-
-
-def save_png(path: str, img: np.ndarray) -> None:
-    """Float (H, W, C) in [0, 1] or uint8 to an 8-bit PNG, written atomically."""
-    from PIL import Image
-
-    arr = img if img.dtype == np.uint8 else (np.clip(img, 0, 1) * 255.0 + 0.5).astype(np.uint8)
-    if arr.ndim == 3 and arr.shape[2] == 1:
-        arr = arr[:, :, 0]
-    tmp = path + ".part.png"
-    Image.fromarray(arr).save(tmp)
-    os.replace(tmp, path)
+    """(H, W, 3) colour in [0, 1] to (H, W, 1) grey with the recorded luma formula."""
+    return grey_of(img)
 
 
 def list_images(folder: str) -> list:
