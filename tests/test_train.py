@@ -134,3 +134,17 @@ def test_cli_train_then_info(tmp_path, synthetic_pairs):
     assert card["train"]["model"]["net"]["netG"] == "resnet"
     text = run_cli("info", os.path.join(run, "checkpoints", "latest.pt")).stdout
     assert "pix2pix" in text and "resnet" in text
+
+
+def test_export_keeps_the_card_and_predicts_like_the_original(tmp_path, tiny_checkpoint):
+    out = str(tmp_path / "model.pt")
+    res = run_cli("export", tiny_checkpoint, out)
+    assert res.returncode == 0, res.stderr
+    exported = checkpoint.load(out)
+    assert "training" not in exported and exported["card"]["exported"]["half"] is True
+    assert os.path.getsize(out) < 0.6 * os.path.getsize(tiny_checkpoint)
+    _, a = checkpoint.load_generator(tiny_checkpoint)
+    _, b = checkpoint.load_generator(out)
+    x = torch.rand(1, 1, 64, 64) * 2 - 1
+    with torch.no_grad():
+        assert float((a(x) - b(x)).abs().max()) < 5e-3  # fp16 weights, fp32 compute

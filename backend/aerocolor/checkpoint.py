@@ -104,6 +104,20 @@ def load_generator(path: str, device: Optional[torch.device] = None):
     return card, net
 
 
+def export(path: str, out: str, half: bool = True) -> dict:
+    """An inference-only copy: the card and the generator's weights (fp16 by default), no
+    optimiser state, so a model can be shared or bundled at a fraction of the size."""
+    obj = load(path)
+    name = obj.get("generator", "G")
+    weights = obj["nets"][name]
+    if half:
+        weights = {k: (v.half() if v.is_floating_point() else v) for k, v in weights.items()}
+    card = dict(obj["card"])
+    card["exported"] = {"from": os.path.basename(path), "half": half}
+    save(out, {"card": card, "generator": name, "nets": {name: weights}})
+    return card
+
+
 def format_card(card: dict) -> str:
     """The card as text for `aerocolor info`."""
     t = card.get("train", {})
