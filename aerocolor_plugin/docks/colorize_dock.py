@@ -1,0 +1,253 @@
+"""Colorize dock: a grey layer and a checkpoint in, a colour GeoTIFF layer out, above its source."""
+from __future__ import annotations
+
+import os
+from typing import List, Optional
+
+from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
+from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                                 QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from ..backend_process import BackendProcess
+from ..i18n_util import tr
+from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
+from ..recent import recent_checkpoints, remember_checkpoint
+from .widgets import BackendBanner, format_eta
+
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+def suggested_output(source_path: str) -> str:
+    stem, _ = os.path.splitext(source_path)
+    return stem + "_colorized.tif"
+
+
+class ColorizeDock(QgsDockWidget):
+    def __init__(self, parent=None, iface=None):
+        super().__init__(tr("AeroColor: Colorize"), parent)
+        self.setObjectName("AeroColorColorizeDock")
+        self.iface = iface
+        self.process: Optional[BackendProcess] = None
+        self.source: Optional[QgsRasterLayer] = None
+        self.added: Optional[QgsRasterLayer] = None
+        self._suggested = ""
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.banner = BackendBanner()
+        layout.addWidget(self.banner)
+        form = QFormLayout()
+        self.layer = QComboBox()
+        self.layer.currentIndexChanged.connect(self._layer_changed)
+        form.addRow(tr("Grey layer"), self.layer)
+        row = QHBoxLayout()
+        self.checkpoint = QComboBox()
+        self.checkpoint.setEditable(True)
+        self.checkpoint.setToolTip(tr("A model from a recent run, or any checkpoint file (.pt)"))
+        row.addWidget(self.checkpoint, 1)
+        browse = QPushButton("…")
+        browse.clicked.connect(self._browse_checkpoint)
+        row.addWidget(browse)
+        form.addRow(tr("Model"), row)
+        self.output = QgsFileWidget()
+        self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
+        self.output.setFilter(tr("GeoTIFF (*.tif *.tiff)"))
+        form.addRow(tr("Output GeoTIFF"), self.output)
+        self.tile = QSpinBox()
+        self.tile.setRange(0, 4096)
+        self.tile.setSingleStep(32)
+        self.tile.setSpecialValueText(tr("model's"))
+        form.addRow(tr("Tile (px)"), self.tile)
+        self.overlap = QSpinBox()
+        self.overlap.setRange(-1, 1024)
+        self.overlap.setValue(-1)
+        self.overlap.setSpecialValueText(tr("auto"))
+        form.addRow(tr("Overlap (px)"), self.overlap)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 256)
+        self.batch.setValue(4)
+        form.addRow(tr("Batch"), self.batch)
+        self.device = QComboBox()
+        self.device.addItems(DEVICES)
+        form.addRow(tr("Device"), self.device)
+        self.gsd = QComboBox()
+        self.gsd.addItem(tr("auto"), "auto")
+        self.gsd.addItem(tr("the model's (resample)"), "model")
+        self.gsd.addItem(tr("the input's own"), "native")
+        form.addRow(tr("Ground resolution"), self.gsd)
+        self.group = QCheckBox(tr("Group with a modern layer for comparison"))
+        form.addRow(self.group)
+        self.modern = QgsMapLayerComboBox()
+        self.modern.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
+        self.modern.setAllowEmptyLayer(True)
+        self.modern.setEnabled(False)
+        self.group.toggled.connect(self.modern.setEnabled)
+        form.addRow(tr("Modern layer"), self.modern)
+        layout.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton(tr("Colorize layer"))
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        layout.addWidget(self.progress)
+        self.status = QLabel(tr("Choose a grey layer and a model."))
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
+
+        project = QgsProject.instance()
+        project.layersAdded.connect(self.refresh_layers)
+        project.layersRemoved.connect(self.refresh_layers)
+        self.refresh_layers()
+        self.refresh_checkpoints()
+
+    def shutdown(self) -> None:
+        """Before the plugin unloads: stop listening to the project, stop our processes."""
+        self.disconnect_project()
+        self.banner.stop()
+        if self.process is not None and self.process.is_running():
+            self.process.cancel()
+
+    def disconnect_project(self) -> None:
+        project = QgsProject.instance()
+        for signal in (project.layersAdded, project.layersRemoved):
+            try:
+                signal.disconnect(self.refresh_layers)
+            except TypeError:
+                pass
+
+    # -- choices --------------------------------------------------------------------------
+    def refresh_layers(self, *_args) -> None:
+        current = self.layer.currentData()
+        self.layer.blockSignals(True)
+        self.layer.clear()
+        for lyr in raster_layers_grey_first():
+            label = lyr.name() if is_grey(lyr) else tr("{0} (colour)").format(lyr.name())
+            self.layer.addItem(label, lyr.id())
+        index = self.layer.findData(current) if current else -1
+        self.layer.setCurrentIndex(index if index >= 0 else (0 if self.layer.count() else -1))
+        self.layer.blockSignals(False)
+        self._layer_changed()
+
+    def refresh_checkpoints(self) -> None:
+        text = self.checkpoint.currentText()
+        self.checkpoint.clear()
+        self.checkpoint.addItems(recent_checkpoints())
+        if text:
+            self.checkpoint.setEditText(text)
+
+    def _browse_checkpoint(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Choose a model"), "", tr("AeroColor models (*.pt)"))
+        if path:
+            self.checkpoint.setEditText(path)
+
+    def selected_layer(self) -> Optional[QgsRasterLayer]:
+        lid = self.layer.currentData()
+        return QgsProject.instance().mapLayer(lid) if lid else None
+
+    def _layer_changed(self, *_args) -> None:
+        lyr = self.selected_layer()
+        path = file_path_of(lyr) if lyr is not None else ""
+        if path and (not self.output.filePath() or self.output.filePath() == self._suggested):
+            self._suggested = suggested_output(path)
+            self.output.setFilePath(self._suggested)
+
+    # -- running --------------------------------------------------------------------------
+    def colorize_args(self) -> List[str]:
+        """The backend command line; raises ValueError with one sentence when something is missing."""
+        lyr = self.selected_layer()
+        if lyr is None:
+            raise ValueError(tr("Add a grey raster layer to the project and choose it."))
+        src = file_path_of(lyr)
+        if not src:
+            raise ValueError(tr("{0} is not a raster file on disk; save it as a GeoTIFF first.").format(lyr.name()))
+        model = self.checkpoint.currentText().strip()
+        if not model or not os.path.isfile(model):
+            raise ValueError(tr("Choose a model file (.pt) from a training run."))
+        out = self.output.filePath().strip()
+        if not out:
+            raise ValueError(tr("Choose where to save the colour GeoTIFF."))
+        if not out.lower().endswith((".tif", ".tiff")):
+            out += ".tif"
+        if os.path.abspath(out) == os.path.abspath(src):
+            raise ValueError(tr("The output would overwrite the input; choose another file name."))
+        if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
+            raise ValueError(tr("The output folder does not exist; choose an existing folder."))
+        args = ["colorize", "--model", model, "--device", self.device.currentText(),
+                "--batch", str(self.batch.value())]
+        if self.tile.value() > 0:
+            args += ["--tile", str(self.tile.value())]
+        if self.overlap.value() >= 0:
+            args += ["--overlap", str(self.overlap.value())]
+        if self.gsd.currentData() != "auto":
+            args += ["--gsd", self.gsd.currentData()]
+        return args + [src, out]
+
+    def start(self) -> None:
+        if self.process is not None and self.process.is_running():
+            return
+        try:
+            args = self.colorize_args()
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return
+        self.source = self.selected_layer()
+        self.added = None
+        out = args[-1]
+        self.process = BackendProcess(self, log_path=os.path.splitext(out)[0] + ".log")
+        self.process.received.connect(self.on_event)
+        self.process.finished.connect(self.on_finished)
+        self.progress.setValue(0)
+        self.status.setText(tr("Starting the backend…"))
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        remember_checkpoint(args[args.index("--model") + 1])
+        self.process.start(args)
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_running():
+            self.status.setText(tr("Cancelling…"))
+            self.process.cancel()
+
+    def on_event(self, ev: dict) -> None:
+        kind = ev.get("type")
+        if kind == "progress":
+            self.progress.setValue(int(round(float(ev.get("fraction") or 0.0) * 1000)))
+            self.status.setText(tr("Colorizing: {0} %. {1}").format(
+                int(round(float(ev.get("fraction") or 0.0) * 100)), format_eta(ev.get("eta_s"))))
+        elif kind == "notice":
+            self.status.setText(str(ev.get("message", "")))
+
+    def on_finished(self, code: int, message: str) -> None:
+        """Runs on the main thread (QProcess signals): the only place layers are added."""
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        if code != 0:
+            self.status.setText(message)
+            return
+        raster = ((self.process.result or {}).get("outputs") or {}).get("raster")
+        if not raster or not os.path.isfile(raster):
+            self.status.setText(tr("The backend finished but wrote no raster; see the log."))
+            return
+        name = tr("{0} (colorized)").format(self.source.name() if self.source else os.path.basename(raster))
+        modern = self.modern.currentLayer() if self.group.isChecked() else None
+        group = tr("{0} – comparison").format(self.source.name()) if modern is not None and self.source else ""
+        try:
+            self.added = add_result_layer(raster, self.source, name, modern, group)
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return
+        self.progress.setValue(1000)
+        self.status.setText(tr("Done: {0}").format(raster))

@@ -1,0 +1,262 @@
+"""Train dock: dataset, family and its key options, start / stop / resume, live progress."""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import List, Optional
+
+from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QPixmap
+from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                                 QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
+                                 QWidget)
+
+from ..backend_process import BackendProcess, RunFollower
+from ..i18n_util import tr
+from ..recent import remember_checkpoint
+from .widgets import BackendBanner, LossPlot, format_eta
+
+FAMILIES = ["pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan"]
+GAN_MODES = ["vanilla", "lsgan", "wgangp"]
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+def _spin(lo: int, hi: int, value: int, step: int = 1) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setSingleStep(step)
+    box.setValue(value)
+    return box
+
+
+def _rate(value: float) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setDecimals(6)
+    box.setRange(1e-6, 1.0)
+    box.setSingleStep(1e-4)
+    box.setValue(value)
+    return box
+
+
+class TrainDock(QgsDockWidget):
+    def __init__(self, parent=None):
+        super().__init__(tr("AeroColor: Train"), parent)
+        self.setObjectName("AeroColorTrainDock")
+        self.process: Optional[BackendProcess] = None
+        self.follower: Optional[RunFollower] = None
+        self.epochs_total = 0
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.banner = BackendBanner()
+        layout.addWidget(self.banner)
+
+        form = QFormLayout()
+        self.dataset = QgsFileWidget()
+        self.dataset.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
+        self.dataset.fileChanged.connect(self._suggest_run)
+        form.addRow(tr("Dataset folder"), self.dataset)
+        self.run_dir = QgsFileWidget()
+        self.run_dir.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
+        form.addRow(tr("Run folder"), self.run_dir)
+        self.family = QComboBox()
+        self.family.addItems(FAMILIES)
+        form.addRow(tr("Model family"), self.family)
+        self.color_mode = QComboBox()
+        self.color_mode.addItem(tr("L*a*b* (keeps the photo's detail)"), "lab")
+        self.color_mode.addItem(tr("RGB"), "rgb")
+        form.addRow(tr("Colour mode"), self.color_mode)
+        self.epochs = _spin(1, 10000, 100)
+        form.addRow(tr("Epochs at full rate"), self.epochs)
+        self.decay_epochs = _spin(0, 10000, 100)
+        form.addRow(tr("Epochs of decay"), self.decay_epochs)
+        self.batch = _spin(1, 512, 1)
+        form.addRow(tr("Batch size"), self.batch)
+        self.device = QComboBox()
+        self.device.addItems(DEVICES)
+        form.addRow(tr("Device"), self.device)
+        layout.addLayout(form)
+
+        advanced = QGroupBox(tr("Network and optimiser"))
+        adv = QFormLayout(advanced)
+        self.tile = _spin(32, 2048, 256, 32)
+        adv.addRow(tr("Tile size (px)"), self.tile)
+        self.ngf = _spin(4, 512, 64)
+        adv.addRow(tr("Generator filters (ngf)"), self.ngf)
+        self.ndf = _spin(4, 512, 64)
+        adv.addRow(tr("Discriminator filters (ndf)"), self.ndf)
+        self.gan_mode = QComboBox()
+        self.gan_mode.addItem(tr("family default"), "")
+        for mode in GAN_MODES:
+            self.gan_mode.addItem(mode, mode)
+        adv.addRow(tr("GAN loss"), self.gan_mode)
+        self.lr_g = _rate(2e-4)
+        adv.addRow(tr("Learning rate G"), self.lr_g)
+        self.lr_d = _rate(2e-4)
+        adv.addRow(tr("Learning rate D"), self.lr_d)
+        layout.addWidget(advanced)
+
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton(tr("Start"))
+        self.start_button.clicked.connect(lambda: self.start(resume=False))
+        self.stop_button = QPushButton(tr("Stop"))
+        self.stop_button.clicked.connect(self.stop)
+        self.resume_button = QPushButton(tr("Resume"))
+        self.resume_button.clicked.connect(lambda: self.start(resume=True))
+        self.open_button = QPushButton(tr("Open run folder"))
+        self.open_button.clicked.connect(self.open_run_folder)
+        self.attach_button = QPushButton(tr("Show run"))
+        self.attach_button.setToolTip(tr("Show the progress of the run in the run folder (after a restart)"))
+        self.attach_button.clicked.connect(self.attach)
+        for b in (self.start_button, self.stop_button, self.resume_button, self.open_button, self.attach_button):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        layout.addWidget(self.progress)
+        self.status = QLabel(tr("Idle."))
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.plot = LossPlot()
+        layout.addWidget(self.plot)
+        self.sample = QLabel()
+        self.sample.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.sample.setMinimumHeight(100)
+        layout.addWidget(self.sample)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.log.setMaximumHeight(120)
+        layout.addWidget(self.log)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
+        self._set_running(False)
+
+    def shutdown(self) -> None:
+        """Before the plugin unloads: a running training is asked to save and stop (resume later)."""
+        self.banner.stop()
+        if self.follower is not None:
+            self.follower.stop()
+        if self.process is not None and self.process.is_running():
+            self.process.cancel()
+
+    # -- arguments ------------------------------------------------------------------------
+    def _suggest_run(self, path: str) -> None:
+        if path and not self.run_dir.filePath():
+            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M")
+            parent = os.path.dirname(os.path.abspath(path))
+            self.run_dir.setFilePath(os.path.join(parent, "runs", f"{self.family.currentText()}-{stamp}"))
+
+    def train_args(self, resume: bool = False) -> List[str]:
+        """The backend command line for the options shown; raises ValueError with a sentence if incomplete."""
+        run = self.run_dir.filePath().strip()
+        if not run:
+            raise ValueError(tr("Choose a run folder; checkpoints, samples and logs go there."))
+        args = ["train", "--run", run, "--device", self.device.currentText()]
+        if resume:
+            return args + ["--resume"]
+        data = self.dataset.filePath().strip()
+        if not data or not os.path.isdir(data):
+            raise ValueError(tr("Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset')."))
+        args += ["--data", data, "--family", self.family.currentText(),
+                 "--color-mode", self.color_mode.currentData(),
+                 "--epochs", str(self.epochs.value()), "--decay-epochs", str(self.decay_epochs.value()),
+                 "--batch", str(self.batch.value()), "--tile", str(self.tile.value()),
+                 "--ngf", str(self.ngf.value()), "--ndf", str(self.ndf.value()),
+                 "--lr-g", f"{self.lr_g.value():g}", "--lr-d", f"{self.lr_d.value():g}"]
+        if self.gan_mode.currentData():
+            args += ["--gan-mode", self.gan_mode.currentData()]
+        return args
+
+    # -- running --------------------------------------------------------------------------
+    def start(self, resume: bool = False) -> None:
+        if self.process is not None and self.process.is_running():
+            return
+        try:
+            args = self.train_args(resume)
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return
+        if self.follower is not None:
+            self.follower.stop()
+        run = self.run_dir.filePath().strip()
+        self.plot.clear()
+        self.log.clear()
+        self.process = BackendProcess(self, log_path=os.path.join(run, "plugin.log"))
+        self.process.received.connect(self.on_event)
+        self.process.log.connect(self.log.appendPlainText)
+        self.process.finished.connect(self.on_finished)
+        self.status.setText(tr("Starting the backend…"))
+        self._set_running(True)
+        self.process.start(args)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.is_running():
+            self.status.setText(tr("Stopping after the current step; the run is saved for resuming…"))
+            self.process.cancel()
+
+    def attach(self) -> None:
+        """Re-attach to the run folder: replay its events and follow new ones."""
+        run = self.run_dir.filePath().strip()
+        if not run or not os.path.isfile(os.path.join(run, "events.jsonl")):
+            self.status.setText(tr("The run folder has no events.jsonl; choose the folder of a run."))
+            return
+        if self.follower is not None:
+            self.follower.stop()
+        self.plot.clear()
+        self.follower = RunFollower(run, self)
+        self.follower.received.connect(self.on_event)
+        self.follower.start()
+
+    def open_run_folder(self) -> None:
+        run = self.run_dir.filePath().strip()
+        if run and os.path.isdir(run):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(run))
+        else:
+            self.status.setText(tr("The run folder does not exist yet."))
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.resume_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+
+    # -- events ---------------------------------------------------------------------------
+    def on_event(self, ev: dict) -> None:
+        kind = ev.get("type")
+        if kind == "hello":
+            self.status.setText(tr("Training on {0} (torch {1}).").format(ev.get("device"), ev.get("torch")))
+        elif kind == "progress" and ev.get("stage") == "train":
+            self.epochs_total = ev.get("epochs") or self.epochs_total
+            fraction = float(ev.get("fraction") or 0.0)
+            self.progress.setValue(int(round(fraction * 1000)))
+            self.status.setText(tr("Epoch {0} of {1}, step {2} of {3}. {4}").format(
+                ev.get("epoch"), ev.get("epochs"), ev.get("step"), ev.get("steps"), format_eta(ev.get("eta_s"))))
+            if ev.get("losses"):
+                self.plot.add(fraction * (self.epochs_total or 1), ev["losses"])
+        elif kind == "sample" and ev.get("path") and os.path.isfile(ev["path"]):
+            pix = QPixmap(ev["path"])
+            self.sample.setPixmap(pix.scaledToWidth(max(100, self.sample.width() - 4),
+                                                    Qt.TransformationMode.SmoothTransformation))
+            self.sample.setToolTip(ev["path"])
+        elif kind == "checkpoint":
+            self.log.appendPlainText(tr("Checkpoint saved: {0}").format(ev.get("path")))
+        elif kind == "notice":
+            self.log.appendPlainText(str(ev.get("message", "")))
+        elif kind == "result":
+            ckpt = (ev.get("outputs") or {}).get("checkpoint")
+            if ckpt:
+                remember_checkpoint(ckpt)
+            self.progress.setValue(1000)
+            self.status.setText(tr("Training finished; the model is {0}.").format(ckpt))
+        elif kind == "error":
+            self.status.setText(str(ev.get("message", "")))
+
+    def on_finished(self, code: int, message: str) -> None:
+        self._set_running(False)
+        if message:
+            self.status.setText(message)

@@ -1,0 +1,124 @@
+"""Small widgets the docks share: the backend banner, the live loss plot, the ETA text."""
+from __future__ import annotations
+
+import math
+from typing import Dict, List, Optional, Tuple
+
+from qgis.PyQt.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor, QPainter, QPainterPath, QPen
+from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from ..backend_dialog import BackendCheck, BackendDialog
+from ..i18n_util import tr
+
+PALETTE = ["#c0462f", "#2f6d9a", "#4f8a3a", "#b38a2f", "#7a4f9a", "#2f9a8f", "#9a2f6d", "#555555"]
+
+
+def format_eta(seconds: Optional[float]) -> str:
+    if seconds is None or seconds < 0 or not math.isfinite(seconds):
+        return ""
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    if h:
+        return tr("{0} h {1:02d} min left").format(h, m)
+    if m:
+        return tr("{0} min {1:02d} s left").format(m, s)
+    return tr("{0} s left").format(s)
+
+
+class BackendBanner(QWidget):
+    """Says when the backend cannot run, with a button to fix it; hidden while all is well."""
+
+    ready_changed = pyqtSignal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("color: #a33;")
+        layout.addWidget(self.label, 1)
+        self.button = QPushButton(tr("Set up backend…"))
+        self.button.clicked.connect(self.open_dialog)
+        layout.addWidget(self.button)
+        self.ready: Optional[bool] = None
+        self.checker = BackendCheck(self)
+        self.checker.checked.connect(self._checked)
+        self.setVisible(False)
+
+    def check(self) -> None:
+        self.checker.start()
+
+    def stop(self) -> None:
+        self.checker.stop()
+
+    def _checked(self, info: dict, problem: str) -> None:
+        self.ready = not problem
+        self.label.setText(problem)
+        self.setVisible(bool(problem))
+        self.ready_changed.emit(self.ready)
+
+    def open_dialog(self) -> None:
+        dlg = BackendDialog(self.window())
+        dlg.exec()
+        self.check()
+
+
+class LossPlot(QWidget):
+    """Loss curves drawn with QPainter (no plotting library in the plugin): one line per loss."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.series: Dict[str, List[Tuple[float, float]]] = {}
+        self.setMinimumHeight(140)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, 180)
+
+    def clear(self) -> None:
+        self.series = {}
+        self.update()
+
+    def add(self, x: float, losses: Dict[str, float]) -> None:
+        for name, value in (losses or {}).items():
+            if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
+                continue
+            self.series.setdefault(name, []).append((float(x), float(value)))
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        area = QRectF(self.rect()).adjusted(36, 8, -8, -20)
+        painter.setPen(QPen(QColor("#999999")))
+        painter.drawRect(area)
+        points = [p for pts in self.series.values() for p in pts]
+        if not points:
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter), tr("Losses appear here while training."))
+            return
+        x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
+        y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
+        x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
+        painter.drawText(QRectF(0, area.top() - 6, 34, 14), int(Qt.AlignmentFlag.AlignRight), f"{y1:.3g}")
+        painter.drawText(QRectF(0, area.bottom() - 8, 34, 14), int(Qt.AlignmentFlag.AlignRight), f"{y0:.3g}")
+
+        def to_px(x: float, y: float) -> QPointF:
+            return QPointF(area.left() + (x - x0) / (x1 - x0) * area.width(),
+                           area.bottom() - (y - y0) / (y1 - y0) * area.height())
+
+        legend_x = area.left() + 4
+        for i, (name, pts) in enumerate(sorted(self.series.items())):
+            colour = QColor(PALETTE[i % len(PALETTE)])
+            pen = QPen(colour)
+            pen.setWidthF(1.6)
+            painter.setPen(pen)
+            path = QPainterPath(to_px(*pts[0]))
+            for p in pts[1:]:
+                path.lineTo(to_px(*p))
+            painter.drawPath(path)
+            painter.drawText(QPointF(legend_x, self.height() - 5), name)
+            legend_x += painter.fontMetrics().horizontalAdvance(name) + 12

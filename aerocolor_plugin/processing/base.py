@@ -1,0 +1,63 @@
+"""What the AeroColor algorithms share: running the backend with progress and cancel via feedback."""
+from __future__ import annotations
+
+from typing import List
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+
+from ..backend_env import BackendMissing
+from ..backend_run import RunOutcome, run_backend
+from ..i18n_util import tr
+from ..resources import icon
+
+
+class AeroColorAlgorithm(QgsProcessingAlgorithm):
+    ICON = "aerocolor.svg"
+
+    def createInstance(self):
+        return type(self)()
+
+    def icon(self):
+        return icon(self.ICON)
+
+    def group(self) -> str:
+        return ""
+
+    def groupId(self) -> str:
+        return ""
+
+    def tr(self, text: str) -> str:
+        return tr(text)
+
+    def run_backend(self, args: List[str], feedback: QgsProcessingFeedback) -> RunOutcome:
+        """Run one backend subcommand; progress and log go to feedback, cancel comes from it."""
+        feedback = feedback or QgsProcessingFeedback()
+
+        def on_event(ev: dict) -> None:
+            kind = ev.get("type")
+            if kind == "progress" and ev.get("fraction") is not None:
+                feedback.setProgress(100.0 * float(ev["fraction"]))
+            elif kind == "hello":
+                feedback.pushInfo(tr("Backend {0} on {1} (torch {2}).").format(
+                    ev.get("version"), ev.get("device"), ev.get("torch")))
+            elif kind == "metrics":
+                losses = ", ".join(f"{k} {v:.4g}" for k, v in (ev.get("losses") or {}).items()
+                                   if isinstance(v, (int, float)))
+                feedback.pushInfo(tr("Epoch {0}: {1}").format(ev.get("epoch"), losses))
+            elif kind == "notice":
+                feedback.pushInfo(str(ev.get("message", "")))
+            elif kind == "checkpoint":
+                feedback.pushDebugInfo(tr("Checkpoint saved: {0}").format(ev.get("path")))
+
+        try:
+            feedback.pushCommandInfo(" ".join(["aerocolor", *args]))
+            outcome = run_backend(args, on_event=on_event, on_log=feedback.pushConsoleInfo,
+                                  is_cancelled=feedback.isCanceled)
+        except BackendMissing as exc:
+            raise QgsProcessingException(str(exc)) from None
+        except OSError as exc:
+            raise QgsProcessingException(tr("Could not start the backend interpreter ({0}); choose a Python "
+                                            "with torch in the AeroColor settings.").format(exc)) from None
+        if not outcome.ok:
+            raise QgsProcessingException(outcome.message)
+        return outcome

@@ -1,0 +1,67 @@
+"""Processing: Colorize raster (a grey raster and a model in, a colour GeoTIFF out)."""
+from __future__ import annotations
+
+from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFile, QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
+                       QgsProcessingParameterRasterLayer)
+
+from ..i18n_util import tr
+from ..layers import file_path_of
+from .base import AeroColorAlgorithm
+
+DEVICES = ["auto", "cpu", "cuda"]
+GSD = ["auto", "model", "native"]
+
+
+class ColorizeAlgorithm(AeroColorAlgorithm):
+    ICON = "colorize.svg"
+
+    def name(self) -> str:
+        return "colorize"
+
+    def displayName(self) -> str:
+        return tr("Colorize raster")
+
+    def shortHelpString(self) -> str:
+        return tr("Colorizes a grey (historical) raster with a trained AeroColor model and writes a "
+                  "georeferenced colour GeoTIFF on the input's grid.")
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterRasterLayer("INPUT", tr("Grey raster")))
+        self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model (.pt)"), extension="pt"))
+        self.addParameter(QgsProcessingParameterNumber("TILE", tr("Tile in px (0: the model's)"),
+                                                       QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 4096))
+        self.addParameter(QgsProcessingParameterNumber("OVERLAP", tr("Overlap in px (-1: automatic)"),
+                                                       QgsProcessingParameterNumber.Type.Integer, -1, False, -1, 1024))
+        self.addParameter(QgsProcessingParameterNumber("BATCH", tr("Batch size"),
+                                                       QgsProcessingParameterNumber.Type.Integer, 4, False, 1, 256))
+        self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), DEVICES, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("GSD", tr("Ground resolution"), GSD, defaultValue=0))
+        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", tr("Colour raster")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
+        if layer is None:
+            raise QgsProcessingException(tr("The input raster could not be opened."))
+        src = file_path_of(layer)
+        if not src:
+            raise QgsProcessingException(tr("{0} is not a raster file on disk; save it as a GeoTIFF first.")
+                                         .format(layer.name()))
+        model = self.parameterAsFile(parameters, "MODEL", context)
+        out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
+        if not out.lower().endswith((".tif", ".tiff")):
+            raise QgsProcessingException(tr("The output must be a GeoTIFF (.tif)."))
+        args = ["colorize", "--model", model, "--device", DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
+                "--batch", str(self.parameterAsInt(parameters, "BATCH", context))]
+        tile = self.parameterAsInt(parameters, "TILE", context)
+        if tile > 0:
+            args += ["--tile", str(tile)]
+        overlap = self.parameterAsInt(parameters, "OVERLAP", context)
+        if overlap >= 0:
+            args += ["--overlap", str(overlap)]
+        gsd = GSD[self.parameterAsEnum(parameters, "GSD", context)]
+        if gsd != "auto":
+            args += ["--gsd", gsd]
+        outcome = self.run_backend(args + [src, out], feedback)
+        raster = ((outcome.result or {}).get("outputs") or {}).get("raster", out)
+        return {"OUTPUT": raster}

@@ -1,0 +1,79 @@
+"""Processing: Train model (a dataset folder in, a checkpoint out)."""
+from __future__ import annotations
+
+import os
+
+from qgis.core import (QgsProcessingOutputFile, QgsProcessingParameterBoolean, QgsProcessingParameterDefinition,
+                       QgsProcessingParameterEnum, QgsProcessingParameterFile,
+                       QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber)
+
+from ..i18n_util import tr
+from .base import AeroColorAlgorithm
+
+FAMILIES = ["pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan"]
+COLOR_MODES = ["lab", "rgb"]
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+class TrainAlgorithm(AeroColorAlgorithm):
+    ICON = "train.svg"
+
+    def name(self) -> str:
+        return "train"
+
+    def displayName(self) -> str:
+        return tr("Train model")
+
+    def shortHelpString(self) -> str:
+        return tr("Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). "
+                  "The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.")
+
+    def _int(self, name, label, default, lo, hi, advanced=False):
+        p = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Type.Integer, default, False, lo, hi)
+        if advanced:
+            p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(p)
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFile("DATA", tr("Dataset folder"),
+                                                     QgsProcessingParameterFile.Behavior.Folder))
+        self.addParameter(QgsProcessingParameterEnum("FAMILY", tr("Model family"), FAMILIES, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("COLOR_MODE", tr("Colour mode"), COLOR_MODES, defaultValue=0))
+        self._int("EPOCHS", tr("Epochs at full rate"), 100, 1, 10000)
+        self._int("DECAY_EPOCHS", tr("Epochs of decay"), 100, 0, 10000)
+        self._int("BATCH", tr("Batch size"), 1, 1, 512)
+        self._int("TILE", tr("Tile size (px)"), 256, 32, 2048)
+        self._int("NGF", tr("Generator filters (ngf)"), 64, 4, 512, advanced=True)
+        self._int("NDF", tr("Discriminator filters (ndf)"), 64, 4, 512, advanced=True)
+        self._int("STEPS_PER_EPOCH", tr("Steps per epoch (0: the whole dataset)"), 0, 0, 1000000, advanced=True)
+        for name, label in (("LR_G", tr("Learning rate G")), ("LR_D", tr("Learning rate D"))):
+            p = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Type.Double, 2e-4, False, 1e-7, 1.0)
+            p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+            self.addParameter(p)
+        self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), DEVICES, defaultValue=0))
+        self.addParameter(QgsProcessingParameterBoolean("RESUME", tr("Resume the run in the run folder"), False))
+        self.addParameter(QgsProcessingParameterFolderDestination("RUN", tr("Run folder")))
+        self.addOutput(QgsProcessingOutputFile("CHECKPOINT", tr("Model checkpoint")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        run = self.parameterAsString(parameters, "RUN", context)
+        device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
+        if self.parameterAsBool(parameters, "RESUME", context):
+            args = ["train", "--run", run, "--resume", "--device", device]
+        else:
+            args = ["train", "--run", run, "--device", device,
+                    "--data", self.parameterAsFile(parameters, "DATA", context),
+                    "--family", FAMILIES[self.parameterAsEnum(parameters, "FAMILY", context)],
+                    "--color-mode", COLOR_MODES[self.parameterAsEnum(parameters, "COLOR_MODE", context)]]
+            for name, flag in (("EPOCHS", "--epochs"), ("DECAY_EPOCHS", "--decay-epochs"), ("BATCH", "--batch"),
+                               ("TILE", "--tile"), ("NGF", "--ngf"), ("NDF", "--ndf")):
+                args += [flag, str(self.parameterAsInt(parameters, name, context))]
+            steps = self.parameterAsInt(parameters, "STEPS_PER_EPOCH", context)
+            if steps > 0:
+                args += ["--steps-per-epoch", str(steps)]
+            args += ["--lr-g", f"{self.parameterAsDouble(parameters, 'LR_G', context):g}",
+                     "--lr-d", f"{self.parameterAsDouble(parameters, 'LR_D', context):g}"]
+        outcome = self.run_backend(args, feedback)
+        outputs = (outcome.result or {}).get("outputs") or {}
+        ckpt = outputs.get("checkpoint") or os.path.join(run, "checkpoints", "latest.pt")
+        return {"CHECKPOINT": ckpt, "RUN": run}

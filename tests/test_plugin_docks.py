@@ -1,0 +1,202 @@
+"""The plugin's GUI pieces build headless and drive the real backend: plugin object, Train and Colorize docks."""
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from plugin_support import clear_project, wait_until
+
+
+@pytest.fixture
+def backend_python(qgis_app):
+    from aerocolor_plugin import backend_env
+
+    backend_env.set_configured_python(sys.executable)
+    yield sys.executable
+    backend_env.set_configured_python("")
+
+
+@pytest.fixture
+def rasters(qgis_app, tmp_path):
+    from conftest import write_geotiff
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    rng = np.random.default_rng(1)
+    grey = QgsRasterLayer(write_geotiff(str(tmp_path / "z_grey_1975.tif"),
+                                        (rng.random((80, 96)) * 255).astype(np.uint8)), "z grey 1975")
+    colour = QgsRasterLayer(write_geotiff(str(tmp_path / "a_modern.tif"),
+                                          (rng.random((3, 80, 96)) * 255).astype(np.uint8)), "a modern")
+    assert grey.isValid() and colour.isValid()
+    QgsProject.instance().addMapLayers([colour, grey])
+    yield grey, colour
+    clear_project()
+
+
+def test_plugin_starts_and_unloads_in_a_stub_qgis(qgis_app, qgis_iface, backend_python):
+    from qgis.core import QgsApplication
+
+    import aerocolor_plugin
+
+    plugin = aerocolor_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        assert QgsApplication.processingRegistry().providerById("aerocolor") is not None
+        names = [a.text() for a in plugin.actions]
+        assert names == ["Train model", "Colorize layer", "Compare (swipe)", "Export mosaic…", "Backend settings…"]
+        assert plugin.train_dock.objectName() == "AeroColorTrainDock"
+        plugin.show_dock(plugin.colorize_dock)
+        assert not plugin.colorize_dock.isHidden()
+        # The background check of the backend reports "ready" for the test interpreter.
+        assert wait_until(lambda: plugin.colorize_dock.banner.ready is not None, 120)
+        assert plugin.colorize_dock.banner.ready, plugin.colorize_dock.banner.label.text()
+    finally:
+        plugin.unload()
+    assert QgsApplication.processingRegistry().providerById("aerocolor") is None
+
+
+def test_backend_banner_explains_a_missing_backend(qgis_app, tmp_path):
+    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.docks.widgets import BackendBanner
+
+    backend_env.set_configured_python(str(tmp_path / "nowhere" / "python"))
+    try:
+        banner = BackendBanner()
+        banner.check()
+        assert wait_until(lambda: banner.ready is not None, 30)
+        assert banner.ready is False and "does not exist" in banner.label.text()
+        assert not banner.isHidden()
+    finally:
+        backend_env.set_configured_python("")
+
+
+def test_backend_without_torch_is_named(qgis_app, tmp_path):
+    """An interpreter that runs but has no torch: the sentence says to set the backend up."""
+    from aerocolor_plugin import backend_env
+
+    info = backend_env.check_backend("/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable)
+    if info.get("torch"):
+        pytest.skip("the system Python has torch here")
+    assert "no PyTorch" in backend_env.readiness_problem(info)
+    assert "Set up backend" in backend_env.readiness_problem(info)
+
+
+def test_setup_plan_and_diagnostics(qgis_app, tmp_path):
+    import tomllib
+
+    from aerocolor_plugin import backend_env
+
+    with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "pyproject.toml"), "rb") as fh:
+        declared = tomllib.load(fh)["project"]["dependencies"]
+    assert sorted(backend_env.BACKEND_REQUIREMENTS) == sorted(declared)
+    steps = backend_env.setup_commands(str(tmp_path / "env"), "/usr/bin/python3")
+    assert steps[0][1:] == ["-m", "venv", "--system-site-packages", str(tmp_path / "env")]
+    assert steps[-1][:4] == [str(tmp_path / "env" / "bin" / "python"), "-m", "pip", "install"]
+    info = backend_env.check_backend(sys.executable)
+    text = backend_env.diagnostics_text(info, sys.executable)
+    assert f"backend torch: {info['torch']}" in text and "QGIS 3." in text
+    assert backend_env.readiness_problem(info) == ""
+
+
+def test_train_dock_trains_with_the_real_backend(qgis_app, backend_python, synthetic_pairs, tmp_path):
+    from aerocolor_plugin.docks.train_dock import TrainDock
+    from aerocolor_plugin.recent import recent_checkpoints
+
+    dock = TrainDock()
+    with pytest.raises(ValueError, match="run folder"):
+        dock.train_args()
+    dock.dataset.setFilePath(synthetic_pairs)
+    run = str(tmp_path / "run")
+    dock.run_dir.setFilePath(run)
+    dock.tile.setValue(64)
+    dock.ngf.setValue(8)
+    dock.ndf.setValue(8)
+    dock.batch.setValue(4)
+    dock.epochs.setValue(1)
+    dock.decay_epochs.setValue(0)
+    dock.device.setCurrentText("cpu")
+    args = dock.train_args()
+    assert args[:2] == ["train", "--run"] and "--gan-mode" not in args
+    assert args[args.index("--ngf") + 1] == "8" and args[args.index("--color-mode") + 1] == "lab"
+    dock.start()
+    assert not dock.start_button.isEnabled() and dock.stop_button.isEnabled()
+    assert wait_until(lambda: dock.process.exit_code is not None, 240), dock.log.toPlainText()[-2000:]
+    assert dock.process.exit_code == 0, dock.status.text()
+    assert dock.progress.value() == 1000
+    assert dock.plot.series, "no losses were plotted"
+    assert dock.sample.pixmap() is not None and not dock.sample.pixmap().isNull()
+    ckpt = os.path.join(run, "checkpoints", "latest.pt")
+    assert os.path.abspath(ckpt) in recent_checkpoints()
+    assert "Training finished" in dock.status.text()
+    assert dock.start_button.isEnabled()
+
+    # After a restart: a fresh dock shows the same run from its folder.
+    again = TrainDock()
+    again.run_dir.setFilePath(run)
+    again.attach()
+    assert again.progress.value() == 1000 and again.plot.series
+
+
+def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters, tmp_path, tiny_checkpoint):
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    from qgis.PyQt.QtCore import QSettings
+
+    from aerocolor_plugin import recent
+
+    QSettings().remove(recent.KEY)
+    grey, colour = rasters
+    dock = ColorizeDock()
+    try:
+        assert dock.checkpoint.count() == 0
+        assert dock.layer.itemData(0) == grey.id()          # grey first although its name sorts last
+        assert dock.layer.itemText(1) == "a modern (colour)"
+        assert dock.output.filePath().endswith("z_grey_1975_colorized.tif")
+        with pytest.raises(ValueError, match="model file"):
+            dock.colorize_args()
+        dock.checkpoint.setEditText(tiny_checkpoint)
+        dock.tile.setValue(64)
+        dock.overlap.setValue(8)
+        args = dock.colorize_args()
+        assert args[-2:] == [grey.source(), dock.output.filePath()]
+        assert args[args.index("--tile") + 1] == "64" and args[args.index("--overlap") + 1] == "8"
+        dock.output.setFilePath(grey.source())
+        with pytest.raises(ValueError, match="overwrite"):
+            dock.colorize_args()
+    finally:
+        dock.shutdown()
+
+
+def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, backend_python, tiny_checkpoint,
+                                                          tmp_path):
+    from test_plugin_backend_process import _backend_commands
+
+    if "colorize" not in _backend_commands():
+        pytest.skip("the backend has no 'colorize' subcommand yet")
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    grey, colour = rasters
+    dock = ColorizeDock()
+    try:
+        dock.checkpoint.setEditText(tiny_checkpoint)
+        out = str(tmp_path / "out" / "colour.tif")
+        os.makedirs(os.path.dirname(out))
+        dock.output.setFilePath(out)
+        dock.device.setCurrentText("cpu")
+        dock.group.setChecked(True)
+        dock.modern.setLayer(colour)
+        dock.start()
+        assert wait_until(lambda: dock.process.exit_code is not None, 240)
+        assert dock.process.exit_code == 0, dock.status.text()
+        layer = dock.added
+        assert layer is not None and layer.isValid()
+        assert layer.crs() == grey.crs() and layer.extent() == grey.extent()
+        group = QgsProject.instance().layerTreeRoot().findGroup("z grey 1975 – comparison")
+        assert group is not None
+        assert [n.layer().name() for n in group.findLayers()] == ["z grey 1975 (colorized)", "a modern"]
+    finally:
+        dock.shutdown()
