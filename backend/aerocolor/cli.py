@@ -103,6 +103,20 @@ def _add_train(sub) -> None:
     f.add_argument("--gan-mode", choices=("vanilla", "lsgan", "wgangp"))
     f.add_argument("--lambda-l1", type=float)
     f.add_argument("--lambda-gp", type=float)
+    f.add_argument("--nz", type=int, help="BicycleGAN: length of the latent code z")
+    f.add_argument("--z-where", choices=("input", "middle", "all"), help="BicycleGAN: where z enters the U-Net")
+    f.add_argument("--lambda-kl", type=float, help="BicycleGAN: weight of the KL term")
+    f.add_argument("--lambda-z", type=float, help="BicycleGAN: weight of the latent regression")
+    f.add_argument("--lambda-nce", type=float, help="CUT/FastCUT: PatchNCE weight (lambda_X)")
+    f.add_argument("--nce-idt", action=argparse.BooleanOptionalAction, default=None,
+                   help="CUT: NCE identity on colour images (lambda_Y = --lambda-nce-idt)")
+    f.add_argument("--lambda-nce-idt", type=float, help="CUT: NCE identity weight (lambda_Y)")
+    f.add_argument("--nce-layers", type=lambda v: v.split(","), help="CUT: generator layers for PatchNCE, "
+                   "comma-separated names such as stem,down1,down2,blocks.0,blocks.4")
+    f.add_argument("--lambda-a", type=float, help="CycleGAN: cycle weight grey->colour->grey")
+    f.add_argument("--lambda-b", type=float, help="CycleGAN: cycle weight colour->grey->colour")
+    f.add_argument("--lambda-identity", type=float, help="CycleGAN: identity weight (times lambda A/B; 0: off)")
+    f.add_argument("--pool-size", type=int, help="CycleGAN: generated images kept for the discriminators")
     f.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="any other family option, e.g. --set lambda_nce=2 (JSON values)")
     p.set_defaults(handler=_run_train)
@@ -111,7 +125,8 @@ def _add_train(sub) -> None:
 _TRAIN_FLAGS = ("data", "run", "color_mode", "epochs", "decay_epochs", "steps_per_epoch", "tile", "batch",
                 "lr_g", "lr_d", "seed", "device", "threads", "precision", "channels_last", "workers", "save_every")
 _NET_FLAGS = ("netG", "ngf", "ndf", "unet_depth", "resnet_blocks", "norm_g", "norm_d", "d_layers", "dropout", "init")
-_MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gp")
+_MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gp", "nz", "z_where", "lambda_kl", "lambda_z", "lambda_nce",
+                "nce_idt", "lambda_nce_idt", "nce_layers", "lambda_a", "lambda_b", "lambda_identity", "pool_size")
 
 
 def train_config_from_args(args) -> "TrainConfig":

@@ -26,6 +26,13 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
+def _field_default(cls: type, name: str) -> Any:
+    f = next(f for f in dataclasses.fields(cls) if f.name == name)
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return None if f.default is dataclasses.MISSING else f.default
+
+
 def from_dict(cls: type, data: dict, where: str = "config") -> Any:
     """Build a (nested) dataclass from a dict; unknown keys are an error, not silently dropped."""
     if not isinstance(data, dict):
@@ -41,6 +48,11 @@ def from_dict(cls: type, data: dict, where: str = "config") -> Any:
         target = next((a for a in typing.get_args(hint) if dataclasses.is_dataclass(a)), hint)
         if dataclasses.is_dataclass(target) and isinstance(value, dict):
             value = from_dict(target, value, f"{where}.{name}")
+            # Keys not given keep the field's own default (a family's NetConfig defaults
+            # differ: CycleGAN's is a ResNet), not the nested class's defaults.
+            default = _field_default(cls, name)
+            if dataclasses.is_dataclass(default) and type(default) is type(value):
+                value = dataclasses.replace(default, **{k: getattr(value, k) for k in data[name]})
         elif isinstance(value, list) and typing.get_origin(hint) is tuple:
             value = tuple(value)
         kwargs[name] = value

@@ -1,6 +1,6 @@
 """Adversarial losses (vanilla, LSGAN, WGAN-GP) and the WGAN-GP gradient penalty.
 
-PatchNCE and KL live with the families that use them.
+PatchNCE and the KL term of BicycleGAN are here too.
 """
 from __future__ import annotations
 
@@ -40,3 +40,22 @@ def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, weight: flo
     (grad,) = torch.autograd.grad(out.float().sum(), mixed, create_graph=True)
     norms = grad.float().flatten(1).norm(2, dim=1)
     return weight * ((norms - 1.0) ** 2).mean()
+
+
+def patch_nce(q: torch.Tensor, k: torch.Tensor, temperature: float = 0.07) -> torch.Tensor:
+    """PatchNCE (Park et al. 2020) with negatives from the same image.
+
+    q, k: (N, P, C) unit vectors of P patches, q from the output, k from the input. Each
+    query patch must pick its own location's key among the image's P keys: a P-way
+    classification whose right answer is the diagonal. Keys are not trained through.
+    """
+    k = k.detach()
+    logits = torch.bmm(q.float(), k.float().transpose(1, 2)) / temperature  # (N, P, P)
+    target = torch.arange(q.size(1), device=q.device).repeat(q.size(0))
+    return F.cross_entropy(logits.flatten(0, 1), target)
+
+
+def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(mu, exp(logvar)) || N(0, I)), summed over the code, averaged over the batch."""
+    mu, logvar = mu.float(), logvar.float()
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1).mean()

@@ -18,7 +18,7 @@ from typing import Dict, List, Optional
 import torch
 from torch.utils.data import DataLoader
 
-from aerocolor import __version__, checkpoint
+from aerocolor import __version__, checkpoint, distributed
 from aerocolor.config import TrainConfig, save_json, to_dict
 from aerocolor.data import color
 from aerocolor.data.build import read_manifest
@@ -79,9 +79,13 @@ class Trainer:
             raise BadInput(f"Unknown precision {cfg.precision!r}; choose fp32 or bf16.")
         if cfg.batch < 1 or cfg.total_epochs < 1:
             raise BadInput("Batch size and the number of epochs must be at least 1.")
-        self.threads = set_threads(cfg.threads)
+        # torchrun on one machine: share the cores between the local processes unless told.
+        local = int(os.environ.get("LOCAL_WORLD_SIZE", 1)) if self.world > 1 else 1
+        self.threads = set_threads(cfg.threads or max(1, (os.cpu_count() or 1) // local))
         self.device = resolve_device(cfg.device)
-        torch.manual_seed(cfg.seed)
+        if self.world > 1 and self.device.type == "cuda":
+            self.device = torch.device("cuda", torch.cuda.current_device())
+        torch.manual_seed(cfg.seed + self.rank)
         fam_cls = family_class(cfg.family)
         if not isinstance(cfg.model, fam_cls.config_cls):
             raise BadInput(f"The options given are not {cfg.family}'s options.")
@@ -101,6 +105,12 @@ class Trainer:
         self.manifest = read_manifest(cfg.data)
         if self.resume:
             self._load(p["latest"])
+        if self.world > 1:
+            distributed.broadcast_nets(self.family.nets.values())
+            for opt in self.family.optimizers.values():
+                distributed.average_gradients_before_step(opt)
+            if self.resume and self.rank:  # the checkpoint holds rank 0's random state only
+                torch.manual_seed(cfg.seed * 1000003 + self.rank * 7919 + self.global_step)
         if self.is_main:
             os.makedirs(os.path.join(cfg.run, "checkpoints"), exist_ok=True)
             save_json(p["config"], cfg)
@@ -132,7 +142,7 @@ class Trainer:
                       "xmax": max(b[2] for b in bounds), "ymax": max(b[3] for b in bounds), "crs": crs}
         gsd_units = next((s.get("gsd_units") for s in man.get("sources", []) if s.get("gsd_units")), None)
         last = self.history[-1] if self.history else {}
-        return {
+        card = {
             "family": cfg.family,
             "color_mode": cfg.color_mode,
             "tile": cfg.tile,
@@ -157,11 +167,13 @@ class Trainer:
             "device": str(self.device),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         }
+        card.update(self.family.card_extra())  # e.g. BicycleGAN's nz, so colorize can call net(x, z)
+        return card
 
     def _state(self) -> dict:
         return {
             "card": self.card(),
-            "generator": "G",
+            "generator": self.family.generator_name,
             "nets": {k: v.state_dict() for k, v in self.family.nets.items()},
             "training": {
                 "optimizers": {k: v.state_dict() for k, v in self.family.optimizers.items()},
@@ -214,6 +226,10 @@ class Trainer:
     def _order(self, epoch: int) -> List[int]:
         g = torch.Generator().manual_seed(self.cfg.seed * 1000003 + epoch)
         order = torch.randperm(len(self.train_set), generator=g).tolist()
+        if self.world > 1:
+            # Every rank gets the same number of items (padded from the start, as
+            # DistributedSampler does), so all ranks make the same number of steps.
+            order += order[: (-len(order)) % self.world]
         order = order[self.rank::self.world]
         if self.cfg.steps_per_epoch:
             order = order[: self.cfg.steps_per_epoch * self.cfg.batch]
@@ -269,7 +285,7 @@ class Trainer:
                 n_steps += 1
                 for k, v in losses.items():
                     sums[k] = sums.get(k, 0.0) + v
-                d_terms = [v for k, v in losses.items() if k in ("D_real", "D_fake")]
+                d_terms = [v for k, v in losses.items() if k.startswith("D") and k.endswith(("_real", "_fake"))]
                 if d_terms and cfg.model is not None and getattr(cfg.model, "gan_mode", "") != "wgangp" \
                         and sum(d_terms) / len(d_terms) < D_NEAR_ZERO:
                     d_low += 1
@@ -282,7 +298,12 @@ class Trainer:
                                      step=self.step_in_epoch, steps=self.steps_per_epoch,
                                      fraction=round(done / total_steps, 5),
                                      eta_s=round(rate * (total_steps - done)), losses=losses)
-                if self.cancel.is_set():
+                cancelled = self.cancel.is_set()
+                if self.world > 1:
+                    cancelled = distributed.any_rank(cancelled)
+                if cancelled:
+                    if self.world > 1:
+                        distributed.average_buffers(self.family.nets.values())
                     self.save()
                     raise Cancelled(f"Training stopped at epoch {epoch + 1}, step {self.step_in_epoch}; "
                                     f"resume with --resume --run {cfg.run}.")
@@ -290,7 +311,10 @@ class Trainer:
                 sch.step()
             self.epoch += 1
             self.step_in_epoch = 0
-            val = self.validate()
+            if self.world > 1:
+                sums = distributed.mean_over_ranks(sums)
+                distributed.average_buffers(self.family.nets.values())
+            val = self.validate() if self.is_main else {}
             record = {"epoch": self.epoch, "losses": {k: v / max(n_steps, 1) for k, v in sums.items()},
                       "val": val, "d_near_zero": d_low / max(n_steps, 1),
                       "seconds": round(time.perf_counter() - t_epoch, 2),
@@ -301,6 +325,8 @@ class Trainer:
                                  val=val, d_near_zero=record["d_near_zero"], lr=record["lr"])
                 self._pictures()
                 self.save()
+        if self.world > 1:
+            torch.distributed.barrier()
         return self._paths()["latest"]
 
     def _pictures(self) -> None:
@@ -329,6 +355,14 @@ def train(cfg: TrainConfig, events: Optional[EventSink] = None, cancel: Optional
             # The run's own settings win; only where and how fast it runs may change.
             stored.device, stored.threads, stored.workers = cfg.device, cfg.threads, cfg.workers
             cfg = stored
-    trainer = Trainer(cfg, events, cancel, resume)
-    trainer.setup()
-    return trainer.run()
+    world = distributed.from_env()
+    if world.active:
+        distributed.start(world, cfg.device)
+        if world.rank:
+            events = EventSink()  # only rank 0 reports and writes the run folder
+    try:
+        trainer = Trainer(cfg, events, cancel, resume, rank=world.rank, world=world.size)
+        trainer.setup()
+        return trainer.run()
+    finally:
+        distributed.stop()

@@ -8,6 +8,10 @@ from aerocolor.errors import BadInput
 # name -> "module:Class"; imported on demand so one family's bug never breaks another.
 FAMILIES = {
     "pix2pix": "aerocolor.models.pix2pix:Pix2Pix",
+    "cyclegan": "aerocolor.models.cyclegan:CycleGAN",
+    "cut": "aerocolor.models.cut:CUT",
+    "fastcut": "aerocolor.models.cut:FastCUT",
+    "bicyclegan": "aerocolor.models.bicyclegan:BicycleGAN",
 }
 
 

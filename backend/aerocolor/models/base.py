@@ -14,6 +14,7 @@ import torch.nn as nn
 
 from aerocolor.config import NetConfig, TrainConfig
 from aerocolor.data import color
+from aerocolor.nets.colour_input import neutral_colour
 from aerocolor.nets.layers import init_weights
 from aerocolor.nets.patchgan import PatchDiscriminator
 from aerocolor.nets.resnet import ResnetGenerator
@@ -43,12 +44,25 @@ def generator_multiple(net: NetConfig, tile: int) -> int:
     return 4
 
 
+def check_gan_options(gan_mode: str, net: NetConfig) -> None:
+    """The GAN checks every family shares, as one sentence each."""
+    from aerocolor.errors import BadInput
+    from aerocolor.losses import GAN_MODES
+
+    if gan_mode not in GAN_MODES:
+        raise BadInput(f"Unknown GAN mode {gan_mode!r}; choose vanilla, lsgan or wgangp.")
+    if gan_mode == "wgangp" and net.d_norm_for(gan_mode) == "batch":
+        raise BadInput("A WGAN-GP critic must not use batch norm (the penalty is per sample); "
+                       "use --norm-d none or instance.")
+
+
 class Family:
     """Base class. Subclasses set name, config_cls, paired, and implement the methods below."""
 
     name = "base"
     config_cls: type = object
     paired = True
+    generator_name = "G"  # the grey -> colour net in ``nets``; checkpoints record it for load_generator
 
     def __init__(self, cfg: TrainConfig, device: torch.device):
         self.cfg = cfg
@@ -70,7 +84,7 @@ class Family:
         return net
 
     def adam(self, name: str, params, lr: float) -> torch.optim.Optimizer:
-        opt = torch.optim.Adam(params, lr=lr, betas=(self.cfg.beta1, self.cfg.beta2))
+        opt = torch.optim.Adam(params, lr=lr, betas=(self.cfg.beta1, self.cfg.beta2), fused=True)
         self.optimizers[name] = opt
         return opt
 
@@ -80,6 +94,27 @@ class Family:
     def train_mode(self, on: bool = True) -> None:
         for net in self.nets.values():
             net.train(on)
+
+    # Colour images as the unpaired families see them: 3 channels in [-1, 1] whatever the mode.
+    # Lab: (L, a*, b*) with L taken from the luma grey, exactly as a generated image gets it, so
+    # a discriminator cannot tell real from fake by a mismatch between L and the colour.
+    # RGB: the RGB image itself.
+    def colour_image(self, grey_in: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        """Model input (1 channel) and model output (a*b* or RGB) joined into a colour image."""
+        return torch.cat([grey_in, out], 1) if self.mode == "lab" else out
+
+    def neutral_colour(self, grey_in: torch.Tensor) -> torch.Tensor:
+        """A grey image as a colour image without chroma."""
+        return neutral_colour(grey_in, self.mode)
+
+    def real_colour(self) -> torch.Tensor:
+        """The batch's colour target B as a colour image (see colour_image)."""
+        grey_b = color.model_input(color.rgb_to_grey(self.rgb.float()), self.mode).to(self.real_B.dtype)
+        return self.colour_image(grey_b, self.real_B)
+
+    def output_of(self, colour: torch.Tensor) -> torch.Tensor:
+        """The model-output part (a*b* or RGB) of a colour image."""
+        return colour[:, 1:] if self.mode == "lab" else colour
 
     # -- the interface ------------------------------------------------------------------
     def set_input(self, batch: dict) -> None:
@@ -111,6 +146,10 @@ class Family:
 
         cfg = TrainConfig.from_dict(card["train"])
         return build_generator(cfg.model.net, 1, color.output_channels(cfg.color_mode), cfg.tile)
+
+    def card_extra(self) -> dict:
+        """Entries the family adds to the checkpoint card (e.g. BicycleGAN's nz)."""
+        return {}
 
     def check(self) -> None:
         """Refuse odd option combinations with one sentence before training starts."""

@@ -1,0 +1,135 @@
+"""Data-parallel training over torch.distributed, started by ``torchrun``.
+
+Every process (rank) holds the whole model and trains on its own share of each epoch's
+order (Trainer._order); gradients are averaged across ranks just before each optimiser
+step, so all ranks keep identical weights, and only rank 0 writes the run folder.
+
+Why not the DistributedDataParallel wrapper: a GAN step runs a network several times per
+backward pass, freezes the discriminator for the generator's pass, and the WGAN-GP penalty
+differentiates through the critic twice (torch.autograd.grad); DDP's backward hooks do not
+support that. Averaging each optimiser's gradients in one flat all-reduce from an
+optimiser step hook gives the same update for any family, without touching its code.
+
+Without a torchrun environment (WORLD_SIZE unset or 1) nothing here runs: a user with one
+GPU changes nothing.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Dict, Iterable, List
+
+import torch
+import torch.distributed as dist
+import torch.nn as nn
+
+
+@dataclass
+class World:
+    rank: int = 0
+    size: int = 1
+    local_rank: int = 0
+    local_size: int = 1
+
+    @property
+    def active(self) -> bool:
+        return self.size > 1
+
+
+def from_env() -> World:
+    """The process's place in a torchrun launch (ranks and sizes from its environment)."""
+    return World(int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1)),
+                 int(os.environ.get("LOCAL_RANK", 0)), int(os.environ.get("LOCAL_WORLD_SIZE", 1)))
+
+
+def start(world: World, device_name: str) -> None:
+    """Join the process group: NCCL between GPUs, gloo on the CPU."""
+    if not world.active or dist.is_initialized():
+        return
+    use_cuda = torch.cuda.is_available() and not device_name.startswith("cpu")
+    if use_cuda:
+        torch.cuda.set_device(world.local_rank)
+    dist.init_process_group("nccl" if use_cuda else "gloo")
+
+
+def stop() -> None:
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
+def _comm_device() -> torch.device:
+    """Where small control tensors must live: NCCL only moves GPU tensors."""
+    if dist.get_backend() == "nccl":
+        return torch.device("cuda", torch.cuda.current_device())
+    return torch.device("cpu")
+
+
+def _flat_all_reduce(tensors: List[torch.Tensor], op=dist.ReduceOp.SUM) -> torch.Tensor:
+    flat = torch.cat([t.detach().reshape(-1).float() for t in tensors])
+    dist.all_reduce(flat, op=op)
+    return flat
+
+
+def _copy_back(flat: torch.Tensor, tensors: List[torch.Tensor]) -> None:
+    offset = 0
+    for t in tensors:
+        n = t.numel()
+        t.copy_(flat[offset:offset + n].view(t.shape))
+        offset += n
+
+
+def broadcast_nets(nets: Iterable[nn.Module]) -> None:
+    """Rank 0's weights and buffers to every rank (after building or resuming)."""
+    tensors = [t for net in nets for t in list(net.parameters()) + list(net.buffers())]
+    if not tensors:
+        return
+    with torch.no_grad():
+        flat = torch.cat([t.detach().reshape(-1).to(torch.float64) for t in tensors])
+        dist.broadcast(flat, 0)
+        offset = 0
+        for t in tensors:
+            n = t.numel()
+            t.copy_(flat[offset:offset + n].view(t.shape).to(t.dtype))
+            offset += n
+
+
+def average_buffers(nets: Iterable[nn.Module]) -> None:
+    """Mean of the floating buffers (batch-norm statistics) over ranks, before a checkpoint."""
+    bufs = [b for net in nets for b in net.buffers() if b.is_floating_point()]
+    if bufs:
+        with torch.no_grad():
+            flat = _flat_all_reduce(bufs)
+            _copy_back(flat / dist.get_world_size(), bufs)
+
+
+def average_gradients_before_step(optimizer: torch.optim.Optimizer) -> None:
+    """Make ``optimizer.step()`` first average its parameters' gradients over all ranks."""
+
+    def hook(opt, _args, _kwargs):
+        params = [p for g in opt.param_groups for p in g["params"]]
+        # A gradient missing here is missing on every rank (they run the same code); zeros
+        # keep the message the same size, and such parameters keep grad None.
+        grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
+        with torch.no_grad():
+            flat = _flat_all_reduce(grads)
+            flat /= dist.get_world_size()
+            _copy_back(flat, grads)  # the zeros stand-ins are dropped with this list
+        return None
+
+    optimizer.register_step_pre_hook(hook)
+
+
+def any_rank(flag: bool) -> bool:
+    """True on every rank when it is true on any (a cancel seen by one process stops all)."""
+    t = torch.tensor([1.0 if flag else 0.0], device=_comm_device())
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return bool(t.item() > 0)
+
+
+def mean_over_ranks(values: Dict[str, float]) -> Dict[str, float]:
+    keys = sorted(values)
+    if not keys:
+        return values
+    t = torch.tensor([values[k] for k in keys], dtype=torch.float64, device=_comm_device())
+    dist.all_reduce(t)
+    return {k: float(v) / dist.get_world_size() for k, v in zip(keys, t.tolist())}

@@ -1,0 +1,151 @@
+"""BicycleGAN: many plausible colorizations of one photo, steered by a latent code z (Zhu et al. 2017).
+
+Two passes share the generator G(grey, z):
+  cVAE-GAN  the encoder E reads the true colour image, z is drawn from its posterior, and
+            G must rebuild the colours (L1) and fool D; KL keeps E's codes near N(0, I);
+  cLR-GAN   z is drawn from N(0, I), G's output must fool D2, and E must read the same z
+            back from it (latent regression, which trains G only).
+The batch is split between the passes (the first half, rounded up, goes to cVAE-GAN);
+a batch of one serves both, so any batch size works. z enters the U-Net at its input, its
+bottleneck (``middle``) or every encoder level (``all``), the study's question 6.
+
+Inference: ``net(x, z)`` with z of shape (N, nz); the checkpoint card carries nz.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Optional
+
+import torch
+import torch.nn.functional as F
+
+from aerocolor.config import NetConfig, TrainConfig
+from aerocolor.data import color
+from aerocolor.errors import BadInput
+from aerocolor.losses import GANLoss, gradient_penalty, kl_to_standard_normal
+from aerocolor.models.base import Family, build_discriminator, build_generator, check_gan_options
+from aerocolor.nets.encoder import LatentEncoder, encoder_stages_for
+from aerocolor.nets.unet import Z_WHERE
+
+
+def _bicycle_net() -> NetConfig:
+    return NetConfig(netG="unet", norm_g="instance", dropout=False, norm_d="instance")
+
+
+@dataclass
+class BicycleGANConfig:
+    net: NetConfig = field(default_factory=_bicycle_net)
+    nz: int = 8
+    z_where: str = "input"      # input | middle | all
+    nef: int = 64               # encoder width
+    gan_mode: str = "lsgan"
+    lambda_l1: float = 10.0
+    lambda_kl: float = 0.01
+    lambda_z: float = 0.5
+    lambda_gan: float = 1.0     # cVAE-GAN's adversarial weight
+    lambda_gan2: float = 1.0    # cLR-GAN's
+    lambda_gp: float = 10.0
+
+
+class BicycleGAN(Family):
+    name = "bicyclegan"
+    config_cls = BicycleGANConfig
+    paired = True
+    generator_name = "G"
+
+    def __init__(self, cfg: TrainConfig, device):
+        super().__init__(cfg, device)
+        o: BicycleGANConfig = self.opt
+        self.check()
+        self.add_net("G", build_generator(o.net, 1, self.out_ch, cfg.tile, o.nz, o.z_where))
+        self.add_net("E", LatentEncoder(3, o.nz, o.nef, encoder_stages_for(cfg.tile), "instance"))
+        self.add_net("D", build_discriminator(o.net, 1 + self.out_ch, o.gan_mode))
+        self.add_net("D2", build_discriminator(o.net, 1 + self.out_ch, o.gan_mode))
+        self.gan = GANLoss(o.gan_mode)
+        self.opt_G = self.adam("G", self.G.parameters(), cfg.lr_g)
+        self.opt_E = self.adam("E", self.E.parameters(), cfg.lr_g)
+        self.opt_D = self.adam("D", list(self.D.parameters()) + list(self.D2.parameters()), cfg.lr_d)
+
+    def check(self) -> None:
+        o: BicycleGANConfig = self.opt
+        check_gan_options(o.gan_mode, o.net)
+        if o.nz < 1:
+            raise BadInput("BicycleGAN needs a latent code of at least 1 number (--nz 8 is usual); "
+                           "for one colorization per photo use --family pix2pix.")
+        if o.z_where not in Z_WHERE:
+            raise BadInput(f"--z-where {o.z_where!r} is not known; choose input, middle or all.")
+        if o.net.netG != "unet":
+            raise BadInput("BicycleGAN's latent code enters a U-Net generator; use --netG unet.")
+        if min(o.lambda_l1, o.lambda_kl, o.lambda_z, o.lambda_gan, o.lambda_gan2) < 0:
+            raise BadInput("BicycleGAN's loss weights must not be negative.")
+
+    def card_extra(self) -> dict:
+        return {"nz": self.opt.nz, "z_where": self.opt.z_where}
+
+    def _d_pair(self, D, grey, real, fake, tag: str, losses: dict) -> torch.Tensor:
+        o: BicycleGANConfig = self.opt
+        real_AB, fake_AB = torch.cat([grey, real], 1), torch.cat([grey, fake.detach()], 1)
+        losses[f"{tag}_real"], losses[f"{tag}_fake"] = self.gan(D(real_AB), True), self.gan(D(fake_AB), False)
+        if o.gan_mode == "wgangp":
+            losses[f"{tag}_GP"] = gradient_penalty(D, real_AB, fake_AB, o.lambda_gp)
+            return losses[f"{tag}_real"] + losses[f"{tag}_fake"] + losses[f"{tag}_GP"]
+        return (losses[f"{tag}_real"] + losses[f"{tag}_fake"]) * 0.5
+
+    def optimize(self) -> Dict[str, float]:
+        o: BicycleGANConfig = self.opt
+        n = self.real_A.size(0)
+        h = (n + 1) // 2 if n > 1 else 1
+        enc, rnd = slice(0, h), (slice(h, n) if n > 1 else slice(0, 1))
+        A_enc, B_enc, A_rnd, B_rnd = self.real_A[enc], self.real_B[enc], self.real_A[rnd], self.real_B[rnd]
+
+        # cVAE-GAN: a code read from the true colours; cLR-GAN: a code from the prior.
+        mu, logvar = self.E(self.colour_image(A_enc, B_enc))
+        z_enc = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        fake_enc = self.G(A_enc, z_enc.to(A_enc.dtype))
+        z_rnd = torch.randn(A_rnd.size(0), o.nz, device=self.device)
+        fake_rnd = self.G(A_rnd, z_rnd.to(A_rnd.dtype))
+
+        # Discriminators: D for the cVAE-GAN pass, D2 for the cLR-GAN pass.
+        self.opt_D.zero_grad(set_to_none=True)
+        losses: Dict[str, torch.Tensor] = {}
+        loss_D = self._d_pair(self.D, A_enc, B_enc, fake_enc, "D", losses) \
+            + self._d_pair(self.D2, A_rnd, B_rnd, fake_rnd, "D2", losses)
+        loss_D.backward()
+        self.opt_D.step()
+
+        # Generator and encoder.
+        self.opt_G.zero_grad(set_to_none=True)
+        self.opt_E.zero_grad(set_to_none=True)
+        for D in (self.D, self.D2):
+            D.requires_grad_(False)
+        losses["G_GAN"] = self.gan(self.D(torch.cat([A_enc, fake_enc], 1)), True) * o.lambda_gan
+        losses["G_GAN2"] = self.gan(self.D2(torch.cat([A_rnd, fake_rnd], 1)), True) * o.lambda_gan2
+        losses["G_L1"] = F.l1_loss(fake_enc.float(), B_enc.float()) * o.lambda_l1
+        losses["KL"] = kl_to_standard_normal(mu, logvar) * o.lambda_kl
+        total = losses["G_GAN"] + losses["G_GAN2"] + losses["G_L1"] + losses["KL"]
+        if o.lambda_z > 0:
+            # Latent regression trains G only: E's weights take no gradient from it.
+            self.E.requires_grad_(False)
+            mu2, _ = self.E(self.colour_image(A_rnd, fake_rnd))
+            self.E.requires_grad_(True)
+            losses["z_L1"] = F.l1_loss(mu2.float(), z_rnd) * o.lambda_z
+            total = total + losses["z_L1"]
+        total.backward()
+        for D in (self.D, self.D2):
+            D.requires_grad_(True)
+        self.opt_G.step()
+        self.opt_E.step()
+        return {k: float(v.detach()) for k, v in losses.items()}
+
+    @torch.no_grad()
+    def generate(self, x: torch.Tensor, z: Optional[torch.Tensor] = None, **kwargs) -> torch.Tensor:
+        """z defaults to zeros, the prior's most likely code (sample grids and validation)."""
+        if z is None:
+            z = torch.zeros(x.size(0), self.opt.nz, device=x.device, dtype=x.dtype)
+        return self.G(x, z)
+
+    @classmethod
+    def build_generator_from(cls, card: dict):
+        cfg = TrainConfig.from_dict(card["train"])
+        o: BicycleGANConfig = cfg.model
+        return build_generator(o.net, 1, color.output_channels(cfg.color_mode), cfg.tile, o.nz, o.z_where)

@@ -1,0 +1,318 @@
+"""CycleGAN, CUT, FastCUT and BicycleGAN through the shared Trainer: tiny real models on
+synthetic data, real checkpoints, real GeoTIFFs, the real CLI in a subprocess."""
+import math
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from aerocolor import checkpoint
+from aerocolor.config import TrainConfig
+from aerocolor.data import color
+from aerocolor.errors import BadInput
+from aerocolor.losses import kl_to_standard_normal, patch_nce
+from aerocolor.models import family_class
+from aerocolor.train import train
+from conftest import run_cli, write_geotiff
+
+UNPAIRED = ("cyclegan", "cut", "fastcut")
+TINY_NET = {"ngf": 8, "ndf": 8, "resnet_blocks": 2}
+
+
+@pytest.fixture(scope="module")
+def synthetic_unpaired(tmp_path_factory) -> str:
+    """An unpaired synthetic set (trainA/ grey, trainB/ colour) of 64 px tiles."""
+    from aerocolor.data.build import DatasetConfig, build_synthetic
+
+    out = str(tmp_path_factory.mktemp("data") / "unpaired")
+    build_synthetic(6, DatasetConfig(out=out, tile=64, layout="unpaired", seed=2))
+    return out
+
+
+def _cfg(family, data, run="", model=None, **kw) -> TrainConfig:
+    model = dict(model or {})
+    model["net"] = {**TINY_NET, **model.get("net", {})}
+    base = dict(family=family, data=data, run=run, tile=64, batch=2, epochs=1, decay_epochs=1,
+                steps_per_epoch=2, threads=2, seed=3, model=model)
+    base.update(kw)
+    return TrainConfig.from_dict(base)
+
+
+def _family(cfg):
+    torch.manual_seed(0)
+    return family_class(cfg.family)(cfg, torch.device("cpu"))
+
+
+def _batch(n=2, tile=64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    rgb = torch.rand(n, 3, tile, tile, generator=g)
+    return {"A": color.rgb_to_grey(rgb), "B": rgb}
+
+
+def _geotiff_pixels(tmp_path) -> torch.Tensor:
+    """A small 8-bit grey GeoTIFF written and read back through GDAL, as model input (1, 1, 64, 64)."""
+    from aerocolor.data.imageio import read_image
+    from aerocolor.data.synthetic import scene
+
+    grey = (color.rgb_to_grey(torch.from_numpy(scene(64, 64, 11)).permute(2, 0, 1)).numpy()[0] * 255).round()
+    path = write_geotiff(str(tmp_path / "grey.tif"), grey.astype(np.uint8))
+    img, _ = read_image(path)
+    return torch.from_numpy(img.transpose(2, 0, 1))[None].float()
+
+
+def _colorize_pixels(card, net, grey):
+    """Grey (N, 1, H, W) in [0, 1] through a loaded generator to RGB in [0, 1]."""
+    x = color.model_input(grey, card["color_mode"])
+    with torch.no_grad():
+        out = net(x, torch.randn(x.size(0), card["nz"])) if card.get("nz") else net(x)
+    return color.model_output_to_rgb(out, grey, card["color_mode"])
+
+
+# -- each family trains through the Trainer and its checkpoint colorizes ----------------------
+@pytest.mark.parametrize("family,mode", [("cyclegan", "lab"), ("cut", "rgb"), ("fastcut", "lab"),
+                                         ("bicyclegan", "lab")])
+def test_family_trains_two_epochs_and_its_checkpoint_colorizes(family, mode, synthetic_pairs,
+                                                               synthetic_unpaired, tmp_path):
+    data = synthetic_unpaired if family in UNPAIRED else synthetic_pairs
+    path = train(_cfg(family, data, str(tmp_path / "run"), color_mode=mode))
+    obj = checkpoint.load(path)
+    card = obj["card"]
+    assert card["family"] == family and card["epoch"] == 2 and card["color_mode"] == mode
+    assert obj["generator"] == family_class(family).generator_name and obj["generator"] in obj["nets"]
+    history = obj["training"]["history"]
+    assert len(history) == 2
+    for rec in history:
+        assert rec["losses"] and all(math.isfinite(v) for v in rec["losses"].values()), rec
+    assert os.path.isfile(tmp_path / "run" / "samples" / "epoch_002.png")
+    assert (card.get("nz") == 8) == (family == "bicyclegan")
+
+    card, net = checkpoint.load_generator(path)
+    grey = _geotiff_pixels(tmp_path)
+    rgb = _colorize_pixels(card, net, grey)
+    assert rgb.shape == (1, 3, 64, 64) and torch.isfinite(rgb).all()
+    assert 0.0 <= float(rgb.min()) and float(rgb.max()) <= 1.0
+    # A colour image, not the grey one repeated: the channels differ somewhere.
+    assert float((rgb[:, 0] - rgb[:, 2]).abs().max()) > 1e-3
+    if mode == "lab":  # Lab output keeps the photo's own lightness.
+        L = color.rgb_to_lab(rgb)[:, 0]
+        assert float((L - color.grey_to_lightness(grey)[:, 0]).abs().median()) < 1.0
+
+
+def test_family_checkpoint_colorizes_a_geotiff_with_colorize(synthetic_unpaired, synthetic_pairs, tmp_path):
+    colorize_mod = pytest.importorskip("aerocolor.colorize")
+    from osgeo import gdal
+
+    from aerocolor.data.synthetic import scene
+
+    grey = (color.rgb_to_grey(torch.from_numpy(scene(96, 80, 4)).permute(2, 0, 1)).numpy()[0] * 255)
+    src = write_geotiff(str(tmp_path / "old.tif"), grey.round().astype(np.uint8))
+    for family, data in (("cut", synthetic_unpaired), ("bicyclegan", synthetic_pairs)):
+        ckpt = train(_cfg(family, data, str(tmp_path / family), epochs=1, decay_epochs=0, steps_per_epoch=1))
+        samples = 2 if family == "bicyclegan" else 1
+        out = str(tmp_path / f"{family}.tif")
+        colorize_mod.colorize(ckpt, src, out, device="cpu", threads=2, samples=samples, gsd="native",
+                              precision="fp32")
+        outs = colorize_mod.sample_paths(out, samples)
+        arrays = []
+        for p in outs:
+            ds = gdal.Open(p)
+            assert ds.RasterXSize == 80 and ds.RasterYSize == 96 and ds.RasterCount >= 3
+            arrays.append(ds.ReadAsArray()[:3].astype(np.int16))
+            ds = None
+        if samples == 2:  # two latent codes, two different colourings
+            assert np.abs(arrays[0] - arrays[1]).max() > 0
+
+
+# -- CUT / FastCUT ---------------------------------------------------------------------------
+@pytest.mark.parametrize("netG", ["unet", "resnet"])
+def test_cut_trains_with_both_generator_types(netG, synthetic_unpaired, tmp_path):
+    model = {"net": {"netG": netG, "resnet_blocks": 2}, "num_patches": 32}
+    path = train(_cfg("cut", synthetic_unpaired, str(tmp_path / netG), model=model, epochs=1, decay_epochs=0))
+    obj = checkpoint.load(path)
+    losses = obj["training"]["history"][-1]["losses"]
+    assert losses["NCE"] > 0 and losses["NCE_idt"] > 0 and all(math.isfinite(v) for v in losses.values())
+    card, net = checkpoint.load_generator(path)
+    assert net(torch.zeros(1, 1, 64, 64)).shape == (1, 2, 64, 64)
+
+
+def test_cut_nce_layers_are_hooked_by_name_and_unknown_names_are_refused(synthetic_unpaired):
+    fam = _family(_cfg("cut", synthetic_unpaired, model={"net": {"netG": "unet"}, "nce_layers": ["down.1", "down.3"]}))
+    feats = fam.tap.features(torch.zeros(2, 3, 64, 64))
+    assert [f.shape[1:] for f in feats] == [(16, 16, 16), (64, 4, 4)]
+    # The early stop leaves the full forward pass intact afterwards.
+    assert fam.G(torch.zeros(1, 1, 64, 64)).shape == (1, 2, 64, 64)
+    with pytest.raises(BadInput, match="no layer 'blocks.2'"):
+        _family(_cfg("cut", synthetic_unpaired, model={"nce_layers": ["stem", "blocks.2"]}))
+
+
+def test_patch_nce_rewards_matching_patches():
+    torch.manual_seed(0)
+    k = torch.nn.functional.normalize(torch.randn(2, 16, 8), dim=-1)
+    matched = patch_nce(k.clone(), k, 0.07)
+    shuffled = patch_nce(k[:, torch.randperm(16)].clone(), k, 0.07)
+    assert float(matched) < 0.5 < float(shuffled)
+    # With all patches alike the loss is log(P): no patch can be told from the others.
+    same = torch.nn.functional.normalize(torch.ones(1, 16, 8), dim=-1)
+    assert abs(float(patch_nce(same, same, 0.07)) - math.log(16)) < 1e-4
+
+
+def test_fastcut_defaults_differ_from_cut():
+    from aerocolor.models.cut import CUTConfig, FastCUTConfig
+
+    cut, fast = CUTConfig(), FastCUTConfig()
+    assert (cut.lambda_nce, cut.nce_idt, cut.flip_equivariance) == (1.0, True, False)
+    assert (fast.lambda_nce, fast.nce_idt, fast.flip_equivariance) == (10.0, False, True)
+
+
+# -- BicycleGAN ------------------------------------------------------------------------------
+@pytest.mark.parametrize("z_where", ["input", "middle", "all"])
+def test_bicyclegan_each_injection_point_trains_and_z_changes_the_colours(z_where, synthetic_pairs, tmp_path):
+    path = train(_cfg("bicyclegan", synthetic_pairs, str(tmp_path / z_where), epochs=1, decay_epochs=0,
+                      model={"nz": 4, "z_where": z_where}))
+    card, net = checkpoint.load_generator(path)
+    assert card["nz"] == 4 and card["z_where"] == z_where
+    grey = _geotiff_pixels(tmp_path)
+    x = color.model_input(grey, card["color_mode"])
+    with torch.no_grad():
+        a = net(x, torch.randn(1, 4, generator=torch.Generator().manual_seed(1)))
+        b = net(x, torch.randn(1, 4, generator=torch.Generator().manual_seed(2)))
+        a2 = net(x, torch.randn(1, 4, generator=torch.Generator().manual_seed(1)))
+    assert torch.equal(a, a2)
+    assert float((a - b).abs().max()) > 1e-4
+
+
+def test_unet_takes_z_where_it_is_told():
+    from aerocolor.nets.unet import UNetGenerator
+
+    def in_channels(net):
+        downs = [layer[-1].in_channels if isinstance(layer[-1], torch.nn.Conv2d) else
+                 next(m for m in layer if isinstance(m, torch.nn.Conv2d)).in_channels for layer in net.down]
+        ups = [next(m for m in layer if isinstance(m, torch.nn.ConvTranspose2d)).in_channels for layer in net.up]
+        return downs, ups
+
+    plain_d, plain_u = in_channels(UNetGenerator(1, 2, 8, 5, nz=0))
+    for where in ("input", "middle", "all"):
+        net = UNetGenerator(1, 2, 8, 5, nz=3, z_where=where)
+        d, u = in_channels(net)
+        extra_d = [a - b for a, b in zip(d, plain_d)]
+        extra_u = [a - b for a, b in zip(u, plain_u)]
+        assert extra_d == {"input": [3, 0, 0, 0, 0], "middle": [0] * 5, "all": [3] * 5}[where]
+        assert extra_u == ([3, 0, 0, 0, 0] if where == "middle" else [0] * 5)
+        x = torch.rand(2, 1, 32, 32) * 2 - 1
+        net.eval()
+        out1, out2 = net(x, torch.zeros(2, 3)), net(x, torch.ones(2, 3))
+        assert out1.shape == (2, 2, 32, 32) and float((out1 - out2).abs().max()) > 0
+        with pytest.raises(ValueError, match="latent code"):
+            net(x)
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_bicyclegan_odd_batch_sizes(batch, synthetic_pairs):
+    fam = _family(_cfg("bicyclegan", synthetic_pairs, batch=batch))
+    fam.set_input(_batch(batch))
+    losses = fam.optimize()
+    assert {"G_L1", "KL", "z_L1", "D_real", "D2_real"} <= set(losses)
+    assert all(math.isfinite(v) for v in losses.values())
+
+
+def test_encoder_pooling_adapts_to_the_tile():
+    from aerocolor.nets.encoder import LatentEncoder, encoder_stages_for
+
+    for tile in (32, 64, 96, 256):
+        enc = LatentEncoder(3, 5, 8, encoder_stages_for(tile))
+        mu, logvar = enc(torch.rand(2, 3, tile, tile))
+        assert mu.shape == logvar.shape == (2, 5)
+    assert float(kl_to_standard_normal(torch.zeros(3, 4), torch.zeros(3, 4))) == 0.0
+    assert float(kl_to_standard_normal(torch.ones(3, 4), torch.zeros(3, 4))) == pytest.approx(2.0)
+
+
+# -- WGAN-GP in every family -------------------------------------------------------------------
+@pytest.mark.parametrize("family", ["cyclegan", "cut", "fastcut", "bicyclegan"])
+def test_wgangp_gradient_penalty_runs_in_each_family(family, synthetic_pairs, synthetic_unpaired):
+    data = synthetic_unpaired if family in UNPAIRED else synthetic_pairs
+    model = {"gan_mode": "wgangp", "net": {"norm_d": "none"}}
+    if family.endswith("cut"):
+        model["num_patches"] = 32
+    fam = _family(_cfg(family, data, model=model))
+    fam.set_input(_batch(2))
+    losses = fam.optimize()
+    gp = {k: v for k, v in losses.items() if k.endswith("_GP")}
+    assert gp and all(v > 0 for v in gp.values()), losses
+    assert all(math.isfinite(v) for v in losses.values()), losses
+    # The penalty's weight reaches the critic's gradient: without it the critic moves differently.
+    fam_no_gp = _family(_cfg(family, data, model={**model, "lambda_gp": 0.0}))
+    fam_no_gp.set_input(_batch(2))
+    fam_no_gp.optimize()
+    critic = "D_A" if family == "cyclegan" else "D"
+    moved = [float((a - b).abs().max()) for a, b in zip(fam.nets[critic].parameters(),
+                                                          fam_no_gp.nets[critic].parameters())]
+    assert max(moved) > 0
+
+
+# -- CycleGAN --------------------------------------------------------------------------------
+def test_cyclegan_identity_and_pool(synthetic_unpaired):
+    from aerocolor.models.cyclegan import ImagePool
+
+    fam = _family(_cfg("cyclegan", synthetic_unpaired, model={"lambda_identity": 0.5, "pool_size": 3}))
+    fam.set_input(_batch(2))
+    losses = fam.optimize()
+    assert losses["idt_G"] > 0 and losses["idt_F"] > 0 and losses["cycle_A"] > 0 and losses["cycle_B"] > 0
+    no_idt = _family(_cfg("cyclegan", synthetic_unpaired, model={"lambda_identity": 0.0}))
+    no_idt.set_input(_batch(2))
+    assert "idt_G" not in no_idt.optimize()
+
+    pool = ImagePool(2)
+    first = torch.zeros(2, 1, 4, 4)
+    assert torch.equal(pool.query(first), first)  # filling up
+    torch.manual_seed(0)
+    seen = torch.cat([pool.query(torch.ones(1, 1, 4, 4)) for _ in range(20)])
+    assert float(seen.amin()) == 0.0 and float(seen.amax()) == 1.0  # old images come back sometimes
+
+
+# -- one sentence for odd combinations and the wrong kind of data ----------------------------
+def test_odd_combinations_are_refused_in_one_sentence(synthetic_pairs, synthetic_unpaired):
+    cases = [
+        ("fastcut", synthetic_unpaired, {"nce_idt": True}, "FastCUT is CUT without NCE identity"),
+        ("bicyclegan", synthetic_pairs, {"nz": 0}, "latent code of at least 1"),
+        ("bicyclegan", synthetic_pairs, {"z_where": "output"}, "choose input, middle or all"),
+        ("bicyclegan", synthetic_pairs, {"net": {"netG": "resnet"}}, "use --netG unet"),
+        ("cut", synthetic_unpaired, {"lambda_nce": 0}, "lambda_nce"),
+        ("cut", synthetic_unpaired, {"gan_mode": "wgangp", "net": {"norm_d": "batch"}}, "batch norm"),
+    ]
+    for family, data, model, words in cases:
+        with pytest.raises(BadInput, match=words) as info:
+            _family(_cfg(family, data, model=model))
+        assert info.value.message.count(". ") == 0, info.value.message
+
+
+def test_paired_families_refuse_unpaired_data_and_unpaired_families_take_pairs(synthetic_pairs,
+                                                                              synthetic_unpaired, tmp_path):
+    for family in ("bicyclegan", "pix2pix"):
+        with pytest.raises(BadInput, match="needs aligned pairs"):
+            train(_cfg(family, synthetic_unpaired, str(tmp_path / family)))
+        assert not os.path.exists(tmp_path / family / "checkpoints" / "latest.pt")
+    # Unpaired families read paired layouts as two unrelated sets (the pairing is not used).
+    path = train(_cfg("cyclegan", synthetic_pairs, str(tmp_path / "cg"), epochs=1, decay_epochs=0,
+                      steps_per_epoch=1))
+    assert checkpoint.card_of(path)["data"]["layout"] == "pairs"
+
+
+def test_cli_trains_bicyclegan_with_z_flags_and_refuses_fastcut_with_identity(synthetic_pairs,
+                                                                             synthetic_unpaired, tmp_path):
+    run = str(tmp_path / "bg")
+    res = run_cli("train", "--family", "bicyclegan", "--data", synthetic_pairs, "--run", run, "--tile", "64",
+                  "--batch", "3", "--epochs", "1", "--decay-epochs", "1", "--steps-per-epoch", "1",
+                  "--ngf", "8", "--ndf", "8", "--nz", "3", "--z-where", "middle", "--threads", "2")
+    assert res.returncode == 0, res.stderr
+    card = checkpoint.card_of(os.path.join(run, "checkpoints", "latest.pt"))
+    assert card["nz"] == 3 and card["train"]["model"]["z_where"] == "middle" and card["epoch"] == 2
+
+    res = run_cli("train", "--family", "fastcut", "--data", synthetic_unpaired, "--run", str(tmp_path / "fc"),
+                  "--tile", "64", "--nce-idt", "--ngf", "8", "--ndf", "8")
+    assert res.returncode == 2
+    assert "FastCUT is CUT without NCE identity" in res.stderr
+    assert not os.path.exists(tmp_path / "fc" / "checkpoints")
+    res = run_cli("train", "--family", "cyclegan", "--data", synthetic_unpaired, "--run", str(tmp_path / "x"),
+                  "--nz", "4")
+    assert res.returncode == 2 and "--nz does not apply to cyclegan" in res.stderr
