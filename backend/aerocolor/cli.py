@@ -268,8 +268,67 @@ def _run_info(args, events: EventSink) -> int:
     return EXIT_OK
 
 
+# -- evaluate ---------------------------------------------------------------------------
+def _add_evaluate(sub) -> None:
+    p = sub.add_parser("evaluate", help="score colorized images: FID, KID, IS, PSNR, SSIM, CIEDE2000")
+    p.add_argument("--pred", required=True, help="colorized images: a folder or a raster (cut into tiles)")
+    p.add_argument("--ref", required=True, help="ground-truth colour images: a folder or a raster")
+    p.add_argument("--tile", type=int, default=256, help="tile size for rasters")
+    p.add_argument("--weights", help="FID feature network file (default: found offline, see the docs)")
+    p.add_argument("--is-classifier", help="classifier for IS: Inception-v3 weights or a TorchScript file")
+    p.add_argument("--no-is", dest="inception_score", action="store_false", help="skip the Inception Score")
+    p.add_argument("--no-paired", dest="paired", action="store_false", help="skip PSNR, SSIM and CIEDE2000")
+    p.add_argument("--kid-subset-size", type=int, default=1000)
+    p.add_argument("--is-splits", type=int, default=10)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(handler=_run_evaluate)
+
+
+def _run_evaluate(args, events: EventSink) -> int:
+    from aerocolor.metrics import EvalConfig, evaluate, format_report
+
+    cfg = EvalConfig(pred=args.pred, ref=args.ref, tile=args.tile, weights=args.weights,
+                     is_classifier=args.is_classifier, inception_score=args.inception_score, paired=args.paired,
+                     kid_subset_size=args.kid_subset_size, is_splits=args.is_splits, batch=args.batch,
+                     device=args.device)
+    report = evaluate(cfg, _progress_printer(events, "evaluate"))
+    if events.stream is None:
+        print(json.dumps(report, indent=2) if args.json else format_report(report))
+    events.emit("result", ok=True, outputs={"report": report})
+    return EXIT_OK
+
+
+# -- study ------------------------------------------------------------------------------
+def _add_study(sub) -> None:
+    p = sub.add_parser("study", help="train and score a grid of variants; write a Markdown/HTML report")
+    p.add_argument("spec", help="study file (TOML), e.g. studies/seed-six.toml")
+    p.add_argument("--out", help="study folder (default: runs/study-NAME); a second run resumes it")
+    p.add_argument("--full", action="store_true", help="the study's full scale instead of the CPU scale")
+    p.add_argument("--data", help="use this dataset folder instead of the one the spec builds")
+    p.add_argument("--only", nargs="+", metavar="VARIANT", help="run only these variants")
+    p.add_argument("--device", help="auto, cpu, cuda or cuda:N for every variant")
+    p.add_argument("--report-only", action="store_true", help="write the report from finished variants")
+    p.set_defaults(handler=_run_study)
+
+
+def _run_study(args, events: EventSink) -> int:
+    from aerocolor.runtime import CancelFlag
+    from aerocolor.study import StudyOptions, run_study
+
+    opts = StudyOptions(spec=args.spec, out=args.out, full=args.full, data=args.data, only=args.only,
+                        device=args.device, report_only=args.report_only)
+    with CancelFlag(watch_stdin=True) as cancel:
+        result = run_study(opts, events, cancel, say=_say)
+    _say(f"study: report in {result['report_md']}")
+    events.emit("result", ok=True, outputs={"report": result["report_md"], "html": result["report_html"],
+                                             "variants": result["status"]})
+    return EXIT_OK
+
+
 # -- entry point ------------------------------------------------------------------------
-COMMANDS = [_add_dataset, _add_train, _add_info]
+COMMANDS = [_add_dataset, _add_train, _add_info, _add_evaluate, _add_study]
 
 
 def build_parser() -> argparse.ArgumentParser:
