@@ -39,7 +39,11 @@ def checkout_dir() -> str:
 
 
 def ensure_backend_importable() -> None:
-    """Put the backend on sys.path so its torch-free modules (protocol, errors) can be imported."""
+    """Put the backend first on sys.path so its torch-free modules (protocol, errors) can be imported.
+
+    First, so that the bundled copy wins over any other installed ``aerocolor``: the plugin and
+    its backend must speak the same protocol version.
+    """
     root = backend_root()
     if root and root not in sys.path:
-        sys.path.append(root)
+        sys.path.insert(0, root)

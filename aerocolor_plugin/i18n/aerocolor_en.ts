@@ -1,0 +1,822 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+  <context>
+    <name>AeroColor</name>
+    <message>
+      <location filename="../backend_dialog.py" line="111" />
+      <source>Could not start {0}.</source>
+      <translation>Could not start {0}.</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="117" />
+      <source>This step failed (exit code {0}); the log above says why.</source>
+      <translation>This step failed (exit code {0}); the log above says why.</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="126" />
+      <source>AeroColor backend</source>
+      <translation>AeroColor backend</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="129" />
+      <source>Python interpreter that runs the backend (it needs PyTorch):</source>
+      <translation>Python interpreter that runs the backend (it needs PyTorch):</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="135" />
+      <source>Detect</source>
+      <translation>Detect</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="138" />
+      <source>Check</source>
+      <translation>Check</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="142" />
+      <source>Not checked yet.</source>
+      <translation>Not checked yet.</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="152" />
+      <source>Set up backend</source>
+      <translation>Set up backend</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="154" />
+      <source>Copy diagnostics</source>
+      <translation>Copy diagnostics</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="171" />
+      <source>Found: {0} ({1}).</source>
+      <translation>Found: {0} ({1}).</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="173" />
+      <source>No interpreter with the backend was found; click "Set up backend".</source>
+      <translation>No interpreter with the backend was found; click "Set up backend".</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="177" />
+      <source>Checking…</source>
+      <translation>Checking…</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="185" />
+      <source>CUDA GPU</source>
+      <translation>CUDA GPU</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="185" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="186" />
+      <source>Ready: torch {0} on {1}, backend {2}.</source>
+      <translation>Ready: torch {0} on {1}, backend {2}.</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="193" />
+      <source>QGIS's own Python was not found; install Python 3 and name it here.</source>
+      <translation>QGIS's own Python was not found; install Python 3 and name it here.</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="202" />
+      <source>Setting up the backend in {0}; this downloads PyTorch once.</source>
+      <translation>Setting up the backend in {0}; this downloads PyTorch once.</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="216" />
+      <source>Setting up the backend failed; the log says why. Nothing else was changed.</source>
+      <translation>Setting up the backend failed; the log says why. Nothing else was changed.</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="221" />
+      <source>Diagnostics copied to the clipboard.</source>
+      <translation>Diagnostics copied to the clipboard.</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="60" />
+      <source>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</source>
+      <translation>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="105" />
+      <source>AEROCOLOR_PYTHON variable</source>
+      <translation>AEROCOLOR_PYTHON variable</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="108" />
+      <source>development checkout's .venv</source>
+      <translation>development checkout's .venv</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="110" />
+      <source>managed environment in the QGIS profile</source>
+      <translation>managed environment in the QGIS profile</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="114" />
+      <source>QGIS's own Python (it has torch)</source>
+      <translation>QGIS's own Python (it has torch)</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="131" />
+      <source>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</source>
+      <translation>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="136" />
+      <source>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</source>
+      <translation>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="146" />
+      <source>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</source>
+      <translation>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="214" />
+      <source>The backend interpreter did not run; choose another one or click "Set up backend".</source>
+      <translation>The backend interpreter did not run; choose another one or click "Set up backend".</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="216" />
+      <source>The backend interpreter has no PyTorch; click "Set up backend" to install it.</source>
+      <translation>The backend interpreter has no PyTorch; click "Set up backend" to install it.</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="218" />
+      <source>The backend interpreter cannot import the bundled backend; reinstall the plugin.</source>
+      <translation>The backend interpreter cannot import the bundled backend; reinstall the plugin.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="28" />
+      <source> The log is in {0}.</source>
+      <translation> The log is in {0}.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="30" />
+      <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
+      <translation>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="36" />
+      <source>Cancelled; earlier results are kept.</source>
+      <translation>Cancelled; earlier results are kept.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="38" />
+      <source>The backend refused the input; check the settings and the log.</source>
+      <translation>The backend refused the input; check the settings and the log.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="39" />
+      <source>The backend failed with exit code {0}; see the log.</source>
+      <translation>The backend failed with exit code {0}; see the log.</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="125" />
+      <source>(not an event) {0}</source>
+      <translation>(not an event) {0}</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="158" />
+      <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
+      <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="87" />
+      <source>The backend did not stop; terminating it.</source>
+      <translation>The backend did not stop; terminating it.</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="93" />
+      <source>The backend did not terminate; killing it.</source>
+      <translation>The backend did not terminate; killing it.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="101" />
+      <source>Choose a grey layer and a model.</source>
+      <translation>Choose a grey layer and a model.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="137" />
+      <source>{0} (colour)</source>
+      <translation>{0} (colour)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="152" />
+      <source>Choose a model</source>
+      <translation>Choose a model</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="152" />
+      <source>AeroColor models (*.pt)</source>
+      <translation>AeroColor models (*.pt)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="172" />
+      <source>Add a grey raster layer to the project and choose it.</source>
+      <translation>Add a grey raster layer to the project and choose it.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="175" />
+      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
+      <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="178" />
+      <source>Choose a model file (.pt) from a training run.</source>
+      <translation>Choose a model file (.pt) from a training run.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="181" />
+      <source>Choose where to save the colour GeoTIFF.</source>
+      <translation>Choose where to save the colour GeoTIFF.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="185" />
+      <source>The output would overwrite the input; choose another file name.</source>
+      <translation>The output would overwrite the input; choose another file name.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="187" />
+      <source>The output folder does not exist; choose an existing folder.</source>
+      <translation>The output folder does not exist; choose an existing folder.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="213" />
+      <source>Starting the backend…</source>
+      <translation>Starting the backend…</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="221" />
+      <source>Cancelling…</source>
+      <translation>Cancelling…</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="228" />
+      <source>Colorizing: {0} %. {1}</source>
+      <translation>Colorizing: {0} %. {1}</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="242" />
+      <source>The backend finished but wrote no raster; see the log.</source>
+      <translation>The backend finished but wrote no raster; see the log.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="244" />
+      <source>{0} (colorized)</source>
+      <translation>{0} (colorized)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="246" />
+      <source>{0} – comparison</source>
+      <translation>{0} – comparison</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="253" />
+      <source>Done: {0}</source>
+      <translation>Done: {0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="28" />
+      <source>AeroColor: Colorize</source>
+      <translation>AeroColor: Colorize</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="43" />
+      <source>Grey layer</source>
+      <translation>Grey layer</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="47" />
+      <source>A model from a recent run, or any checkpoint file (.pt)</source>
+      <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="52" />
+      <source>Model</source>
+      <translation>Model</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="55" />
+      <source>GeoTIFF (*.tif *.tiff)</source>
+      <translation>GeoTIFF (*.tif *.tiff)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="56" />
+      <source>Output GeoTIFF</source>
+      <translation>Output GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="60" />
+      <source>model's</source>
+      <translation>model's</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="61" />
+      <source>Tile (px)</source>
+      <translation>Tile (px)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="65" />
+      <source>auto</source>
+      <translation>auto</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="66" />
+      <source>Overlap (px)</source>
+      <translation>Overlap (px)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="70" />
+      <source>Batch</source>
+      <translation>Batch</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="73" />
+      <source>Device</source>
+      <translation>Device</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="76" />
+      <source>the model's (resample)</source>
+      <translation>the model's (resample)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="77" />
+      <source>the input's own</source>
+      <translation>the input's own</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="78" />
+      <source>Ground resolution</source>
+      <translation>Ground resolution</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="79" />
+      <source>Group with a modern layer for comparison</source>
+      <translation>Group with a modern layer for comparison</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="86" />
+      <source>Modern layer</source>
+      <translation>Modern layer</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="92" />
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="101" />
+      <source>Start</source>
+      <translation>Start</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="103" />
+      <source>Stop</source>
+      <translation>Stop</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="105" />
+      <source>Resume</source>
+      <translation>Resume</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="107" />
+      <source>Open run folder</source>
+      <translation>Open run folder</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="109" />
+      <source>Show run</source>
+      <translation>Show run</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="110" />
+      <source>Show the progress of the run in the run folder (after a restart)</source>
+      <translation>Show the progress of the run in the run folder (after a restart)</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="119" />
+      <source>Idle.</source>
+      <translation>Idle.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="159" />
+      <source>Choose a run folder; checkpoints, samples and logs go there.</source>
+      <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="165" />
+      <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
+      <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="200" />
+      <source>Stopping after the current step; the run is saved for resuming…</source>
+      <translation>Stopping after the current step; the run is saved for resuming…</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="207" />
+      <source>The run folder has no events.jsonl; choose the folder of a run.</source>
+      <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="221" />
+      <source>The run folder does not exist yet.</source>
+      <translation>The run folder does not exist yet.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="232" />
+      <source>Training on {0} (torch {1}).</source>
+      <translation>Training on {0} (torch {1}).</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="237" />
+      <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
+      <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="247" />
+      <source>Checkpoint saved: {0}</source>
+      <translation>Checkpoint saved: {0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="255" />
+      <source>Training finished; the model is {0}.</source>
+      <translation>Training finished; the model is {0}.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="44" />
+      <source>AeroColor: Train</source>
+      <translation>AeroColor: Train</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="59" />
+      <source>Dataset folder</source>
+      <translation>Dataset folder</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="62" />
+      <source>Run folder</source>
+      <translation>Run folder</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="65" />
+      <source>Model family</source>
+      <translation>Model family</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="67" />
+      <source>L*a*b* (keeps the photo's detail)</source>
+      <translation>L*a*b* (keeps the photo's detail)</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="68" />
+      <source>RGB</source>
+      <translation>RGB</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="69" />
+      <source>Colour mode</source>
+      <translation>Colour mode</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="71" />
+      <source>Epochs at full rate</source>
+      <translation>Epochs at full rate</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="73" />
+      <source>Epochs of decay</source>
+      <translation>Epochs of decay</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="75" />
+      <source>Batch size</source>
+      <translation>Batch size</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="81" />
+      <source>Network and optimiser</source>
+      <translation>Network and optimiser</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="84" />
+      <source>Tile size (px)</source>
+      <translation>Tile size (px)</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="86" />
+      <source>Generator filters (ngf)</source>
+      <translation>Generator filters (ngf)</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="88" />
+      <source>Discriminator filters (ndf)</source>
+      <translation>Discriminator filters (ndf)</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="90" />
+      <source>family default</source>
+      <translation>family default</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="93" />
+      <source>GAN loss</source>
+      <translation>GAN loss</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="95" />
+      <source>Learning rate G</source>
+      <translation>Learning rate G</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="97" />
+      <source>Learning rate D</source>
+      <translation>Learning rate D</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="101" />
+      <source>Losses appear here while training.</source>
+      <translation>Losses appear here while training.</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="24" />
+      <source>{0} h {1:02d} min left</source>
+      <translation>{0} h {1:02d} min left</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="26" />
+      <source>{0} min {1:02d} s left</source>
+      <translation>{0} min {1:02d} s left</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="27" />
+      <source>{0} s left</source>
+      <translation>{0} s left</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="43" />
+      <source>Set up backend…</source>
+      <translation>Set up backend…</translation>
+    </message>
+    <message>
+      <location filename="../layers.py" line="45" />
+      <source>The result {0} could not be opened as a raster.</source>
+      <translation>The result {0} could not be opened as a raster.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="24" />
+      <source>Choose at least one raster for the mosaic.</source>
+      <translation>Choose at least one raster for the mosaic.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="29" />
+      <source>{0} cannot be read as a raster; remove it from the list.</source>
+      <translation>{0} cannot be read as a raster; remove it from the list.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="32" />
+      <source>{0} has no coordinate system; assign one before building a mosaic.</source>
+      <translation>{0} has no coordinate system; assign one before building a mosaic.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="36" />
+      <source>{0} has another coordinate system than the first raster; reproject it first.</source>
+      <translation>{0} has another coordinate system than the first raster; reproject it first.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="39" />
+      <source>{0} has {1} bands but the first raster has {2}; use rasters of one kind.</source>
+      <translation>{0} has {1} bands but the first raster has {2}; use rasters of one kind.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="51" />
+      <source>The mosaic would overwrite one of its inputs; choose another file name.</source>
+      <translation>The mosaic would overwrite one of its inputs; choose another file name.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="54" />
+      <source>The folder {0} does not exist; choose an existing folder.</source>
+      <translation>The folder {0} does not exist; choose an existing folder.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="66" />
+      <source>GDAL could not build the VRT; see the QGIS log.</source>
+      <translation>GDAL could not build the VRT; see the QGIS log.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="76" />
+      <source>GDAL could not write the mosaic; check the free disk space.</source>
+      <translation>GDAL could not write the mosaic; check the free disk space.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="80" />
+      <source>Cancelled; no mosaic was written.</source>
+      <translation>Cancelled; no mosaic was written.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="85" />
+      <source>GDAL could not build the mosaic: {0}</source>
+      <translation>GDAL could not build the mosaic: {0}</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="97" />
+      <source>AeroColor: building mosaic {0}</source>
+      <translation>AeroColor: building mosaic {0}</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="21" />
+      <source>AeroColor: export mosaic</source>
+      <translation>AeroColor: export mosaic</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="23" />
+      <source>Rasters to join (later ones win where they overlap):</source>
+      <translation>Rasters to join (later ones win where they overlap):</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="36" />
+      <source>GeoTIFF (*.tif);;Virtual raster (*.vrt)</source>
+      <translation>GeoTIFF (*.tif);;Virtual raster (*.vrt)</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="37" />
+      <source>Mosaic file (.tif or .vrt):</source>
+      <translation>Mosaic file (.tif or .vrt):</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="54" />
+      <source>Tick at least one raster.</source>
+      <translation>Tick at least one raster.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="57" />
+      <source>Choose where to save the mosaic.</source>
+      <translation>Choose where to save the mosaic.</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="68" />
+      <source>AeroColor</source>
+      <translation>AeroColor</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="144" />
+      <source>Select the layer to swipe in the Layers panel.</source>
+      <translation>Select the layer to swipe in the Layers panel.</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="65" />
+      <source>Train model</source>
+      <translation>Train model</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="66" />
+      <source>Colorize layer</source>
+      <translation>Colorize layer</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="68" />
+      <source>Compare (swipe)</source>
+      <translation>Compare (swipe)</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="71" />
+      <source>Export mosaic…</source>
+      <translation>Export mosaic…</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="72" />
+      <source>Backend settings…</source>
+      <translation>Backend settings…</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="77" />
+      <source>Vertical line</source>
+      <translation>Vertical line</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="77" />
+      <source>Horizontal line</source>
+      <translation>Horizontal line</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="41" />
+      <source>Backend {0} on {1} (torch {2}).</source>
+      <translation>Backend {0} on {1} (torch {2}).</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="46" />
+      <source>Epoch {0}: {1}</source>
+      <translation>Epoch {0}: {1}</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="59" />
+      <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
+      <translation>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="23" />
+      <source>Colorize raster</source>
+      <translation>Colorize raster</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="26" />
+      <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
+      <translation>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="30" />
+      <source>Grey raster</source>
+      <translation>Grey raster</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="31" />
+      <source>Model (.pt)</source>
+      <translation>Model (.pt)</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <source>Tile in px (0: the model's)</source>
+      <translation>Tile in px (0: the model's)</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <source>Overlap in px (-1: automatic)</source>
+      <translation>Overlap in px (-1: automatic)</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <source>Colour raster</source>
+      <translation>Colour raster</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="45" />
+      <source>The input raster could not be opened.</source>
+      <translation>The input raster could not be opened.</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="53" />
+      <source>The output must be a GeoTIFF (.tif).</source>
+      <translation>The output must be a GeoTIFF (.tif).</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="20" />
+      <source>Build mosaic</source>
+      <translation>Build mosaic</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="23" />
+      <source>Joins colorized rasters of one coordinate system into one GeoTIFF (tiled, compressed, with overviews) or a VRT. Later inputs win where they overlap.</source>
+      <translation>Joins colorized rasters of one coordinate system into one GeoTIFF (tiled, compressed, with overviews) or a VRT. Later inputs win where they overlap.</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="27" />
+      <source>Rasters</source>
+      <translation>Rasters</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="29" />
+      <source>Mosaic</source>
+      <translation>Mosaic</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="37" />
+      <source>{0} is not a raster file on disk; save it first.</source>
+      <translation>{0} is not a raster file on disk; save it first.</translation>
+    </message>
+    <message>
+      <location filename="../processing/provider.py" line="21" />
+      <source>AeroColor: colorize historical aerial photographs</source>
+      <translation>AeroColor: colorize historical aerial photographs</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="28" />
+      <source>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</source>
+      <translation>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="48" />
+      <source>Steps per epoch (0: the whole dataset)</source>
+      <translation>Steps per epoch (0: the whole dataset)</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="54" />
+      <source>Resume the run in the run folder</source>
+      <translation>Resume the run in the run folder</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="56" />
+      <source>Model checkpoint</source>
+      <translation>Model checkpoint</translation>
+    </message>
+  </context>
+</TS>

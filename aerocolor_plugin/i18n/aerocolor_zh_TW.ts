@@ -1,0 +1,822 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_TW" sourcelanguage="en">
+  <context>
+    <name>AeroColor</name>
+    <message>
+      <location filename="../backend_dialog.py" line="111" />
+      <source>Could not start {0}.</source>
+      <translation>無法啟動 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="117" />
+      <source>This step failed (exit code {0}); the log above says why.</source>
+      <translation>此步驟失敗（結束代碼 {0}）；原因請見上方記錄。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="126" />
+      <source>AeroColor backend</source>
+      <translation>AeroColor 後端</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="129" />
+      <source>Python interpreter that runs the backend (it needs PyTorch):</source>
+      <translation>執行後端的 Python 直譯器（需要 PyTorch）：</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="135" />
+      <source>Detect</source>
+      <translation>偵測</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="138" />
+      <source>Check</source>
+      <translation>檢查</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="142" />
+      <source>Not checked yet.</source>
+      <translation>尚未檢查。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="152" />
+      <source>Set up backend</source>
+      <translation>設定後端</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="154" />
+      <source>Copy diagnostics</source>
+      <translation>複製診斷資訊</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="171" />
+      <source>Found: {0} ({1}).</source>
+      <translation>找到：{0}（{1}）。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="173" />
+      <source>No interpreter with the backend was found; click "Set up backend".</source>
+      <translation>找不到可執行後端的直譯器；請按「設定後端」。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="177" />
+      <source>Checking…</source>
+      <translation>檢查中…</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="185" />
+      <source>CUDA GPU</source>
+      <translation>CUDA GPU</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="185" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="186" />
+      <source>Ready: torch {0} on {1}, backend {2}.</source>
+      <translation>就緒：torch {0}，使用 {1}，後端 {2}。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="193" />
+      <source>QGIS's own Python was not found; install Python 3 and name it here.</source>
+      <translation>找不到 QGIS 內建的 Python；請安裝 Python 3 並在此指定。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="202" />
+      <source>Setting up the backend in {0}; this downloads PyTorch once.</source>
+      <translation>正在 {0} 設定後端；這會下載一次 PyTorch。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="216" />
+      <source>Setting up the backend failed; the log says why. Nothing else was changed.</source>
+      <translation>後端設定失敗，原因請見記錄；其他設定均未變更。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="221" />
+      <source>Diagnostics copied to the clipboard.</source>
+      <translation>診斷資訊已複製到剪貼簿。</translation>
+    </message>
+    <message>
+      <location filename="../backend_dialog.py" line="60" />
+      <source>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</source>
+      <translation>無法啟動後端直譯器 {0}；請選擇其他直譯器或按「設定後端」。</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="105" />
+      <source>AEROCOLOR_PYTHON variable</source>
+      <translation>AEROCOLOR_PYTHON 環境變數</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="108" />
+      <source>development checkout's .venv</source>
+      <translation>開發目錄中的 .venv</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="110" />
+      <source>managed environment in the QGIS profile</source>
+      <translation>QGIS 設定檔中的受管環境</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="114" />
+      <source>QGIS's own Python (it has torch)</source>
+      <translation>QGIS 內建的 Python（已安裝 torch）</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="131" />
+      <source>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</source>
+      <translation>後端直譯器 {0} 不存在；請在 AeroColor 設定中選擇其他直譯器或按「設定後端」。</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="136" />
+      <source>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</source>
+      <translation>找不到可執行 AeroColor 後端的 Python；請按「設定後端」，或在 AeroColor 設定中指定已安裝 torch 的直譯器。</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="146" />
+      <source>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</source>
+      <translation>外掛內附的後端遺失；請重新安裝 AeroColor 外掛。</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="214" />
+      <source>The backend interpreter did not run; choose another one or click "Set up backend".</source>
+      <translation>後端直譯器無法執行；請選擇其他直譯器或按「設定後端」。</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="216" />
+      <source>The backend interpreter has no PyTorch; click "Set up backend" to install it.</source>
+      <translation>後端直譯器沒有 PyTorch；請按「設定後端」安裝。</translation>
+    </message>
+    <message>
+      <location filename="../backend_env.py" line="218" />
+      <source>The backend interpreter cannot import the bundled backend; reinstall the plugin.</source>
+      <translation>後端直譯器無法匯入內附的後端；請重新安裝外掛。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="28" />
+      <source> The log is in {0}.</source>
+      <translation> 記錄檔位於 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="30" />
+      <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
+      <translation>後端意外停止（當機或被終止）；先前的結果均已保留。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="36" />
+      <source>Cancelled; earlier results are kept.</source>
+      <translation>已取消；先前的結果均已保留。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="38" />
+      <source>The backend refused the input; check the settings and the log.</source>
+      <translation>後端拒絕了輸入；請檢查設定與記錄。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="39" />
+      <source>The backend failed with exit code {0}; see the log.</source>
+      <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="125" />
+      <source>(not an event) {0}</source>
+      <translation>（非事件）{0}</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="158" />
+      <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
+      <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="87" />
+      <source>The backend did not stop; terminating it.</source>
+      <translation>後端未停止；正在終止。</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="93" />
+      <source>The backend did not terminate; killing it.</source>
+      <translation>後端未終止；正在強制結束。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="101" />
+      <source>Choose a grey layer and a model.</source>
+      <translation>請選擇灰階圖層與模型。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="137" />
+      <source>{0} (colour)</source>
+      <translation>{0}（彩色）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="152" />
+      <source>Choose a model</source>
+      <translation>選擇模型</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="152" />
+      <source>AeroColor models (*.pt)</source>
+      <translation>AeroColor 模型（*.pt）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="172" />
+      <source>Add a grey raster layer to the project and choose it.</source>
+      <translation>請將灰階網格圖層加入專案並選取它。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="175" />
+      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
+      <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="178" />
+      <source>Choose a model file (.pt) from a training run.</source>
+      <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="181" />
+      <source>Choose where to save the colour GeoTIFF.</source>
+      <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="185" />
+      <source>The output would overwrite the input; choose another file name.</source>
+      <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="187" />
+      <source>The output folder does not exist; choose an existing folder.</source>
+      <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="213" />
+      <source>Starting the backend…</source>
+      <translation>正在啟動後端…</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="221" />
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="228" />
+      <source>Colorizing: {0} %. {1}</source>
+      <translation>上色中：{0} %。{1}</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="242" />
+      <source>The backend finished but wrote no raster; see the log.</source>
+      <translation>後端已結束但未寫出網格；請查看記錄。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="244" />
+      <source>{0} (colorized)</source>
+      <translation>{0}（已上色）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="246" />
+      <source>{0} – comparison</source>
+      <translation>{0} – 比較</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="253" />
+      <source>Done: {0}</source>
+      <translation>完成：{0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="28" />
+      <source>AeroColor: Colorize</source>
+      <translation>AeroColor：上色</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="43" />
+      <source>Grey layer</source>
+      <translation>灰階圖層</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="47" />
+      <source>A model from a recent run, or any checkpoint file (.pt)</source>
+      <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="52" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="55" />
+      <source>GeoTIFF (*.tif *.tiff)</source>
+      <translation>GeoTIFF（*.tif *.tiff）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="56" />
+      <source>Output GeoTIFF</source>
+      <translation>輸出 GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="60" />
+      <source>model's</source>
+      <translation>依模型</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="61" />
+      <source>Tile (px)</source>
+      <translation>圖塊（像素）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="65" />
+      <source>auto</source>
+      <translation>自動</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="66" />
+      <source>Overlap (px)</source>
+      <translation>重疊（像素）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="70" />
+      <source>Batch</source>
+      <translation>批次</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="73" />
+      <source>Device</source>
+      <translation>裝置</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="76" />
+      <source>the model's (resample)</source>
+      <translation>依模型（重新取樣）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="77" />
+      <source>the input's own</source>
+      <translation>依輸入本身</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="78" />
+      <source>Ground resolution</source>
+      <translation>地面解析度</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="79" />
+      <source>Group with a modern layer for comparison</source>
+      <translation>與現代圖層放入同一群組以便比較</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="86" />
+      <source>Modern layer</source>
+      <translation>現代圖層</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="92" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="101" />
+      <source>Start</source>
+      <translation>開始</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="103" />
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="105" />
+      <source>Resume</source>
+      <translation>繼續</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="107" />
+      <source>Open run folder</source>
+      <translation>開啟訓練資料夾</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="109" />
+      <source>Show run</source>
+      <translation>顯示訓練</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="110" />
+      <source>Show the progress of the run in the run folder (after a restart)</source>
+      <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="119" />
+      <source>Idle.</source>
+      <translation>閒置中。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="159" />
+      <source>Choose a run folder; checkpoints, samples and logs go there.</source>
+      <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="165" />
+      <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
+      <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="200" />
+      <source>Stopping after the current step; the run is saved for resuming…</source>
+      <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="207" />
+      <source>The run folder has no events.jsonl; choose the folder of a run.</source>
+      <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="221" />
+      <source>The run folder does not exist yet.</source>
+      <translation>訓練資料夾尚不存在。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="232" />
+      <source>Training on {0} (torch {1}).</source>
+      <translation>正在 {0} 上訓練（torch {1}）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="237" />
+      <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
+      <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="247" />
+      <source>Checkpoint saved: {0}</source>
+      <translation>已儲存檢查點：{0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="255" />
+      <source>Training finished; the model is {0}.</source>
+      <translation>訓練完成；模型為 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="44" />
+      <source>AeroColor: Train</source>
+      <translation>AeroColor：訓練</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="59" />
+      <source>Dataset folder</source>
+      <translation>資料集資料夾</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="62" />
+      <source>Run folder</source>
+      <translation>訓練資料夾</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="65" />
+      <source>Model family</source>
+      <translation>模型類型</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="67" />
+      <source>L*a*b* (keeps the photo's detail)</source>
+      <translation>L*a*b*（保留照片細節）</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="68" />
+      <source>RGB</source>
+      <translation>RGB</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="69" />
+      <source>Colour mode</source>
+      <translation>色彩模式</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="71" />
+      <source>Epochs at full rate</source>
+      <translation>全學習率輪數</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="73" />
+      <source>Epochs of decay</source>
+      <translation>衰減輪數</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="75" />
+      <source>Batch size</source>
+      <translation>批次大小</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="81" />
+      <source>Network and optimiser</source>
+      <translation>網路與最佳化器</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="84" />
+      <source>Tile size (px)</source>
+      <translation>圖塊大小（像素）</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="86" />
+      <source>Generator filters (ngf)</source>
+      <translation>生成器濾波器數（ngf）</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="88" />
+      <source>Discriminator filters (ndf)</source>
+      <translation>判別器濾波器數（ndf）</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="90" />
+      <source>family default</source>
+      <translation>依模型類型預設</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="93" />
+      <source>GAN loss</source>
+      <translation>GAN 損失</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="95" />
+      <source>Learning rate G</source>
+      <translation>生成器學習率</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="97" />
+      <source>Learning rate D</source>
+      <translation>判別器學習率</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="101" />
+      <source>Losses appear here while training.</source>
+      <translation>訓練時損失曲線會顯示於此。</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="24" />
+      <source>{0} h {1:02d} min left</source>
+      <translation>剩餘 {0} 小時 {1:02d} 分</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="26" />
+      <source>{0} min {1:02d} s left</source>
+      <translation>剩餘 {0} 分 {1:02d} 秒</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="27" />
+      <source>{0} s left</source>
+      <translation>剩餘 {0} 秒</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="43" />
+      <source>Set up backend…</source>
+      <translation>設定後端…</translation>
+    </message>
+    <message>
+      <location filename="../layers.py" line="45" />
+      <source>The result {0} could not be opened as a raster.</source>
+      <translation>無法將結果 {0} 開啟為網格。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="24" />
+      <source>Choose at least one raster for the mosaic.</source>
+      <translation>請為鑲嵌圖至少選擇一個網格。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="29" />
+      <source>{0} cannot be read as a raster; remove it from the list.</source>
+      <translation>{0} 無法讀取為網格；請從清單中移除。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="32" />
+      <source>{0} has no coordinate system; assign one before building a mosaic.</source>
+      <translation>{0} 沒有座標系統；建立鑲嵌圖前請先指定。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="36" />
+      <source>{0} has another coordinate system than the first raster; reproject it first.</source>
+      <translation>{0} 的座標系統與第一個網格不同；請先重新投影。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="39" />
+      <source>{0} has {1} bands but the first raster has {2}; use rasters of one kind.</source>
+      <translation>{0} 有 {1} 個波段，但第一個網格有 {2} 個；請使用同一種網格。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="51" />
+      <source>The mosaic would overwrite one of its inputs; choose another file name.</source>
+      <translation>鑲嵌圖會覆寫其中一個輸入；請改用其他檔名。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="54" />
+      <source>The folder {0} does not exist; choose an existing folder.</source>
+      <translation>資料夾 {0} 不存在；請選擇已存在的資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="66" />
+      <source>GDAL could not build the VRT; see the QGIS log.</source>
+      <translation>GDAL 無法建立 VRT；請查看 QGIS 記錄。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="76" />
+      <source>GDAL could not write the mosaic; check the free disk space.</source>
+      <translation>GDAL 無法寫出鑲嵌圖；請檢查磁碟剩餘空間。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="80" />
+      <source>Cancelled; no mosaic was written.</source>
+      <translation>已取消；未寫出鑲嵌圖。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="85" />
+      <source>GDAL could not build the mosaic: {0}</source>
+      <translation>GDAL 無法建立鑲嵌圖：{0}</translation>
+    </message>
+    <message>
+      <location filename="../mosaic.py" line="97" />
+      <source>AeroColor: building mosaic {0}</source>
+      <translation>AeroColor：正在建立鑲嵌圖 {0}</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="21" />
+      <source>AeroColor: export mosaic</source>
+      <translation>AeroColor：匯出鑲嵌圖</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="23" />
+      <source>Rasters to join (later ones win where they overlap):</source>
+      <translation>要合併的網格（重疊處以較後者為準）：</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="36" />
+      <source>GeoTIFF (*.tif);;Virtual raster (*.vrt)</source>
+      <translation>GeoTIFF (*.tif);;虛擬網格 (*.vrt)</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="37" />
+      <source>Mosaic file (.tif or .vrt):</source>
+      <translation>鑲嵌圖檔案（.tif 或 .vrt）：</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="54" />
+      <source>Tick at least one raster.</source>
+      <translation>請至少勾選一個網格。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="57" />
+      <source>Choose where to save the mosaic.</source>
+      <translation>請選擇鑲嵌圖的儲存位置。</translation>
+    </message>
+    <message>
+      <location filename="../mosaic_dialog.py" line="68" />
+      <source>AeroColor</source>
+      <translation>AeroColor</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="144" />
+      <source>Select the layer to swipe in the Layers panel.</source>
+      <translation>請在圖層面板中選取要滑動比較的圖層。</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="65" />
+      <source>Train model</source>
+      <translation>訓練模型</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="66" />
+      <source>Colorize layer</source>
+      <translation>為圖層上色</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="68" />
+      <source>Compare (swipe)</source>
+      <translation>比較（滑動）</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="71" />
+      <source>Export mosaic…</source>
+      <translation>匯出鑲嵌圖…</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="72" />
+      <source>Backend settings…</source>
+      <translation>後端設定…</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="77" />
+      <source>Vertical line</source>
+      <translation>垂直線</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="77" />
+      <source>Horizontal line</source>
+      <translation>水平線</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="41" />
+      <source>Backend {0} on {1} (torch {2}).</source>
+      <translation>後端 {0} 於 {1}（torch {2}）。</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="46" />
+      <source>Epoch {0}: {1}</source>
+      <translation>第 {0} 輪：{1}</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="59" />
+      <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
+      <translation>無法啟動後端直譯器（{0}）；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="23" />
+      <source>Colorize raster</source>
+      <translation>為網格上色</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="26" />
+      <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
+      <translation>以訓練好的 AeroColor 模型為灰階（歷史）網格上色，並依輸入的網格寫出具地理參考的彩色 GeoTIFF。</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="30" />
+      <source>Grey raster</source>
+      <translation>灰階網格</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="31" />
+      <source>Model (.pt)</source>
+      <translation>模型（.pt）</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <source>Tile in px (0: the model's)</source>
+      <translation>圖塊像素（0：依模型）</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <source>Overlap in px (-1: automatic)</source>
+      <translation>重疊像素（-1：自動）</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <source>Colour raster</source>
+      <translation>彩色網格</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="45" />
+      <source>The input raster could not be opened.</source>
+      <translation>無法開啟輸入網格。</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="53" />
+      <source>The output must be a GeoTIFF (.tif).</source>
+      <translation>輸出必須是 GeoTIFF（.tif）。</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="20" />
+      <source>Build mosaic</source>
+      <translation>建立鑲嵌圖</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="23" />
+      <source>Joins colorized rasters of one coordinate system into one GeoTIFF (tiled, compressed, with overviews) or a VRT. Later inputs win where they overlap.</source>
+      <translation>將同一座標系統的上色網格合併為一個 GeoTIFF（分塊、壓縮、含金字塔）或 VRT。重疊處以較後的輸入為準。</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="27" />
+      <source>Rasters</source>
+      <translation>網格</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="29" />
+      <source>Mosaic</source>
+      <translation>鑲嵌圖</translation>
+    </message>
+    <message>
+      <location filename="../processing/mosaic_algorithm.py" line="37" />
+      <source>{0} is not a raster file on disk; save it first.</source>
+      <translation>{0} 不是磁碟上的網格檔；請先儲存。</translation>
+    </message>
+    <message>
+      <location filename="../processing/provider.py" line="21" />
+      <source>AeroColor: colorize historical aerial photographs</source>
+      <translation>AeroColor：為歷史航空照片上色</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="28" />
+      <source>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</source>
+      <translation>以資料集資料夾（由擷取面板或 'aerocolor dataset' 建立）訓練 GAN 上色模型。訓練資料夾保存檢查點、樣本與記錄；停止的訓練可以繼續。</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="48" />
+      <source>Steps per epoch (0: the whole dataset)</source>
+      <translation>每輪步數（0：整個資料集）</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="54" />
+      <source>Resume the run in the run folder</source>
+      <translation>繼續訓練資料夾中的訓練</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="56" />
+      <source>Model checkpoint</source>
+      <translation>模型檢查點</translation>
+    </message>
+  </context>
+</TS>

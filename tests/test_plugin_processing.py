@@ -1,0 +1,220 @@
+"""The AeroColor Processing provider through processing.run (in this process) and qgis_process (a shell)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from plugin_support import REPO, clear_project
+
+
+@pytest.fixture
+def provider(qgis_app, qgis_processing):
+    from qgis.core import QgsApplication
+
+    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.processing.provider import AeroColorProvider
+
+    backend_env.set_configured_python(sys.executable)
+    registry = QgsApplication.processingRegistry()
+    prov = AeroColorProvider()
+    assert registry.addProvider(prov)
+    yield prov
+    registry.removeProvider(prov)
+    backend_env.set_configured_python("")
+    clear_project()
+
+
+def _tiles(tmp_path, count=2):
+    """Colour GeoTIFFs side by side on one grid, like colorized pieces of a mosaic."""
+    from conftest import write_geotiff
+
+    paths = []
+    for i in range(count):
+        arr = np.full((3, 40, 50), 40 + 80 * i, np.uint8)
+        gt = (500000.0 + i * 5.0, 0.1, 0.0, 3300000.0, 0.0, -0.1)
+        paths.append(write_geotiff(str(tmp_path / f"piece_{i}.tif"), arr, geotransform=gt))
+    return paths
+
+
+def test_provider_lists_its_algorithms(provider):
+    ids = sorted(a.id() for a in provider.algorithms())
+    assert ids == ["aerocolor:colorize", "aerocolor:mosaic", "aerocolor:train"]
+
+
+@pytest.mark.parametrize("ext", ["tif", "vrt"])
+def test_processing_run_build_mosaic(provider, tmp_path, ext):
+    import processing
+    from osgeo import gdal
+
+    pieces = _tiles(tmp_path)
+    out = str(tmp_path / f"mosaic.{ext}")
+    result = processing.run("aerocolor:mosaic", {"INPUTS": pieces, "OUTPUT": out})
+    assert result["OUTPUT"] == out and os.path.isfile(out)
+    assert not [f for f in os.listdir(tmp_path) if ".part" in f]
+    ds = gdal.Open(out)
+    assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (100, 40, 3)
+    band = ds.GetRasterBand(1).ReadAsArray()
+    assert band[20, 10] == 40 and band[20, 90] == 120
+    if ext == "tif":
+        assert ds.GetRasterBand(1).GetOverviewCount() > 0
+
+
+def test_processing_mosaic_refuses_mixed_bands(provider, tmp_path):
+    import processing
+    from conftest import write_geotiff
+    from qgis.core import QgsProcessingException
+
+    pieces = _tiles(tmp_path, 1) + [write_geotiff(str(tmp_path / "grey.tif"), np.zeros((40, 50), np.uint8))]
+    with pytest.raises(QgsProcessingException, match="bands but the first raster has 3"):
+        processing.run("aerocolor:mosaic", {"INPUTS": pieces, "OUTPUT": str(tmp_path / "m.tif")})
+    assert not os.path.exists(tmp_path / "m.tif")
+
+
+def test_processing_mosaic_cancel_writes_nothing(provider, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    feedback.cancel()
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        processing.run("aerocolor:mosaic", {"INPUTS": _tiles(tmp_path), "OUTPUT": str(tmp_path / "m.tif")},
+                       feedback=feedback)
+    assert not [f for f in os.listdir(tmp_path) if f.startswith("m.")]
+
+
+def test_processing_run_train(provider, tmp_path, synthetic_pairs):
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    progress = []
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(progress.append)
+    run = str(tmp_path / "run")
+    result = processing.run("aerocolor:train", {
+        "DATA": synthetic_pairs, "FAMILY": 0, "COLOR_MODE": 0, "EPOCHS": 1, "DECAY_EPOCHS": 0, "BATCH": 2,
+        "TILE": 64, "NGF": 8, "NDF": 8, "STEPS_PER_EPOCH": 2, "DEVICE": 1, "RUN": run}, feedback=feedback)
+    assert os.path.isfile(result["CHECKPOINT"]) and result["CHECKPOINT"].startswith(run)
+    assert progress and progress[-1] == pytest.approx(100.0)
+
+
+def test_processing_train_bad_input_is_one_sentence(provider, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(QgsProcessingException) as info:
+        processing.run("aerocolor:train", {"DATA": str(empty), "EPOCHS": 1, "DECAY_EPOCHS": 0, "TILE": 64,
+                                           "NGF": 8, "NDF": 8, "DEVICE": 1, "RUN": str(tmp_path / "run")})
+    message = str(info.value)
+    assert message and "Traceback" not in message and "\n" not in message.strip()
+
+
+def test_processing_train_cancel(provider, tmp_path, synthetic_pairs):
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda p: feedback.cancel())
+    run = str(tmp_path / "run")
+    with pytest.raises(QgsProcessingException, match="(?i)stopped|cancel"):
+        processing.run("aerocolor:train", {
+            "DATA": synthetic_pairs, "EPOCHS": 200, "DECAY_EPOCHS": 0, "BATCH": 2, "TILE": 64, "NGF": 8, "NDF": 8,
+            "DEVICE": 1, "RUN": run}, feedback=feedback)
+    assert os.path.isfile(os.path.join(run, "checkpoints", "latest.pt"))
+
+
+def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint):
+    from test_plugin_backend_process import _backend_commands
+
+    if "colorize" not in _backend_commands():
+        pytest.skip("the backend has no 'colorize' subcommand yet")
+    import processing
+    from conftest import write_geotiff
+    from osgeo import gdal
+
+    src = write_geotiff(str(tmp_path / "grey.tif"), (np.random.default_rng(0).random((70, 90)) * 255).astype(np.uint8))
+    out = str(tmp_path / "colour.tif")
+    result = processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": tiny_checkpoint, "DEVICE": 1,
+                                                   "OUTPUT": out})
+    assert result["OUTPUT"] == out
+    ds = gdal.Open(out)
+    assert (ds.RasterXSize, ds.RasterYSize) == (90, 70) and ds.RasterCount >= 3
+    assert ds.GetGeoTransform() == gdal.Open(src).GetGeoTransform()
+
+
+# -- qgis_process: a real shell command, with the plugin found through QGIS_PLUGINPATH ------
+def qgis_process_env(tmp_path) -> dict:
+    """qgis_process loads Processing plugins that its profile enables: a throw-away profile says so.
+
+    QGIS_CUSTOM_CONFIG_PATH=DIR makes DIR/profiles/default the profile (without it,
+    ~/.local/share/QGIS/QGIS3/profiles/default); its QGIS/QGIS3.ini must have
+    [PythonPlugins] aerocolor_plugin=true. QGIS_PLUGINPATH points at the folder that holds the
+    plugin, and AEROCOLOR_PYTHON names the backend interpreter (the plugin's detection reads it).
+    """
+    config = tmp_path / "qgis-config"
+    profile = config / "profiles" / "default" / "QGIS"
+    profile.mkdir(parents=True)
+    (profile / "QGIS3.ini").write_text("[PythonPlugins]\naerocolor_plugin=true\n")
+    return dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(config), QT_QPA_PLATFORM="offscreen",
+                QGIS_PLUGINPATH=plugin_folder(tmp_path), AEROCOLOR_PYTHON=sys.executable,
+                XDG_RUNTIME_DIR=str(tmp_path))
+
+
+def qgis_process() -> str:
+    """Debian's qgis_process wrapper adds QGIS_OPTS from /etc/default/qgis (--noversioncheck), which
+    qgis_process 3.22 rejects ("Command --noversioncheck not known!"): call the binary beside it."""
+    import shutil
+
+    return shutil.which("qgis_process.bin") or "qgis_process"
+
+
+def plugin_folder(tmp_path) -> str:
+    """A plugins folder holding the plugin as built by scripts/build_plugin."""
+    import zipfile
+
+    target = tmp_path / "plugins"
+    if not target.exists():
+        dist = tmp_path / "dist"
+        subprocess.run(["bash", os.path.join(REPO, "scripts", "build_plugin"), "--out", str(dist)], check=True,
+                       capture_output=True, text=True, timeout=300)
+        (zip_path,) = [p for p in dist.iterdir() if p.suffix == ".zip"]
+        with zipfile.ZipFile(zip_path) as zf:
+            zf.extractall(target)
+    return str(target)
+
+
+def test_qgis_process_runs_the_mosaic_algorithm(qgis_app, tmp_path):
+    env = qgis_process_env(tmp_path)
+    listing = subprocess.run([qgis_process(), "list"], env=env, capture_output=True, text=True, timeout=300)
+    assert "aerocolor:mosaic" in listing.stdout, listing.stdout[-2000:] + listing.stderr[-2000:]
+    # Without [PythonPlugins] aerocolor_plugin=true the same plugin folder is skipped silently.
+    (tmp_path / "bare-config").mkdir()
+    bare = subprocess.run([qgis_process(), "list"], env=dict(env, QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "bare-config")),
+                          capture_output=True, text=True, timeout=300)
+    assert bare.returncode == 0 and "aerocolor:" not in bare.stdout
+    pieces = _tiles(tmp_path)
+    out = str(tmp_path / "shell_mosaic.tif")
+    proc = subprocess.run([qgis_process(), "--json", "run", "aerocolor:mosaic", "--",
+                           *[f"INPUTS={p}" for p in pieces], f"OUTPUT={out}"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    result = json.loads(proc.stdout[proc.stdout.index("{"):])
+    assert result["results"]["OUTPUT"] == out and os.path.isfile(out)
+
+
+def test_qgis_process_runs_train_with_the_backend(qgis_app, tmp_path, synthetic_pairs):
+    env = qgis_process_env(tmp_path)
+    run = str(tmp_path / "run")
+    proc = subprocess.run([qgis_process(), "--json", "run", "aerocolor:train", "--", f"DATA={synthetic_pairs}",
+                           "EPOCHS=1", "DECAY_EPOCHS=0", "BATCH=2", "TILE=64", "NGF=8", "NDF=8",
+                           "STEPS_PER_EPOCH=1", "DEVICE=1", f"RUN={run}"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    result = json.loads(proc.stdout[proc.stdout.index("{"):])
+    assert os.path.isfile(result["results"]["CHECKPOINT"])
