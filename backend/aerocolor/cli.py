@@ -327,8 +327,97 @@ def _run_study(args, events: EventSink) -> int:
     return EXIT_OK
 
 
+# -- colorize and mosaic ----------------------------------------------------------------
+def _add_colorize(sub) -> None:
+    p = sub.add_parser("colorize", help="colorize a grey raster (GeoTIFF, VRT, ...) into a colour GeoTIFF")
+    p.add_argument("input", help="grey raster: 1 band (8/16-bit or float) or 3 bands (turned grey)")
+    p.add_argument("output", help="colour GeoTIFF (.tif) to write; --samples K writes OUTPUT_1.tif .. OUTPUT_K.tif")
+    p.add_argument("--model", required=True, help="checkpoint (.pt) of a trained model")
+    p.add_argument("--tile", type=int, help="tile side in model pixels (default: the model's training tile)")
+    p.add_argument("--overlap", type=int, help="pixels shared by neighbouring tiles (default: tile / 8)")
+    p.add_argument("--batch", type=int, help="tiles per forward pass (default: 8 on CPU, 16 on CUDA)")
+    p.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (default: all cores)")
+    p.add_argument("--gsd", choices=("auto", "model", "native"), default="auto",
+                   help="model: run at the model's m/px (auto does when both are known); native: the input's pixels")
+    p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                   help="auto: bf16 where the hardware runs it natively, else fp32")
+    p.add_argument("--cog", action="store_true", help="write a Cloud Optimized GeoTIFF")
+    p.add_argument("--compress", choices=("deflate", "zstd"), default="deflate")
+    p.add_argument("--no-overviews", dest="overviews", action="store_false")
+    p.add_argument("--samples", type=int, default=1, help="K colourings with different latent codes (BicycleGAN)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the latent codes (BicycleGAN)")
+    p.set_defaults(handler=_run_colorize)
+
+
+def _run_colorize(args, events: EventSink) -> int:
+    from aerocolor.colorize import colorize
+    from aerocolor.runtime import CancelFlag
+
+    options = {k: getattr(args, k) for k in ("tile", "overlap", "batch", "device", "threads", "gsd", "precision",
+                                             "cog", "compress", "overviews", "samples", "seed")}
+    listener = _ProgressBar("colorize") if events.stream is None else None
+    with CancelFlag(watch_stdin=True) as cancel:
+        try:
+            result = colorize(args.model, args.input, args.output, _Tee(events, listener) if listener else events,
+                              cancel, **options)
+        finally:
+            if listener:
+                listener.close()
+    _say(f"colorize: wrote {', '.join(result.outputs)} ({result.width}x{result.height} px, "
+         f"{result.megapixels_per_s:.2f} MP/s, {result.skipped} empty tiles skipped)")
+    events.emit("result", ok=True, outputs={"raster": result.outputs[0], "rasters": result.outputs},
+                tiles=result.tiles, skipped=result.skipped, seconds=round(result.seconds, 2))
+    return EXIT_OK
+
+
+def _add_mosaic(sub) -> None:
+    p = sub.add_parser("mosaic", help="join georeferenced rasters into one VRT or GeoTIFF (by the extension)")
+    p.add_argument("output", help=".vrt (virtual, instant) or .tif (tiled, compressed, with overviews)")
+    p.add_argument("inputs", nargs="+", help="rasters of one CRS and band layout; later ones win where they overlap")
+    p.add_argument("--compress", choices=("deflate", "zstd"), default="deflate")
+    p.set_defaults(handler=_run_mosaic)
+
+
+def _run_mosaic(args, events: EventSink) -> int:
+    from aerocolor.mosaic import mosaic
+    from aerocolor.runtime import CancelFlag
+
+    report = _progress_printer(events, "mosaic")
+    with CancelFlag(watch_stdin=True) as cancel:
+        out = mosaic(args.output, args.inputs, args.compress,
+                     progress=lambda f: report(int(f * 1000), 1000) or not cancel.is_set())
+    _say(f"mosaic: wrote {out} from {len(args.inputs)} rasters")
+    events.emit("result", ok=True, outputs={"raster": out})
+    return EXIT_OK
+
+
+class _ProgressBar:
+    """Shows a command's progress events as a bar and its notices as lines, for people at a terminal."""
+
+    def __init__(self, stage: str):
+        self.stage, self.bar = stage, None
+
+    def emit(self, type_: str, **fields) -> None:
+        from tqdm import tqdm
+
+        if type_ == "progress" and fields.get("stage") == self.stage and fields.get("steps"):
+            if self.bar is None:
+                self.bar = tqdm(total=fields["steps"], unit="tile", file=sys.stderr, dynamic_ncols=True,
+                                desc=self.stage)
+            self.bar.n = fields["step"]
+            self.bar.refresh()
+        elif type_ == "notice":
+            (self.bar.write if self.bar else _say)(fields.get("message", ""))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 # -- entry point ------------------------------------------------------------------------
-COMMANDS = [_add_dataset, _add_train, _add_info, _add_evaluate, _add_study]
+COMMANDS = [_add_dataset, _add_train, _add_info, _add_evaluate, _add_study, _add_colorize,
+            _add_mosaic]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,436 @@
+"""Raster in, raster out: a grey photo (any size GDAL reads) and a checkpoint give a colour GeoTIFF
+on the same grid.
+
+Three threads share the work: a reader fetches the next strip of rows, the main thread
+runs overlapping tiles through the generator in batches and blends them (tiling.py),
+and a writer joins colour to lightness and writes finished rows (compose.py, raster.py).
+At most a few strips are alive at once, so memory does not grow with the raster.
+
+    colorize("model.pt", "photo_1975.tif", "colour_1975.tif", tile=256, overlap=32)
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Tuple, Union
+
+import numpy as np
+import torch
+
+from aerocolor import __version__
+from aerocolor.compose import to_rgba
+from aerocolor.data.imageio import Stretch
+from aerocolor.errors import BadInput, Cancelled, DiskError
+from aerocolor.inference import PRECISIONS, TileModel, native_bf16
+from aerocolor.protocol import EventSink
+from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, SourceInfo, bounded_cache, metres_per_unit
+from aerocolor.runtime import CancelFlag, no_cancel, resolve_device, set_threads
+from aerocolor.tiling import StripBlender, axis_weights, positions
+
+GSD_MODES = ("auto", "model", "native")
+# Ground resolutions closer than this are treated as equal (no resampling for a 1 % difference).
+GSD_TOLERANCE = 0.02
+# Beyond these, one model tile covers too much or too little of the input to be useful.
+MAX_TILE_IN = 8192
+MIN_TILE_IN = 8
+# bf16 is the default where the hardware runs it natively: on the trained test model it moved
+# output pixels by far less than 1/255 on average (scripts/bench_colorize.py --check-bf16 measures it).
+DEFAULT_PRECISION = "bf16"
+
+
+@dataclass
+class ColorizeConfig:
+    tile: Optional[int] = None        # model pixels per tile side; default: the checkpoint's tile
+    overlap: Optional[int] = None     # model pixels shared by neighbouring tiles; default tile // 8
+    batch: Optional[int] = None       # tiles per forward pass; default 8 (CPU) or 16 (CUDA)
+    device: str = "auto"
+    threads: int = 0                  # CPU threads for torch; 0: all cores
+    gsd: str = "auto"                 # auto | model | native
+    precision: str = "auto"           # auto | fp32 | bf16
+    channels_last: bool = True
+    cog: bool = False
+    compress: str = "deflate"         # deflate | zstd
+    overviews: bool = True
+    samples: int = 1                  # outputs with different latent codes (BicycleGAN)
+    seed: int = 0
+
+
+@dataclass
+class ColorizeResult:
+    outputs: List[str]
+    width: int
+    height: int
+    tiles: int                 # tiles run through the model (all outputs)
+    skipped: int               # tiles with no valid pixel, not run
+    seconds: float
+    scale: float               # model pixels per input pixel
+    tile_in: int               # input pixels per tile side
+    precision: str
+    device: str
+    notices: List[str] = field(default_factory=list)
+
+    @property
+    def megapixels_per_s(self) -> float:
+        return self.width * self.height * len(self.outputs) / 1e6 / max(self.seconds, 1e-9)
+
+
+@dataclass
+class Plan:
+    """Tiles on the input grid. A tile is `tile_in` input pixels wide and `tile` model pixels."""
+
+    tile: int
+    overlap: int
+    tile_in: int
+    overlap_in: int
+    scale: float
+    xs: List[int]
+    ys: List[int]
+    wx: List[np.ndarray]
+    wy: List[np.ndarray]
+
+    @property
+    def count(self) -> int:
+        return len(self.xs) * len(self.ys)
+
+
+# -- checks and planning ------------------------------------------------------------------
+def _check_paths(src: str, out: str) -> None:
+    if os.path.abspath(src) == os.path.abspath(out):
+        raise BadInput("The output would overwrite the input; choose another output name.")
+    if os.path.splitext(out)[1].lower() not in (".tif", ".tiff"):
+        raise BadInput(f"Name the output {out} with .tif (colorize writes GeoTIFF; "
+                       f"use 'aerocolor mosaic' for a VRT).")
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise BadInput(f"The output folder {folder} does not exist; create it first.")
+    if not os.access(folder, os.W_OK):
+        raise BadInput(f"The output folder {folder} is not writable; choose another one.")
+
+
+def model_gsd_m(card: dict) -> Optional[float]:
+    gsd, units = card.get("gsd"), card.get("gsd_units") or "metre"
+    factor = metres_per_unit(units)
+    return float(gsd) * factor if gsd and factor else None
+
+
+def choose_scale(card: dict, info: SourceInfo, mode: str, say: Callable[[str], None]) -> float:
+    """Model pixels per input pixel: 1 for --gsd native, input m/px over model m/px for --gsd model."""
+    if mode not in GSD_MODES:
+        raise BadInput(f"Unknown --gsd {mode!r}; choose auto, model or native.")
+    if mode == "native":
+        return 1.0
+    model_m = model_gsd_m(card)
+    if model_m is None or info.gsd_m is None:
+        if mode == "model":
+            which = "the model's" if model_m is None else "the input's"
+            raise BadInput(f"--gsd model needs both ground resolutions, but {which} is unknown; "
+                           f"use --gsd native.")
+        return 1.0
+    scale = info.gsd_m / model_m
+    if abs(scale - 1.0) <= GSD_TOLERANCE:
+        return 1.0
+    say(f"The input has {info.gsd_m:.3g} m/px and the model was trained at {model_m:.3g} m/px; "
+        f"the model sees the input resampled by {scale:.3g} and the colour comes back at the input's resolution.")
+    return scale
+
+
+def make_plan(card: dict, info: SourceInfo, cfg: ColorizeConfig, scale: float) -> Plan:
+    mult = int(card.get("multiple") or 1)
+    tile = int(cfg.tile or card["tile"])
+    if tile < mult or tile % mult:
+        raise BadInput(f"--tile {tile} does not suit this model: use a multiple of {mult} "
+                       f"(the model was trained with {card['tile']}).")
+    overlap = tile // 8 if cfg.overlap is None else int(cfg.overlap)
+    if overlap < 0 or 2 * overlap >= tile:
+        raise BadInput(f"--overlap {overlap} must be at least 0 and less than half the tile ({tile // 2}).")
+    tile_in = int(round(tile / scale))
+    if tile_in > MAX_TILE_IN or tile_in < MIN_TILE_IN:
+        raise BadInput(f"The input's resolution is {scale:.3g} times the model's, too far apart to "
+                       f"colorize well; use --gsd native or resample the input to nearer the model's m/px.")
+    overlap_in = int(round(overlap / scale))
+    xs = positions(info.width, tile_in, overlap_in)
+    ys = positions(info.height, tile_in, overlap_in)
+    return Plan(tile=tile, overlap=overlap, tile_in=tile_in, overlap_in=overlap_in, scale=scale, xs=xs, ys=ys,
+                wx=axis_weights(xs, tile_in, info.width), wy=axis_weights(ys, tile_in, info.height))
+
+
+def sample_paths(output: str, samples: int) -> List[str]:
+    if samples == 1:
+        return [output]
+    stem, ext = os.path.splitext(output)
+    return [f"{stem}_{k}{ext}" for k in range(1, samples + 1)]
+
+
+def _card_summary(card: dict) -> dict:
+    net = ((card.get("train") or {}).get("model") or {}).get("net") or {}
+    keys = ("family", "color_mode", "tile", "gsd", "gsd_units", "epoch", "total_epochs", "nz", "aerocolor", "created")
+    return {**{k: card.get(k) for k in keys if card.get(k) is not None},
+            **{k: net.get(k) for k in ("netG", "ngf") if net.get(k) is not None}}
+
+
+# -- the pipeline -------------------------------------------------------------------------
+_END = object()
+
+
+def _put(q: "queue.Queue", item, stop: threading.Event) -> bool:
+    """Put unless the pipeline is stopping (so no thread waits forever on a full queue)."""
+    while not stop.is_set():
+        try:
+            q.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _get(q: "queue.Queue", stop: threading.Event, cancel: CancelFlag, errors: List[BaseException]):
+    """The next item, watching for a cancel and for a failed reader (whose error is raised here)."""
+    while True:
+        if cancel.is_set():
+            raise Cancelled()
+        try:
+            return q.get(timeout=0.1)
+        except queue.Empty:
+            if stop.is_set():
+                raise errors[0] if errors else RuntimeError("the raster reader stopped unexpectedly")
+
+
+def _cut(grey: np.ndarray, x: int, tile: int) -> np.ndarray:
+    """A (tile, tile) cut from a strip at column x; beyond the raster's edge, mirrored pixels."""
+    cut = grey[:, x:x + tile]
+    h, w = cut.shape
+    if h < tile or w < tile:
+        cut = np.pad(cut, ((0, tile - h), (0, tile - w)), mode="symmetric")
+    return cut
+
+
+def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan, batch: int,
+              cancel: CancelFlag, on_tiles: Callable[[int, int], None]) -> Tuple[int, int]:
+    """Colorize every tile row of `src` into `writer`; returns (tiles run, tiles skipped)."""
+    info = src.info
+    width, height, t_in = info.width, info.height, plan.tile_in
+    blender = StripBlender(model.channels, width)
+    stop = threading.Event()
+    read_q: "queue.Queue" = queue.Queue(maxsize=2)
+    write_q: "queue.Queue" = queue.Queue(maxsize=2)
+    errors: List[BaseException] = []
+
+    def reader() -> None:
+        try:
+            for y in plan.ys:
+                if not _put(read_q, (y,) + src.read(y, min(y + t_in, height)), stop):
+                    return
+            _put(read_q, _END, stop)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            errors.append(exc)
+            stop.set()
+
+    def write_rows() -> None:
+        try:
+            while True:
+                try:
+                    item = write_q.get(timeout=0.1)
+                except queue.Empty:
+                    if stop.is_set():
+                        return
+                    continue
+                if item is _END:
+                    return
+                y0, grey, valid, colour = item
+                writer.write(y0, to_rgba(grey, valid, colour, model.mode))
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            errors.append(exc)
+            stop.set()
+
+    threads = [threading.Thread(target=reader, name="colorize-read", daemon=True),
+               threading.Thread(target=write_rows, name="colorize-write", daemon=True)]
+    for t in threads:
+        t.start()
+    run = skipped = 0
+    try:
+        for k in range(len(plan.ys)):
+            item = _get(read_q, stop, cancel, errors)
+            if errors:
+                raise errors[0]
+            y, grey, valid = item
+            rows = grey.shape[0]
+            blender.start_row(y, rows)
+            if not valid.all() and valid.any():
+                # Missing pixels would read as black to the model; the strip's mean grey is neutral.
+                grey = np.where(valid, grey, np.float32(grey[valid].mean()))
+            todo = []
+            for x, wx in zip(plan.xs, plan.wx):
+                if valid[:, x:x + t_in].any():
+                    todo.append((x, wx))
+                else:
+                    skipped += 1
+            if skipped and not todo:
+                on_tiles(run + skipped, plan.count)
+            n_batches = math.ceil(len(todo) / batch) if todo else 0
+            size = math.ceil(len(todo) / n_batches) if n_batches else 0
+            for b in range(n_batches):
+                part = todo[b * size:(b + 1) * size]
+                out = model(np.stack([_cut(grey, x, t_in) for x, _ in part]))
+                for (x, wx), colour in zip(part, out):
+                    h, w = rows, wx.shape[0]
+                    blender.add(y, x, colour[:, :h, :w], plan.wy[k][:, None] * wx[None, :])
+                run += len(part)
+                on_tiles(run + skipped, plan.count)
+                if cancel.is_set():
+                    raise Cancelled()
+                if errors:
+                    raise errors[0]
+            until = plan.ys[k + 1] if k + 1 < len(plan.ys) else height
+            y0, colour = blender.take(until)
+            n = until - y0
+            if not _put(write_q, (y0, grey[:n], valid[:n], colour), stop):
+                raise errors[0] if errors else RuntimeError("the writer stopped")
+        _put(write_q, _END, stop)
+        threads[1].join()
+        if errors:
+            raise errors[0]
+        return run, skipped
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+
+
+def _progress(events: EventSink, total_steps: int, started: float) -> Callable[[str, float], None]:
+    """Progress events at most every 0.2 s (and at the end), with an ETA from the rate so far."""
+    last = [0.0]
+
+    def report(stage: str, done: float) -> None:
+        now = time.monotonic()
+        if done < total_steps and now - last[0] < 0.2:
+            return
+        last[0] = now
+        frac = done / max(total_steps, 1)
+        eta = (now - started) * (1 - frac) / frac if frac > 0 else None
+        events.emit("progress", stage=stage, step=int(done), steps=total_steps, fraction=round(frac, 4),
+                    eta_s=round(eta, 1) if eta is not None else None)
+    return report
+
+
+def _finish(writer: RGBAWriter, meta: dict, events: EventSink, cancel: CancelFlag, output: int) -> None:
+    """Tags and overviews, reporting progress; a cancel stops GDAL between blocks."""
+    last = [0.0]
+
+    def progress(fraction: float) -> bool:
+        now = time.monotonic()
+        if fraction >= 1.0 or now - last[0] >= 0.2:
+            last[0] = now
+            events.emit("progress", stage="overviews", output=output, fraction=round(fraction, 4))
+        return not cancel.is_set()
+
+    try:
+        writer.finish(meta, progress)
+    except DiskError:
+        if cancel.is_set():  # GDAL stopped because the callback asked it to
+            raise Cancelled() from None
+        raise
+    if cancel.is_set():
+        raise Cancelled()
+
+
+def colorize(model: Union[str, Tuple[dict, torch.nn.Module]], input: str, output: str,
+             events: Optional[EventSink] = None, cancel: Optional[CancelFlag] = None,
+             **options) -> ColorizeResult:
+    """Colorize the raster `input` with `model` (a checkpoint path, or (card, net) already loaded) into the
+    GeoTIFF `output` (with --samples K: output_1.tif .. output_K.tif). Options: ColorizeConfig's fields."""
+    from aerocolor.checkpoint import load_generator
+
+    try:
+        cfg = ColorizeConfig(**options)
+    except TypeError as exc:
+        raise BadInput(f"Unknown colorize option ({exc}); known: "
+                       f"{', '.join(f.name for f in dataclasses.fields(ColorizeConfig))}.") from None
+    events = events or EventSink()
+    cancel = cancel or no_cancel()
+    notices: List[str] = []
+
+    def say(msg: str, level: str = "warning") -> None:
+        notices.append(msg)
+        events.emit("notice", level=level, message=msg)
+
+    _check_paths(input, output)
+    if cfg.samples < 1:
+        raise BadInput("--samples must be at least 1.")
+    set_threads(cfg.threads)
+    device = resolve_device(cfg.device)
+    card, net = load_generator(model, device) if isinstance(model, str) else model
+    nz = int(card.get("nz") or 0)
+    if cfg.samples > 1 and not nz:
+        raise BadInput(f"--samples {cfg.samples} needs a model with a latent code (BicycleGAN); "
+                       f"this {card.get('family')} model gives one colouring, so drop --samples.")
+    precision = cfg.precision
+    if precision == "auto":
+        precision = DEFAULT_PRECISION if native_bf16(device) else "fp32"
+    if precision not in PRECISIONS:
+        raise BadInput(f"Unknown precision {precision!r}; choose auto, fp32 or bf16.")
+    batch = cfg.batch or (16 if device.type == "cuda" else 8)
+    if batch < 1:
+        raise BadInput("--batch must be at least 1.")
+    events.emit("hello", tool="colorize", version=__version__, torch=str(torch.__version__), device=str(device))
+
+    src = GreySource(input, Stretch.from_dict(card.get("stretch")))
+    info = src.info
+    try:
+        if info.colour:
+            say(f"{input} has colour bands; they are turned grey (BT.601 luma) before colorizing.", "info")
+        if info.dtype != "Byte":
+            say(f"{input} holds {info.dtype} values; they are stretched from {info.limits[0]:.6g} to "
+                f"{info.limits[1]:.6g} (the {card.get('stretch') or Stretch().to_dict()} percentiles).", "info")
+        if info.geotransform is None:
+            say(f"{input} has no georeferencing; the output has the same pixel grid and none either"
+                + (" (its ground control points are copied)." if info.gcps else "."))
+        scale = choose_scale(card, info, cfg.gsd, say)
+        plan = make_plan(card, info, cfg, scale)
+        model_fn = TileModel(card, net, device, precision, cfg.channels_last, plan.tile)
+        outputs = sample_paths(output, cfg.samples)
+        zs = torch.randn(cfg.samples, nz, generator=torch.Generator().manual_seed(cfg.seed)) if nz else None
+        model_name = os.path.basename(model) if isinstance(model, str) else "(in memory)"
+        total = plan.count * len(outputs)
+        started = time.monotonic()
+        report = _progress(events, total, started)
+        report("colorize", 0)
+        opts = OutputOptions(compress=cfg.compress, overviews=cfg.overviews, cog=cfg.cog)
+        run = skipped = 0
+        with bounded_cache():
+            for k, out in enumerate(outputs):
+                if zs is not None:
+                    model_fn.set_latent(zs[k:k + 1])
+                done_before = k * plan.count
+                writer = RGBAWriter(out, info, opts)
+                try:
+                    r, s = run_tiles(src, writer, model_fn, plan, batch, cancel,
+                                     lambda done, _n: report("colorize", done_before + done))
+                    run, skipped = run + r, skipped + s
+                    settings = {"tile": plan.tile, "overlap": plan.overlap, "tile_in": plan.tile_in,
+                                "scale": round(plan.scale, 6), "gsd": cfg.gsd, "precision": precision,
+                                "batch": batch}
+                    if nz:
+                        settings.update(sample=k + 1, samples=cfg.samples, seed=cfg.seed)
+                    meta = {"AEROCOLOR_MODEL": model_name,
+                            "AEROCOLOR_MODEL_CARD": json.dumps(_card_summary(card)),
+                            "AEROCOLOR_SOURCE": os.path.abspath(input),
+                            "AEROCOLOR_SETTINGS": json.dumps(settings),
+                            "TIFFTAG_SOFTWARE": f"AeroColor {__version__}",
+                            "TIFFTAG_DATETIME": time.strftime("%Y:%m:%d %H:%M:%S")}
+                    _finish(writer, meta, events, cancel, k + 1)
+                    writer.commit()
+                except BaseException:
+                    writer.abort()
+                    raise
+            report("colorize", total)
+    finally:
+        src.close()
+    return ColorizeResult(outputs=outputs, width=info.width, height=info.height, tiles=run, skipped=skipped,
+                          seconds=time.monotonic() - started, scale=plan.scale, tile_in=plan.tile_in,
+                          precision=precision, device=str(device), notices=notices)

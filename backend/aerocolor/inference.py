@@ -1,0 +1,81 @@
+"""A trained generator as a function from grey tiles to model colour, at the model's own scale.
+
+Tiles come in at the input raster's pixel size; when the model was trained at another
+ground resolution they are resampled to the model's tile size for the network and the
+colour is resampled back, so the caller never sees the model's scale.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Optional
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from aerocolor.data import color
+
+PRECISIONS = ("fp32", "bf16")
+
+
+def native_bf16(device: torch.device) -> bool:
+    """True where bf16 runs fast: CUDA with bf16, or a CPU whose oneDNN has bf16 kernels (AVX-512 or AMX).
+    Elsewhere bf16 is emulated slowly, so fp32 stays the default there."""
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a private probe: its absence means "don't know"
+        return False
+
+
+class TileModel:
+    """Runs batches of grey tiles (N, t, t) in [0, 1] through the generator; returns (N, C, t, t) float32."""
+
+    def __init__(self, card: dict, net: torch.nn.Module, device: torch.device, precision: str = "fp32",
+                 channels_last: bool = True, tile: Optional[int] = None):
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}")
+        self.card, self.device, self.precision = card, device, precision
+        self.mode = card["color_mode"]
+        self.channels = color.output_channels(self.mode)
+        self.tile = int(tile or card["tile"])
+        self.nz = int(card.get("nz") or 0)
+        self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
+        self.net = net.to(device).to(memory_format=self.memory_format).eval()
+        self.z: Optional[torch.Tensor] = None
+
+    def set_latent(self, z: Optional[torch.Tensor]) -> None:
+        """The latent code (1, nz) used for every tile of one output, so tiles agree and no seam shows."""
+        self.z = None if z is None else z.to(self.device)
+
+    def _autocast(self):
+        if self.precision == "bf16":
+            return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    @torch.inference_mode()
+    def forward_model(self, x: torch.Tensor) -> torch.Tensor:
+        """Model input (N, 1, tile, tile) in [-1, 1] on the device to model output, float32."""
+        x = x.contiguous(memory_format=self.memory_format)
+        with self._autocast():
+            if self.nz:
+                if self.z is None:
+                    raise ValueError("this model needs a latent code; call set_latent first")
+                out = self.net(x, self.z.expand(x.size(0), -1))
+            else:
+                out = self.net(x)
+        return out.float()
+
+    @torch.inference_mode()
+    def __call__(self, grey: np.ndarray) -> np.ndarray:
+        t_in = grey.shape[-1]
+        x = torch.from_numpy(np.ascontiguousarray(grey)).unsqueeze(1).to(self.device, non_blocking=True)
+        if t_in != self.tile:
+            x = F.interpolate(x, size=(self.tile, self.tile), mode="bilinear", align_corners=False,
+                              antialias=t_in > self.tile)
+        out = self.forward_model(color.model_input(x, self.mode))
+        if t_in != self.tile:
+            out = F.interpolate(out, size=(t_in, t_in), mode="bilinear", align_corners=False,
+                                antialias=self.tile > t_in)
+        return out.cpu().numpy()

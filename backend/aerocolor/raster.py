@@ -1,0 +1,321 @@
+"""GDAL raster I/O for colorize: a grey source read in strips, an RGBA GeoTIFF written in strips.
+
+Both sides touch a bounded number of rows at a time, and GDAL's block cache is capped
+while they work, so memory does not grow with the raster. The output is written under a
+temporary name; only `commit` puts it under the name the user asked for.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, List, Optional, Tuple
+
+import numpy as np
+from osgeo import gdal, osr
+
+from aerocolor.data.color import LUMA_WEIGHTS
+from aerocolor.data.imageio import Stretch, to_unit
+from aerocolor.errors import BadInput, DiskError
+
+gdal.UseExceptions()
+
+# GDAL's block cache while colorize runs: enough for a few block rows of a wide raster.
+CACHE_BYTES = 96 * 1024 * 1024
+# Pixels sampled (decimated read) to find the stretch of 16-bit and float input.
+STRETCH_SAMPLE = 1024 * 1024
+
+_METRES_PER_UNIT = {"metre": 1.0, "meter": 1.0, "metres": 1.0, "meters": 1.0, "m": 1.0,
+                    "foot": 0.3048, "ft": 0.3048, "feet": 0.3048,
+                    "us survey foot": 1200.0 / 3937.0, "foot_us": 1200.0 / 3937.0}
+
+
+def metres_per_unit(units: Optional[str]) -> Optional[float]:
+    """Metres in one `units` (a CRS's linear unit name), or None for names we cannot convert."""
+    return _METRES_PER_UNIT.get((units or "").strip().lower())
+
+
+@contextlib.contextmanager
+def config_options(options: dict) -> Iterator[None]:
+    """GDAL config options for the duration of a block (GDAL 3.6 has no gdal.config_options)."""
+    old = {k: gdal.GetConfigOption(k) for k in options}
+    for k, v in options.items():
+        gdal.SetConfigOption(k, v)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            gdal.SetConfigOption(k, v)
+
+
+@contextlib.contextmanager
+def bounded_cache(nbytes: int = CACHE_BYTES) -> Iterator[None]:
+    old = gdal.GetCacheMax()
+    gdal.SetCacheMax(min(old, nbytes))
+    try:
+        yield
+    finally:
+        gdal.SetCacheMax(old)
+
+
+@dataclass
+class SourceInfo:
+    path: str
+    width: int
+    height: int
+    bands: List[int]                     # the bands read: [1] grey or [1, 2, 3] colour
+    dtype: str
+    geotransform: Optional[Tuple[float, ...]]   # None when the raster has no georeferencing
+    projection: str = ""
+    gcps: list = field(default_factory=list)
+    gcp_projection: str = ""
+    gsd_m: Optional[float] = None        # metres per pixel, when known
+    limits: Tuple[float, float] = (0.0, 255.0)
+
+    @property
+    def colour(self) -> bool:
+        return len(self.bands) == 3
+
+
+def _ground_resolution(ds, gt) -> Optional[float]:
+    """Metres per pixel of a north-up or rotated grid (the mean of both axes), or None."""
+    wkt = ds.GetProjection()
+    if gt is None or not wkt:
+        return None
+    srs = osr.SpatialReference(wkt=wkt)
+    px = (math.hypot(gt[1], gt[4]) + math.hypot(gt[2], gt[5])) / 2.0
+    if srs.IsProjected():
+        return px * srs.GetLinearUnits()
+    if srs.IsGeographic():
+        # Degrees to metres at the raster's middle latitude; the geometric mean of the x and y sizes.
+        lat = gt[3] + gt[5] * ds.RasterYSize / 2.0
+        return px * 111_320.0 * math.sqrt(abs(math.cos(math.radians(lat))))
+    return None
+
+
+class GreySource:
+    """A raster GDAL can open, read as grey in [0, 1] plus a valid mask, strip by strip.
+
+    1 band: grey; 2: grey + alpha; 3: RGB (turned grey with the luma formula); 4: RGB + alpha.
+    One instance is used by one thread at a time (GDAL datasets are not shared between threads).
+    """
+
+    def __init__(self, path: str, stretch: Stretch = Stretch()):
+        if not os.path.exists(path) and not path.startswith("/vsi"):
+            raise BadInput(f"The input raster {path} does not exist; check the path.")
+        try:
+            self.ds = gdal.Open(path, gdal.GA_ReadOnly)
+        except RuntimeError as exc:
+            raise BadInput(f"{path} is not a raster GDAL can read; convert it to GeoTIFF first.", str(exc)) from None
+        ds = self.ds
+        n = ds.RasterCount
+        if n not in (1, 2, 3, 4):
+            raise BadInput(f"{path} has {n} bands; colorize reads 1-band grey or 3-band RGB (each with an "
+                           f"optional alpha band); pick bands with gdal_translate -b.")
+        b1 = ds.GetRasterBand(1)
+        if b1.GetColorTable() is not None:
+            raise BadInput(f"{path} is a paletted raster; expand it first with "
+                           f"gdal_translate -expand gray (or rgb).")
+        bands = [1] if n in (1, 2) else [1, 2, 3]
+        dtype = gdal.GetDataTypeName(b1.DataType)
+        if dtype.startswith("C"):
+            raise BadInput(f"{path} holds complex numbers; colorize needs a grey or RGB photo.")
+        gt = ds.GetGeoTransform(can_return_null=True)
+        if gt is not None and tuple(gt) == (0.0, 1.0, 0.0, 0.0, 0.0, 1.0) and not ds.GetProjection():
+            gt = None
+        self.info = SourceInfo(path=path, width=ds.RasterXSize, height=ds.RasterYSize, bands=bands,
+                               dtype=dtype, geotransform=tuple(gt) if gt else None,
+                               projection=ds.GetProjection() or "", gcps=list(ds.GetGCPs() or []),
+                               gcp_projection=ds.GetGCPProjection() or "",
+                               gsd_m=_ground_resolution(ds, gt))
+        self.stretch = stretch
+        mask_flags = b1.GetMaskFlags()
+        self._all_valid = bool(mask_flags & gdal.GMF_ALL_VALID) and all(
+            ds.GetRasterBand(b).GetMaskFlags() & gdal.GMF_ALL_VALID for b in bands)
+        self._dataset_mask = bool(mask_flags & gdal.GMF_PER_DATASET)
+        self._float = dtype.startswith("Float")
+        self.info.limits = self._find_limits()
+
+    def _find_limits(self) -> Tuple[float, float]:
+        """8-bit data is /255; deeper data is stretched between the percentiles the model was trained with,
+        taken over a decimated read of the whole raster (bounded memory, one value for every strip)."""
+        if self.info.dtype == "Byte":
+            return (0.0, 255.0)
+        w, h = self.info.width, self.info.height
+        f = max(1.0, math.sqrt(w * h / STRETCH_SAMPLE))
+        bw, bh = max(1, int(w / f)), max(1, int(h / f))
+        raw = np.stack([self.ds.GetRasterBand(b).ReadAsArray(buf_xsize=bw, buf_ysize=bh) for b in self.info.bands])
+        valid = self._mask(0, h, 0, w, bw, bh)
+        if self._float:
+            valid &= np.isfinite(raw).all(axis=0)
+        _, limits = to_unit(raw, self.stretch, valid=np.broadcast_to(valid, raw.shape))
+        return limits
+
+    def _mask(self, y0: int, rows: int, x0: int, cols: int, bw: Optional[int] = None,
+              bh: Optional[int] = None) -> np.ndarray:
+        shape = (bh or rows, bw or cols)
+        if self._all_valid:
+            return np.ones(shape, bool)
+        kw = dict(buf_xsize=shape[1], buf_ysize=shape[0])
+        if self._dataset_mask or len(self.info.bands) == 1:
+            return self.ds.GetRasterBand(1).GetMaskBand().ReadAsArray(x0, y0, cols, rows, **kw) > 0
+        # Per-band nodata on RGB: a pixel is missing only when every band says so.
+        valid = np.zeros(shape, bool)
+        for b in self.info.bands:
+            valid |= self.ds.GetRasterBand(b).GetMaskBand().ReadAsArray(x0, y0, cols, rows, **kw) > 0
+        return valid
+
+    def read(self, y0: int, y1: int) -> Tuple[np.ndarray, np.ndarray]:
+        """Rows [y0, y1): grey float32 (h, W) in [0, 1] and valid mask (h, W)."""
+        w, rows = self.info.width, y1 - y0
+        try:
+            raw = np.stack([self.ds.GetRasterBand(b).ReadAsArray(0, y0, w, rows) for b in self.info.bands])
+            valid = self._mask(y0, rows, 0, w)
+        except RuntimeError as exc:
+            raise BadInput(f"Could not read rows {y0}-{y1} of {self.info.path}; the file may be damaged "
+                           f"or a VRT source missing.", str(exc)) from None
+        if self._float:
+            valid &= np.isfinite(raw).all(axis=0)
+        unit, _ = to_unit(raw, self.stretch, limits=self.info.limits)
+        if self.info.colour:
+            grey = np.tensordot(np.asarray(LUMA_WEIGHTS, np.float32), unit, axes=1)
+        else:
+            grey = unit[0]
+        return np.ascontiguousarray(grey, np.float32), valid
+
+    def close(self) -> None:
+        self.ds = None
+
+
+# -- output -------------------------------------------------------------------------------
+@dataclass
+class OutputOptions:
+    compress: str = "deflate"     # deflate | zstd
+    block: int = 256
+    overviews: bool = True
+    cog: bool = False
+
+
+def _creation_options(opts: OutputOptions) -> List[str]:
+    comp = opts.compress.upper()
+    if comp not in ("DEFLATE", "ZSTD"):
+        raise BadInput(f"Unknown compression {opts.compress!r}; choose deflate or zstd.")
+    return [f"COMPRESS={comp}", "PREDICTOR=2", "TILED=YES", f"BLOCKXSIZE={opts.block}",
+            f"BLOCKYSIZE={opts.block}", "BIGTIFF=IF_SAFER", "PHOTOMETRIC=RGB", "ALPHA=YES",
+            "INTERLEAVE=PIXEL", "NUM_THREADS=ALL_CPUS"]
+
+
+def disk_error(path: str, exc: Exception) -> DiskError:
+    text = str(exc)
+    if "space" in text.lower() or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return DiskError(f"No space left to write {path}; free some disk space and run again "
+                         f"(nothing was written under that name).", text)
+    return DiskError(f"Could not write {path}; check the folder's permissions and free space "
+                     f"(nothing was written under that name).", text)
+
+
+def part_name(path: str) -> str:
+    return f"{path}.part"
+
+
+class RGBAWriter:
+    """An 8-bit RGBA GeoTIFF on the source's grid, written in block-aligned strips under `path`.part."""
+
+    def __init__(self, path: str, info: SourceInfo, opts: OutputOptions):
+        self.path, self.info, self.opts = path, info, opts
+        self.tmp = part_name(path)
+        self._pending: List[np.ndarray] = []
+        self._pending_rows = 0
+        self._next_row = 0
+        try:
+            drv = gdal.GetDriverByName("GTiff")
+            self.ds = drv.Create(self.tmp, info.width, info.height, 4, gdal.GDT_Byte, _creation_options(opts))
+        except RuntimeError as exc:
+            raise disk_error(path, exc) from None
+        ds = self.ds
+        if info.geotransform is not None:
+            ds.SetGeoTransform(info.geotransform)
+            if info.projection:
+                ds.SetProjection(info.projection)
+        elif info.gcps:
+            ds.SetGCPs(info.gcps, info.gcp_projection)
+        for i, ci in enumerate((gdal.GCI_RedBand, gdal.GCI_GreenBand, gdal.GCI_BlueBand, gdal.GCI_AlphaBand)):
+            ds.GetRasterBand(i + 1).SetColorInterpretation(ci)
+
+    def write(self, y0: int, rgba: np.ndarray) -> None:
+        """Rows must arrive in order; they are written whenever whole block rows are complete."""
+        if y0 != self._next_row + self._pending_rows:
+            raise ValueError(f"rows out of order: got {y0}, expected {self._next_row + self._pending_rows}")
+        self._pending.append(rgba)
+        self._pending_rows += rgba.shape[1]
+        end = self._next_row + self._pending_rows
+        full = end if end == self.info.height else end - end % self.opts.block
+        if full > self._next_row:
+            self._flush(full)
+
+    def _flush(self, until: int) -> None:
+        buf = np.concatenate(self._pending, axis=1) if len(self._pending) > 1 else self._pending[0]
+        n = until - self._next_row
+        try:
+            self.ds.WriteArray(np.ascontiguousarray(buf[:, :n]), 0, self._next_row)
+            self.ds.FlushCache()
+        except RuntimeError as exc:
+            raise disk_error(self.path, exc) from None
+        rest = buf[:, n:]
+        self._pending = [rest] if rest.shape[1] else []
+        self._pending_rows = rest.shape[1]
+        self._next_row = until
+
+    def finish(self, metadata: dict, progress: Optional[Callable[[float], bool]] = None) -> None:
+        """Metadata, overviews (or the COG layout), then close; the file is still under its temporary name."""
+        if self._next_row != self.info.height:
+            raise ValueError(f"only {self._next_row} of {self.info.height} rows were written")
+        ds = self.ds
+        try:
+            ds.SetMetadata({k: str(v) for k, v in metadata.items()})
+            if self.opts.overviews and not self.opts.cog:
+                levels = overview_levels(self.info.width, self.info.height, self.opts.block)
+                if levels:
+                    cb = (lambda f, _m, _d: 1 if progress(f) else 0) if progress else None
+                    with config_options({"COMPRESS_OVERVIEW": self.opts.compress.upper(),
+                                              "PREDICTOR_OVERVIEW": "2", "GDAL_NUM_THREADS": "ALL_CPUS"}):
+                        ds.BuildOverviews("AVERAGE", levels, callback=cb)
+            ds.FlushCache()
+            self.ds = None
+            if self.opts.cog:
+                self._to_cog(progress)
+        except RuntimeError as exc:
+            raise disk_error(self.path, exc) from None
+
+    def _to_cog(self, progress) -> None:
+        """Re-lay the finished GeoTIFF as a Cloud Optimized GeoTIFF (overviews included) under the temporary name."""
+        cog_tmp = self.tmp + ".cog"
+        cb = (lambda f, _m, _d: 1 if progress(f) else 0) if progress else None
+        gdal.Translate(cog_tmp, self.tmp, format="COG", callback=cb,
+                       creationOptions=[f"COMPRESS={self.opts.compress.upper()}", "PREDICTOR=YES",
+                                        f"BLOCKSIZE={self.opts.block}", "BIGTIFF=IF_SAFER",
+                                        "OVERVIEWS=IGNORE_EXISTING" if self.opts.overviews else "OVERVIEWS=NONE",
+                                        "RESAMPLING=AVERAGE", "NUM_THREADS=ALL_CPUS"])
+        os.replace(cog_tmp, self.tmp)
+
+    def commit(self) -> str:
+        os.replace(self.tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the unfinished file; nothing appears under the final name."""
+        self.ds = None
+        for p in (self.tmp, self.tmp + ".cog", self.tmp + ".aux.xml", self.tmp + ".ovr"):
+            with contextlib.suppress(OSError):
+                os.remove(p)
+
+
+def overview_levels(width: int, height: int, block: int = 256) -> List[int]:
+    """Factors 2, 4, 8, ... until the smallest overview fits in one block."""
+    levels, f = [], 2
+    while max(width, height) / (f // 2) > block:
+        levels.append(f)
+        f *= 2
+    return levels

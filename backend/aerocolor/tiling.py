@@ -1,0 +1,83 @@
+"""Where tiles go on a raster, how much each one counts, and the strip of rows they blend into.
+
+Tiles overlap their neighbours; inside an overlap the two weights are a cos^2 / sin^2
+pair, so they sum to one and the colour slides from one tile to the next without a
+step. Raster borders get no ramp (nothing to blend with there).
+"""
+from __future__ import annotations
+
+import math
+from typing import List, Optional, Tuple
+
+import numpy as np
+
+
+def positions(size: int, tile: int, overlap: int) -> List[int]:
+    """Tile starts along one axis: evenly spread, overlaps at least `overlap`, the last flush with the end.
+
+    A raster smaller than a tile gets one tile at 0 (padded by the caller).
+    """
+    if size <= tile:
+        return [0]
+    stride = tile - overlap
+    n = math.ceil((size - tile) / stride) + 1
+    return [round(i * (size - tile) / (n - 1)) for i in range(n)]
+
+
+def ramp(length: int, left: int, right: int) -> np.ndarray:
+    """1-D weight of a tile: sin^2 rising over `left` pixels, cos^2 falling over the last `right`."""
+    w = np.ones(length, np.float32)
+    if left > 0:
+        i = np.arange(left, dtype=np.float64)
+        w[:left] *= (np.sin(0.5 * np.pi * (i + 0.5) / left) ** 2).astype(np.float32)
+    if right > 0:
+        i = np.arange(right, dtype=np.float64)
+        w[length - right:] *= (np.sin(0.5 * np.pi * (right - i - 0.5) / right) ** 2).astype(np.float32)
+    return w
+
+
+def axis_weights(starts: List[int], tile: int, size: int) -> List[np.ndarray]:
+    """The 1-D weight of each tile along one axis; each ramp spans the overlap with that neighbour."""
+    out = []
+    for k, s in enumerate(starts):
+        left = starts[k - 1] + tile - s if k > 0 else 0
+        right = s + tile - starts[k + 1] if k + 1 < len(starts) else 0
+        out.append(ramp(tile, max(left, 0), max(right, 0))[: max(0, min(tile, size - s))])
+    return out
+
+
+class StripBlender:
+    """Accumulates weighted tile outputs for one row of tiles and hands back the rows that are final.
+
+    Memory is (channels + 1) x tile x width floats, twice at most (the carried overlap),
+    whatever the raster's height.
+    """
+
+    def __init__(self, channels: int, width: int):
+        self.channels, self.width = channels, width
+        self.acc: Optional[np.ndarray] = None   # (channels + 1, rows, width); the last plane sums weights
+        self.top = 0                            # raster row of acc[:, 0]
+
+    def start_row(self, y: int, rows: int) -> None:
+        """Begin the tile row covering raster rows [y, y + rows); the carried overlap moves to its top."""
+        acc = np.zeros((self.channels + 1, rows, self.width), np.float32)
+        if self.acc is not None:
+            keep = self.acc[:, y - self.top:]
+            acc[:, : keep.shape[1]] = keep
+        self.acc, self.top = acc, y
+
+    def add(self, y: int, x: int, values: np.ndarray, weight: np.ndarray) -> None:
+        """values (channels, h, w) at raster (y, x) with weight (h, w)."""
+        h, w = weight.shape
+        r = y - self.top
+        self.acc[: self.channels, r:r + h, x:x + w] += values * weight
+        self.acc[self.channels, r:r + h, x:x + w] += weight
+
+    def take(self, until: int) -> Tuple[int, np.ndarray]:
+        """(first row, values (channels, n, width)) of the rows before `until`, normalised; 0 where no tile ran."""
+        n = until - self.top
+        part = self.acc[:, :n]
+        wsum = part[self.channels]
+        out = np.zeros((self.channels, n, self.width), np.float32)
+        np.divide(part[: self.channels], wsum, out=out, where=wsum > 0)
+        return self.top, out

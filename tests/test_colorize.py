@@ -1,0 +1,433 @@
+"""colorize on real GDAL rasters with tiny real models: georeferencing, nodata, bit depths, sizes,
+seams, Lab lightness, resolution, cancel and crash safety, and loading in a headless QGIS."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+from osgeo import gdal, osr
+
+from conftest import REPO, run_cli, write_geotiff
+
+from aerocolor import checkpoint
+from aerocolor.colorize import colorize
+from aerocolor.data.color import grey_to_lightness, rgb_to_lab
+from aerocolor.errors import BadInput
+from aerocolor.protocol import EXIT_BAD_INPUT, EXIT_CANCELLED, EventSink, parse_line
+from aerocolor.tiling import axis_weights, positions
+
+gdal.UseExceptions()
+FAST = dict(overviews=False, precision="fp32")
+
+
+# -- fixtures and helpers -----------------------------------------------------------------
+def texture(h: int, w: int, seed: int = 0) -> np.ndarray:
+    """A stationary grey texture (blurred noise plus grain), uint8: the same statistics everywhere."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((h, w))
+    for _ in range(2):  # two box blurs of radius 6 along both axes
+        for ax in (0, 1):
+            pad = [(7, 6) if i == ax else (0, 0) for i in range(2)]
+            c = np.cumsum(np.pad(a, pad, mode="reflect"), axis=ax)
+            n = a.shape[ax]
+            a = (np.take(c, range(13, 13 + n), axis=ax) - np.take(c, range(0, n), axis=ax)) / 13
+    g = 0.5 + 0.15 * a / a.std() + 0.05 * rng.standard_normal((h, w))
+    return (np.clip(g, 0, 1) * 255).round().astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def rough_checkpoint(tmp_path_factory, tiny_checkpoint) -> str:
+    """The tiny model's architecture with Kaiming-initialised weights: strong, saturated colour that
+    changes from tile to tile (through the U-Net's 1x1 bottleneck), the hard case for seams and gamut."""
+    from aerocolor.checkpoint import load_generator
+    from aerocolor.nets.layers import init_weights
+
+    card, net = load_generator(tiny_checkpoint)
+    torch.manual_seed(0)
+    init_weights(net, "kaiming")
+    for m in net.modules():  # forget the trained batch statistics too: the model depends on the seed only
+        if hasattr(m, "reset_running_stats"):
+            m.reset_running_stats()
+    path = str(tmp_path_factory.mktemp("rough") / "rough.pt")
+    checkpoint.save(path, {"card": card, "generator": "G", "nets": {"G": net.state_dict()}})
+    return path
+
+
+def with_card(src: str, dst: str, **changes) -> str:
+    obj = checkpoint.load(src)
+    obj["card"].update(changes)
+    checkpoint.save(dst, {k: v for k, v in obj.items() if k not in ("format", "format_version")})
+    return dst
+
+
+def read(path: str) -> np.ndarray:
+    return gdal.Open(path).ReadAsArray()
+
+
+def lightness_of(rgba: np.ndarray) -> np.ndarray:
+    return rgb_to_lab(torch.from_numpy(rgba[:3].astype(np.float32) / 255.0))[0].numpy()
+
+
+def leftovers(folder) -> list:
+    return [f for f in os.listdir(folder) if ".part" in f]
+
+
+def seam_ratio(path: str, tile: int, overlap: int, k: int = 4, run: int = 16) -> float:
+    """Mean colour step across tile borders over the mean step elsewhere (both axes).
+
+    The step at a column is the a*b* distance between the 4-pixel means on either side of it,
+    averaged along 16-pixel runs of the column: texture and the generator's short checkerboard
+    pattern cancel out, while a tile-wide colour jump at a border does not.
+    """
+    ab = rgb_to_lab(torch.from_numpy(read(path)[:3].astype(np.float32) / 255.0))[1:].numpy()
+    border = other = 0.0
+    for arr in (ab, ab.transpose(0, 2, 1)):
+        c = np.cumsum(np.pad(arr, ((0, 0), (0, 0), (1, 0))), axis=2)
+        idx = np.arange(k, arr.shape[2] - k + 1)
+        step = (c[:, :, idx + k] - 2 * c[:, :, idx] + c[:, :, idx - k]) / k
+        n = step.shape[1] // run * run
+        step = np.sqrt((step[:, :n].reshape(2, -1, run, len(idx)).mean(2) ** 2).sum(0)).mean(0)
+        edges = {p for s in positions(arr.shape[2], tile, overlap) for p in (s, s + tile)}
+        at = np.isin(idx, sorted(edges))
+        border += step[at].mean()
+        other += step[~at].mean()
+    return border / other
+
+
+# -- the blending weights -----------------------------------------------------------------
+def test_tile_weights_sum_to_one_and_cover_every_pixel():
+    for size, tile, overlap in ((1000, 64, 8), (777, 128, 32), (64, 64, 8), (30, 64, 8), (129, 64, 0)):
+        xs = positions(size, tile, overlap)
+        assert xs[0] == 0 and xs[-1] + min(tile, size) == size
+        assert all(b - a <= tile - overlap for a, b in zip(xs, xs[1:]))
+        total = np.zeros(size)
+        for s, w in zip(xs, axis_weights(xs, tile, size)):
+            total[s:s + len(w)] += w
+        np.testing.assert_allclose(total, 1.0, atol=1e-5)
+
+
+# -- georeferencing, format, metadata -----------------------------------------------------
+def test_output_lies_on_the_input_grid(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "in.tif"), texture(300, 410), epsg=32617,
+                        geotransform=(500000.0, 0.5, 0.0, 3300000.0, 0.0, -0.5))
+    out = str(tmp_path / "out.tif")
+    result = colorize(tiny_checkpoint, src, out, precision="fp32")
+    assert result.outputs == [out] and leftovers(tmp_path) == []
+    a, b = gdal.Open(src), gdal.Open(out)
+    assert (b.RasterXSize, b.RasterYSize, b.RasterCount) == (410, 300, 4)
+    assert b.GetGeoTransform() == a.GetGeoTransform()
+    assert osr.SpatialReference(wkt=b.GetProjection()).IsSame(osr.SpatialReference(wkt=a.GetProjection()))
+    interp = [gdal.GetColorInterpretationName(b.GetRasterBand(i).GetColorInterpretation()) for i in range(1, 5)]
+    assert interp == ["Red", "Green", "Blue", "Alpha"]
+    assert b.GetMetadata("IMAGE_STRUCTURE")["COMPRESSION"] == "DEFLATE"
+    assert b.GetRasterBand(1).GetBlockSize() == [256, 256]
+    assert b.GetRasterBand(1).GetOverviewCount() >= 1
+    md = b.GetMetadata()
+    assert json.loads(md["AEROCOLOR_MODEL_CARD"])["family"] == "pix2pix"
+    assert md["AEROCOLOR_SOURCE"] == os.path.abspath(src)
+    assert json.loads(md["AEROCOLOR_SETTINGS"])["tile"] == 64
+    rgba = read(out)
+    assert (rgba[3] == 255).all()
+
+
+def test_nodata_becomes_transparent_and_empty_tiles_are_skipped(tmp_path, tiny_checkpoint):
+    g = texture(200, 260)
+    g[g == 0] = 1
+    g[:130, :130] = 0           # two full 64 px tiles of nodata and more
+    g[150:, 200:210] = 0
+    src = write_geotiff(str(tmp_path / "in.tif"), g, nodata=0)
+    out = str(tmp_path / "out.tif")
+    result = colorize(tiny_checkpoint, src, out, **FAST)
+    rgba = read(out)
+    assert ((rgba[3] == 0) == (g == 0)).all()
+    assert (rgba[:3, g == 0] == 0).all()
+    assert (rgba[3, g != 0] == 255).all()
+    assert result.skipped >= 2 and result.tiles + result.skipped == len(positions(200, 64, 8)) * len(positions(260, 64, 8))
+
+
+def test_16bit_and_float_input(tmp_path, tiny_checkpoint):
+    g = texture(150, 170).astype(np.uint16) * 40 + 1000
+    g[:10, :10] = 0
+    src = write_geotiff(str(tmp_path / "in16.tif"), g, nodata=0)
+    notices = []
+
+    class Sink(EventSink):
+        def emit(self, type_, **fields):
+            if type_ == "notice":
+                notices.append(fields["message"])
+            return super().emit(type_, **fields)
+
+    out = str(tmp_path / "out16.tif")
+    colorize(tiny_checkpoint, src, out, events=Sink(), **FAST)
+    rgba = read(out)
+    assert (rgba[3, :10, :10] == 0).all() and (rgba[3, 10:, 10:] == 255).all()
+    assert any("UInt16" in n and "stretched" in n for n in notices)
+    # The stretch spans the data: the output's lightness uses most of the range.
+    L = lightness_of(rgba)[rgba[3] > 0]
+    assert np.percentile(L, 99) - np.percentile(L, 1) > 60
+
+    f = (texture(150, 170).astype(np.float32) / 255.0) * 3.0 - 1.0
+    f[5:20, 30:40] = np.nan
+    srcf = write_geotiff(str(tmp_path / "inf.tif"), f)
+    outf = str(tmp_path / "outf.tif")
+    colorize(tiny_checkpoint, srcf, outf, **FAST)
+    a = read(outf)
+    assert (a[3][np.isnan(f)] == 0).all() and (a[3][~np.isnan(f)] == 255).all()
+    # 16-bit and float copies of the same texture give nearly the same lightness.
+    assert np.corrcoef(lightness_of(a)[~np.isnan(f)], lightness_of(read(out))[~np.isnan(f)])[0, 1] > 0.95
+
+
+def test_three_band_input_is_turned_grey_with_a_notice(tmp_path, tiny_checkpoint):
+    from aerocolor.data.synthetic import scene
+
+    rgb = (scene(120, 140, seed=4) * 255).round().astype(np.uint8)
+    src = write_geotiff(str(tmp_path / "rgb.tif"), np.moveaxis(rgb, -1, 0))
+    out = str(tmp_path / "out.tif")
+    result = colorize(tiny_checkpoint, src, out, **FAST)
+    assert any("turned grey" in n for n in result.notices)
+    luma = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) / 255.0
+    L_in = grey_to_lightness(torch.from_numpy(luma)).numpy()
+    assert np.abs(lightness_of(read(out)) - L_in).max() < 1.0
+
+
+@pytest.mark.parametrize("shape", [(37, 100), (100, 37), (5, 3)])
+def test_rasters_smaller_than_a_tile_and_odd_sizes(tmp_path, tiny_checkpoint, shape):
+    src = write_geotiff(str(tmp_path / "small.tif"), texture(*shape))
+    out = str(tmp_path / "out.tif")
+    colorize(tiny_checkpoint, src, out, **FAST)
+    rgba = read(out)
+    assert rgba.shape == (4,) + shape and (rgba[3] == 255).all()
+
+
+def test_3000x2000_raster(tmp_path, tiny_checkpoint):
+    g = np.tile(texture(500, 600, seed=2), (4, 5))       # 2000 rows x 3000 columns
+    src = write_geotiff(str(tmp_path / "big.tif"), g)
+    out = str(tmp_path / "big_out.tif")
+    result = colorize(tiny_checkpoint, src, out, tile=256, overlap=32, precision="fp32")
+    ds = gdal.Open(out)
+    assert (ds.RasterXSize, ds.RasterYSize) == (3000, 2000)
+    assert ds.GetRasterBand(1).GetOverviewCount() >= 3
+    assert result.tiles == len(positions(3000, 256, 32)) * len(positions(2000, 256, 32))
+    rgba = ds.ReadAsArray(1400, 900, 400, 300)
+    assert (rgba[3] == 255).all()
+    L_in = grey_to_lightness(torch.from_numpy(g[900:1200, 1400:1800] / 255.0)).numpy()
+    assert np.abs(lightness_of(rgba) - L_in).max() < 1.0
+
+
+# -- seams and lightness ------------------------------------------------------------------
+def test_no_visible_seams(tmp_path, rough_checkpoint, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "tex.tif"), texture(768, 768, seed=1))
+    hard = str(tmp_path / "hard.tif")
+    colorize(rough_checkpoint, src, hard, tile=64, overlap=0, **FAST)
+    # The measure sees seams when tiles are not blended...
+    assert seam_ratio(hard, 64, 0) > 1.25
+    for ck, tile, overlap in ((rough_checkpoint, 64, None), (rough_checkpoint, 128, 16), (tiny_checkpoint, 64, None)):
+        out = str(tmp_path / f"soft_{tile}.tif")
+        colorize(ck, src, out, tile=tile, overlap=overlap, **FAST)
+        # ...and none when they are: at most 1.1 times the colour change elsewhere.
+        assert seam_ratio(out, tile, overlap if overlap is not None else tile // 8) <= 1.1
+
+
+def test_lab_output_keeps_the_input_lightness(tmp_path, rough_checkpoint, tiny_checkpoint):
+    g = texture(200, 230, seed=3)
+    g[:, :8] = 255      # white and black: where any colour is outside sRGB
+    g[:, 8:16] = 0
+    src = write_geotiff(str(tmp_path / "in.tif"), g)
+    L_in = grey_to_lightness(torch.from_numpy(g / 255.0)).numpy()
+    for ck in (rough_checkpoint, tiny_checkpoint):
+        out = str(tmp_path / "out.tif")
+        colorize(ck, src, out, precision="bf16", overviews=False)
+        rgba = read(out)
+        err = np.abs(lightness_of(rgba) - L_in)
+        assert err.max() < 1.0 and err.mean() < 0.3          # 8-bit rounding only
+    chroma = np.hypot(*rgb_to_lab(torch.from_numpy(rgba[:3] / 255.0).float())[1:].numpy())
+    assert chroma.mean() > 0.05      # it is not just grey
+
+
+# -- resolution -----------------------------------------------------------------------------
+def test_model_resolution(tmp_path, tiny_checkpoint):
+    model = with_card(tiny_checkpoint, str(tmp_path / "m02.pt"), gsd=0.2, gsd_units="metre")
+    g = texture(300, 330)
+    src = write_geotiff(str(tmp_path / "in.tif"), g, geotransform=(500000.0, 0.1, 0.0, 3300000.0, 0.0, -0.1))
+    out = str(tmp_path / "out.tif")
+    r = colorize(model, src, out, **FAST)
+    assert r.scale == pytest.approx(0.5) and r.tile_in == 128            # 64 model px = 128 input px
+    assert any("m/px" in n for n in r.notices)
+    rgba = read(out)
+    assert rgba.shape == (4, 300, 330)
+    L_in = grey_to_lightness(torch.from_numpy(g / 255.0)).numpy()
+    assert np.abs(lightness_of(rgba) - L_in).max() < 1.0                 # full-resolution L kept
+    native = colorize(model, src, str(tmp_path / "native.tif"), gsd="native", **FAST)
+    assert native.scale == 1.0 and native.tile_in == 64
+    # Feet to metres: 0.328084 ft/px is 0.1 m/px.
+    srcft = write_geotiff(str(tmp_path / "ft.tif"), g, epsg=2229,
+                          geotransform=(6400000.0, 0.328084, 0.0, 1800000.0, 0.0, -0.328084))
+    assert colorize(model, srcft, str(tmp_path / "ft_out.tif"), **FAST).scale == pytest.approx(0.5, rel=1e-3)
+    nogeo = write_geotiff(str(tmp_path / "nogeo.tif"), g, epsg=None)
+    with pytest.raises(BadInput, match="--gsd native"):
+        colorize(model, nogeo, str(tmp_path / "x.tif"), gsd="model", **FAST)
+
+
+def test_no_georeferencing_gives_the_same_grid_with_a_warning(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "plain.tif"), texture(90, 120), epsg=None)
+    out = str(tmp_path / "out.tif")
+    r = colorize(tiny_checkpoint, src, out, **FAST)
+    assert any("no georeferencing" in n for n in r.notices)
+    ds = gdal.Open(out)
+    assert (ds.RasterXSize, ds.RasterYSize) == (120, 90)
+    assert ds.GetGeoTransform(can_return_null=True) is None and not ds.GetProjection()
+
+
+def test_cloud_optimized_geotiff(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "in.tif"), texture(600, 700))
+    out = str(tmp_path / "cog.tif")
+    colorize(tiny_checkpoint, src, out, cog=True, compress="zstd", precision="fp32")
+    ds = gdal.Open(out)
+    assert ds.GetMetadata("IMAGE_STRUCTURE").get("LAYOUT") == "COG"
+    assert ds.GetMetadata("IMAGE_STRUCTURE")["COMPRESSION"] == "ZSTD"
+    assert ds.GetRasterBand(1).GetOverviewCount() >= 1
+    assert "AEROCOLOR_MODEL_CARD" in ds.GetMetadata()
+    assert leftovers(tmp_path) == []
+
+
+# -- latent samples (BicycleGAN's generator interface) ----------------------------------------
+def test_samples_use_one_latent_code_per_output(tmp_path, tiny_checkpoint):
+    from aerocolor.nets.unet import UNetGenerator
+
+    card = dict(checkpoint.card_of(tiny_checkpoint), nz=4)
+    torch.manual_seed(0)
+    net = UNetGenerator(1, 2, ngf=8, depth=6, nz=4, z_where="input")
+    net.eval()
+    src = write_geotiff(str(tmp_path / "in.tif"), texture(100, 140))
+    out = str(tmp_path / "out.tif")
+    r = colorize((card, net), src, out, samples=2, seed=7, **FAST)
+    assert r.outputs == [str(tmp_path / "out_1.tif"), str(tmp_path / "out_2.tif")]
+    one, two = read(r.outputs[0]), read(r.outputs[1])
+    assert np.abs(one[:3].astype(int) - two[:3].astype(int)).mean() > 0.5
+    again = colorize((card, net), src, str(tmp_path / "again.tif"), samples=2, seed=7, **FAST)
+    assert (read(again.outputs[1]) == two).all()
+    with pytest.raises(BadInput, match="latent code"):
+        colorize(tiny_checkpoint, src, str(tmp_path / "z.tif"), samples=2, **FAST)
+
+
+# -- bad input, crashes, cancel -------------------------------------------------------------
+def test_bad_input_gets_one_sentence(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "in.tif"), texture(40, 40))
+    five = write_geotiff(str(tmp_path / "five.tif"), np.zeros((5, 20, 20), np.uint8))
+    cases = [((tiny_checkpoint, src, str(tmp_path / "o.png")), ".tif"),
+             ((tiny_checkpoint, src, src), "overwrite the input"),
+             ((tiny_checkpoint, five, str(tmp_path / "o.tif")), "5 bands"),
+             ((tiny_checkpoint, str(tmp_path / "none.tif"), str(tmp_path / "o.tif")), "does not exist"),
+             ((tiny_checkpoint, src, str(tmp_path / "nofolder" / "o.tif")), "folder"),
+             ((src, src, str(tmp_path / "o.tif")), "checkpoint")]
+    for args, words in cases:
+        with pytest.raises(BadInput, match=words):
+            colorize(*args, **FAST)
+    with pytest.raises(BadInput, match="multiple of 64"):
+        colorize(tiny_checkpoint, src, str(tmp_path / "o.tif"), tile=100)
+    proc = run_cli("colorize", "--model", tiny_checkpoint, src, str(tmp_path / "o.tif"), "--overlap", "40")
+    assert proc.returncode == EXIT_BAD_INPUT and "half the tile" in proc.stderr
+    assert not os.path.exists(tmp_path / "o.tif")
+
+
+def test_a_crash_midway_leaves_no_output(tmp_path, tiny_checkpoint, monkeypatch):
+    import aerocolor.colorize as cz
+
+    src = write_geotiff(str(tmp_path / "in.tif"), texture(400, 300))
+    out = str(tmp_path / "out.tif")
+    open(out, "wb").write(b"earlier result")
+    calls = []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("simulated failure while writing")
+        return real(*args)
+
+    real = cz.to_rgba
+    monkeypatch.setattr(cz, "to_rgba", failing)
+    with pytest.raises(OSError, match="simulated"):
+        colorize(tiny_checkpoint, src, out, **FAST)
+    assert open(out, "rb").read() == b"earlier result"      # the earlier file under that name is intact
+    assert leftovers(tmp_path) == []
+
+
+def _start(args, tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"))
+    return subprocess.Popen([sys.executable, "-m", "aerocolor", "--events", "jsonl", *args], cwd=tmp_path,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _wait_for_progress(proc) -> None:
+    deadline = time.monotonic() + 120
+    for line in proc.stdout:
+        ev = parse_line(line)
+        if ev and ev["type"] == "progress" and ev.get("stage") == "colorize" and ev["step"] > 0:
+            return
+        assert time.monotonic() < deadline
+    raise AssertionError("no progress before the end: " + proc.stderr.read())
+
+
+@pytest.mark.parametrize("how", ["sigterm", "stdin"])
+def test_cancel_midway_leaves_no_output(tmp_path, tiny_checkpoint, how):
+    src = write_geotiff(str(tmp_path / "in.tif"), np.tile(texture(500, 500), (4, 4)))
+    out = str(tmp_path / "out.tif")
+    proc = _start(["colorize", "--model", tiny_checkpoint, src, out, "--batch", "1", "--threads", "1"], tmp_path)
+    _wait_for_progress(proc)
+    if how == "sigterm":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        proc.stdin.write("cancel\n")
+        proc.stdin.flush()
+    rest, err = proc.communicate(timeout=60)
+    events = [e for e in map(parse_line, rest.splitlines()) if e]
+    assert proc.returncode == EXIT_CANCELLED, err
+    assert events[-1]["type"] == "error" and events[-1]["code"] == "cancelled"
+    assert not os.path.exists(out) and leftovers(tmp_path) == []
+
+
+# -- VRT input, CLI events, QGIS --------------------------------------------------------------
+def test_cli_colorizes_a_vrt_mosaic_with_jsonl_events(tmp_path, tiny_checkpoint):
+    g = texture(120, 200)
+    gt = (500000.0, 0.1, 0.0, 3300000.0, 0.0, -0.1)
+    left = write_geotiff(str(tmp_path / "left.tif"), g[:, :110], geotransform=gt)
+    right = write_geotiff(str(tmp_path / "right.tif"), g[:, 100:],
+                          geotransform=(gt[0] + 100 * gt[1],) + gt[1:])
+    vrt = str(tmp_path / "photos.vrt")
+    assert run_cli("mosaic", vrt, left, right).returncode == 0
+    out = str(tmp_path / "colour.tif")
+    proc = run_cli("--events", "jsonl", "colorize", "--model", tiny_checkpoint, vrt, out, "--precision", "fp32")
+    assert proc.returncode == 0, proc.stderr
+    events = [e for e in map(parse_line, proc.stdout.splitlines()) if e]
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "hello" and kinds[-1] == "result" and "progress" in kinds
+    assert events[-1]["outputs"]["raster"] == out
+    rgba = read(out)
+    assert rgba.shape == (4, 120, 200) and (rgba[3] == 255).all()
+    L_in = grey_to_lightness(torch.from_numpy(g / 255.0)).numpy()
+    assert np.abs(lightness_of(rgba) - L_in).max() < 1.0
+
+
+def test_output_loads_in_qgis_at_the_input_extent(tmp_path, tiny_checkpoint, qgis_app):
+    from qgis.core import QgsRasterLayer
+
+    src = write_geotiff(str(tmp_path / "in.tif"), texture(130, 170),
+                        geotransform=(300000.0, 2.0, 0.0, 2500000.0, 0.0, -2.0), epsg=3826)
+    out = str(tmp_path / "out.tif")
+    colorize(tiny_checkpoint, src, out, **FAST)
+    layer, source = QgsRasterLayer(out, "colour", "gdal"), QgsRasterLayer(src, "grey", "gdal")
+    try:
+        assert layer.isValid() and source.isValid()
+        assert layer.bandCount() == 4 and layer.width() == 170 and layer.height() == 130
+        assert layer.crs().authid() == "EPSG:3826"
+        assert layer.extent() == source.extent()
+        assert layer.extent().xMinimum() == 300000.0 and layer.extent().yMaximum() == 2500000.0
+    finally:
+        del layer, source
