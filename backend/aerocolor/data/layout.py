@@ -58,6 +58,54 @@ def save_png(path: str, img: np.ndarray) -> None:
     os.replace(tmp, path)
 
 
+# Tile file formats: name -> extension. JPEG is lossy (smaller sets); TIFF carries georeferencing.
+FORMATS = {"png": ".png", "jpeg": ".jpg", "tiff": ".tif"}
+
+
+def save_image(path: str, img: np.ndarray, georef: Optional[tuple] = None) -> None:
+    """Like save_png, in the format the extension names (.png, .jpg, .tif).
+
+    ``georef`` = (geotransform, crs WKT) makes a .tif a GeoTIFF (through GDAL, when it is
+    installed); tiles stay readable without it, so it is an extra, never a requirement.
+    """
+    ext = os.path.splitext(path)[1].lower()
+    if ext == ".png":
+        save_png(path, img)
+        return
+    arr = img if img.dtype == np.uint8 else (np.clip(img, 0, 1) * 255.0 + 0.5).astype(np.uint8)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    tmp = path + ".part" + ext
+    if ext in (".tif", ".tiff") and georef is not None and _gdal_write(tmp, arr, georef):
+        os.replace(tmp, path)
+        return
+    from PIL import Image
+
+    if ext in (".jpg", ".jpeg"):
+        Image.fromarray(arr).save(tmp, "JPEG", quality=95, subsampling=0)
+    elif ext in (".tif", ".tiff"):
+        Image.fromarray(arr).save(tmp, "TIFF", compression="tiff_deflate")
+    else:
+        raise ValueError(f"unknown tile format {ext!r}; use one of {', '.join(FORMATS.values())}")
+    os.replace(tmp, path)
+
+
+def _gdal_write(path: str, arr: np.ndarray, georef: tuple) -> bool:
+    try:
+        from osgeo import gdal
+    except ImportError:  # pragma: no cover - GDAL is present wherever QGIS is
+        return False
+    bands = arr[None] if arr.ndim == 2 else np.moveaxis(arr, -1, 0)
+    ds = gdal.GetDriverByName("GTiff").Create(path, bands.shape[2], bands.shape[1], bands.shape[0],
+                                              gdal.GDT_Byte, ["COMPRESS=DEFLATE"])
+    ds.SetGeoTransform(tuple(georef[0]))
+    ds.SetProjection(georef[1])
+    for i, band in enumerate(bands):
+        ds.GetRasterBand(i + 1).WriteArray(band)
+    ds = None
+    return True
+
+
 def tile_paths(out: str, layout: str, split: str, name: str, ext: str = ".png") -> dict:
     """Where the grey ("A") and colour ("B") images of one tile go; aligned tiles share one file."""
     if layout == "aligned":
@@ -68,21 +116,29 @@ def tile_paths(out: str, layout: str, split: str, name: str, ext: str = ".png") 
     return {s: os.path.join(out, split + s, name + ext) for s in ("A", "B")}
 
 
-def tile_writer(out: str, layout: str) -> Callable[[str, str, Optional[np.ndarray], np.ndarray], dict]:
-    """write(split, name, grey or None, rgb) -> paths; grey defaults to the luma of rgb."""
+def tile_writer(out: str, layout: str, fmt: str = "png") -> Callable[..., dict]:
+    """write(split, name, grey or None, rgb, georef=None) -> paths; grey defaults to the luma of rgb.
+
+    ``fmt`` is a key of FORMATS; ``georef`` (geotransform, WKT) georeferences TIFF tiles of
+    the A/B layouts (an aligned A|B image is two tiles wide, so it is never georeferenced).
+    """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown tile format {fmt!r}")
+    ext = FORMATS[fmt]
 
-    def write(split: str, name: str, grey: Optional[np.ndarray], rgb: np.ndarray) -> dict:
+    def write(split: str, name: str, grey: Optional[np.ndarray], rgb: np.ndarray,
+              georef: Optional[tuple] = None) -> dict:
         grey = grey_of(rgb) if grey is None else grey
-        paths = tile_paths(out, layout, split, name)
+        paths = tile_paths(out, layout, split, name, ext)
         for p in set(paths.values()):
             os.makedirs(os.path.dirname(p), exist_ok=True)
         if layout == "aligned":
-            save_png(paths["A"], np.concatenate([np.repeat(_unit(grey), 3, 2), _unit(rgb)], 1))
+            save_image(paths["A"], np.concatenate([np.repeat(_unit(grey), 3, 2), _unit(rgb)], 1))
         else:
-            save_png(paths["A"], grey)
-            save_png(paths["B"], rgb)
+            save_image(paths["A"], grey, georef)
+            save_image(paths["B"], rgb, georef)
         return paths
     return write
 

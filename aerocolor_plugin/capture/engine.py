@@ -1,0 +1,280 @@
+"""Capture: plan the tiles of an area of interest, read them from the layers, write a training set.
+
+``plan_capture`` is quick (the dock shows its estimate before asking); ``run_capture`` does the
+work in the calling thread (a QgsTask, a Processing algorithm, a test) and returns the
+manifest, which has the keys ``aerocolor dataset`` writes plus the capture's own.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
+
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCoordinateTransformContext,
+                       QgsCsException, QgsRectangle)
+
+from .aoi import Aoi, estimate, in_crs, tiles_in
+from .grid import MERCATOR_CRS, Grid, res_grid, snapped_origin, zoom_grid
+from .render import LayerError, LayerRef, TileReader, fetch
+from .writer import BadInput, Cancelled, TileSink, finish, layout, prepare_folder
+
+HISTORICAL_ROLES = ("none", "unpaired", "test")
+
+
+@dataclass
+class CaptureConfig:
+    out: str
+    zooms: List[int] = field(default_factory=list)   # web-mercator zoom levels, e.g. [15, 16]
+    gsd: Optional[float] = None                      # else: CRS units per px of one grid
+    crs: str = ""                                    # that grid's CRS ('' = the colour layer's)
+    tile: int = 256
+    fmt: str = "png"                                 # png | jpeg | tiff
+    layout: str = "pairs"                            # aligned | pairs | unpaired
+    val_fraction: float = 0.1
+    test_fraction: float = 0.1
+    block: int = 4                                   # tiles per side of one split block
+    seed: int = 0
+    min_std: float = 0.004                           # flatter tiles are blank (as in aerocolor dataset)
+    historical_role: str = "none"                    # none | unpaired (A set) | test (historical/)
+    retries: int = 2                                 # extra tries for empty network tiles
+    retry_wait_s: float = 0.5
+    max_tiles: int = 250_000                         # above this a capture is refused
+    confirm_tiles: int = 2_000                       # the dock asks before a capture this large
+
+    def check(self) -> None:
+        if self.layout not in layout.LAYOUTS:
+            raise BadInput(f"Unknown layout {self.layout!r}; choose aligned, pairs or unpaired.")
+        if self.fmt not in layout.FORMATS:
+            raise BadInput(f"Unknown tile format {self.fmt!r}; choose png, jpeg or tiff.")
+        if not 16 <= self.tile <= 4096:
+            raise BadInput(f"A tile of {self.tile} px is not possible; use 16 to 4096 px.")
+        if not self.zooms and not self.gsd:
+            raise BadInput("Choose zoom levels or a ground resolution (m/px) for the tile grid.")
+        if self.gsd is not None and self.gsd <= 0:
+            raise BadInput("The ground resolution must be above 0 m/px.")
+        for z in self.zooms:
+            if not 0 <= z <= 24:
+                raise BadInput(f"Zoom {z} does not exist; web-mercator zooms run from 0 to 24.")
+        if self.historical_role not in HISTORICAL_ROLES:
+            raise BadInput(f"Unknown use of the historical layer {self.historical_role!r}; "
+                           f"choose none, unpaired or test.")
+        if self.historical_role == "unpaired" and self.layout != "unpaired":
+            raise BadInput("Historical tiles as the grey (A) set need the unpaired layout; choose "
+                           "'unpaired' or use the historical layer for test tiles.")
+        if not 0 <= self.val_fraction + self.test_fraction < 1:
+            raise BadInput("The validation and test shares must leave some tiles for training.")
+
+
+@dataclass
+class Plan:
+    grids: List[Grid]
+    geoms: list                      # the AOI in each grid's CRS
+    limits: list                     # the layer's extent in each grid's CRS (or None)
+    estimate: int
+    rectangular: bool
+    layer_crs: str
+
+    def tiles(self) -> List[Tuple[Grid, int, int]]:
+        out = []
+        for grid, geoms, limit in zip(self.grids, self.geoms, self.limits):
+            out += [(grid, c, r) for c, r in tiles_in(grid, geoms, limit, self.rectangular)]
+        return out
+
+
+def crs_id(crs: QgsCoordinateReferenceSystem) -> str:
+    return crs.authid() or ("WKT:" + crs.toWkt())
+
+
+def _grids(cfg: CaptureConfig, layer_crs: QgsCoordinateReferenceSystem, layer_extent: QgsRectangle) -> List[Grid]:
+    if cfg.zooms:
+        return [zoom_grid(z, cfg.tile) for z in sorted(set(cfg.zooms))]
+    crs = QgsCoordinateReferenceSystem(cfg.crs) if cfg.crs else layer_crs
+    if not crs.isValid():
+        raise BadInput(f"The grid CRS {cfg.crs!r} is not known; choose a CRS such as EPSG:32651.")
+    origin = (0.0, 0.0)
+    if crs == layer_crs:  # tiles on the layer's own pixel corners read without resampling
+        origin = snapped_origin(cfg.gsd, cfg.tile, (layer_extent.xMinimum(), layer_extent.yMaximum()))
+    return [res_grid(crs_id(crs), cfg.gsd, cfg.tile, origin)]
+
+
+def _extent_in(extent: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem,
+               context: QgsCoordinateTransformContext) -> Optional[QgsRectangle]:
+    if src == dst:
+        return QgsRectangle(extent)
+    try:
+        box = QgsCoordinateTransform(src, dst, context).transformBoundingBox(extent)
+    except QgsCsException:
+        return None  # a world-wide layer may not project as a box: no limit then
+    return box if box.isFinite() else None
+
+
+def plan_capture(cfg: CaptureConfig, layer_crs: QgsCoordinateReferenceSystem, layer_extent: QgsRectangle,
+                 aoi: Aoi, context: QgsCoordinateTransformContext, layer_name: str = "the layer") -> Plan:
+    """The grids and AOI in their CRS, with the tile count; refuses what cannot work."""
+    cfg.check()
+    grids = _grids(cfg, layer_crs, layer_extent)
+    geoms, limits, total = [], [], 0
+    for grid in grids:
+        gcrs = QgsCoordinateReferenceSystem(grid.crs)
+        try:
+            g = in_crs(aoi, gcrs, context)
+        except QgsCsException:
+            raise BadInput(f"The area of interest cannot be projected to {grid.crs}; choose an area "
+                           f"inside the grid's CRS.") from None
+        limit = _extent_in(layer_extent, layer_crs, gcrs, context)
+        geoms.append(g)
+        limits.append(limit)
+        total += estimate(grid, g, limit)
+    if total == 0:
+        raise BadInput(f"The area of interest does not overlap {layer_name}; draw it where the layer "
+                       f"has imagery.")
+    if total > cfg.max_tiles:
+        where = f"zoom {max(cfg.zooms)}" if cfg.zooms else f"{cfg.gsd:g} units/px"
+        raise BadInput(f"{where} over this area makes about {total:,} tiles (the limit is {cfg.max_tiles:,}); "
+                       f"choose a lower zoom, a coarser resolution or a smaller area.")
+    # A rectangle stays a rectangle only in its own CRS or from WGS84 into web-mercator.
+    rect = aoi.rectangular and all(
+        QgsCoordinateReferenceSystem(g.crs) == aoi.crs
+        or (g.crs == MERCATOR_CRS and aoi.crs.authid() == "EPSG:4326") for g in grids)
+    return Plan(grids, geoms, limits, total, rect, crs_id(layer_crs))
+
+
+def _request(cfg: CaptureConfig, colour: LayerRef, historical: Optional[LayerRef], aoi: Aoi) -> dict:
+    return {"aerocolor_capture": 1, "config": asdict(cfg), "aoi": aoi.to_dict(),
+            "colour": colour.public_uri or colour.uri,
+            "historical": (historical.public_uri or historical.uri) if historical else None}
+
+
+Progress = Callable[[int, int, Dict[str, int]], None]
+
+
+def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoordinateTransformContext,
+                historical: Optional[LayerRef] = None, progress: Optional[Progress] = None,
+                is_cancelled: Optional[Callable[[], bool]] = None, log: Callable[[str], None] = lambda s: None) -> dict:
+    """Capture the training set cfg describes; returns the manifest (also written to cfg.out)."""
+    cfg.check()
+    if cfg.historical_role != "none" and historical is None:
+        raise BadInput("Choose the historical layer, or set its use to none.")
+    try:
+        layer = colour.open()
+        hist_layer = historical.open() if historical is not None and cfg.historical_role != "none" else None
+    except LayerError as exc:
+        raise BadInput(str(exc)) from None
+    plan = plan_capture(cfg, layer.crs(), layer.extent(), aoi, context, colour.name)
+    tiles = plan.tiles()
+    if not tiles:
+        raise BadInput(f"The area of interest does not overlap {colour.name}; draw it where the layer "
+                       f"has imagery.")
+    resumed = prepare_folder(cfg.out, _request(cfg, colour, historical if hist_layer else None, aoi))
+    sink = TileSink(cfg.out, cfg.layout, cfg.fmt, cfg.historical_role if hist_layer else "none")
+    coarsest = min(cfg.zooms) if cfg.zooms else None
+    readers: Dict[str, Tuple[TileReader, Optional[TileReader]]] = {}
+    started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    entries, counts = [], {"written": 0, "on_disk": 0, "blank": 0, "nodata": 0, "missing": 0,
+                           "attempts": 0, "historical_skipped": 0}
+    log(f"{len(tiles)} tiles in {len(plan.grids)} grid(s)" + (", resuming" if resumed else ""))
+    for i, (grid, col, row) in enumerate(tiles):
+        if is_cancelled is not None and is_cancelled():
+            raise Cancelled(f"Capture cancelled with {counts['written'] + counts['on_disk']} tiles on disk; "
+                            f"run it again with the same settings to resume.")
+        name = grid.tile_id(col, row)
+        split = layout.split_of_block(grid.block_key(col, row, cfg.block, coarsest), cfg.seed,
+                                      cfg.val_fraction, cfg.test_fraction)
+        if sink.on_disk(split, name):
+            counts["on_disk"] += 1
+            entries.append(_entry(grid, col, row, name, split))
+        else:
+            if grid.key not in readers:
+                readers[grid.key] = (TileReader(colour, grid),
+                                     TileReader(historical, grid, grey=True) if hist_layer else None)
+            reader, hist_reader = readers[grid.key]
+            pixels, why, attempts = fetch(reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s)
+            counts["attempts"] += attempts
+            hist = None
+            if pixels is not None and hist_reader is not None:
+                hist, hist_why, attempts = fetch(hist_reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s)
+                counts["attempts"] += attempts
+                if hist is None:
+                    counts["historical_skipped"] += 1
+                    if cfg.historical_role == "unpaired":  # an unpaired A tile is needed beside B
+                        why = hist_why
+                        pixels = None
+            if pixels is None:
+                counts[why] += 1
+            else:
+                georef = (grid.geotransform(col, row), QgsCoordinateReferenceSystem(grid.crs).toWkt())
+                sink.write(split, name, pixels, hist, georef)
+                counts["written"] += 1
+                entries.append(_entry(grid, col, row, name, split))
+        if progress is not None:
+            progress(i + 1, len(tiles), counts)
+    return _manifest(cfg, plan, colour, historical if hist_layer else None, layer, aoi, entries, counts, started)
+
+
+def _entry(grid: Grid, col: int, row: int, name: str, split: str) -> dict:
+    entry = {"id": name, "split": split, "source": 0, "bounds": list(grid.bounds(col, row)),
+             "gsd": round(grid.ground_res(col, row), 6)}
+    if grid.zoom is not None:
+        entry.update(zoom=grid.zoom, x=col, y=row)
+    else:
+        entry.update(col=col, row=row)
+    return entry
+
+
+def _units(crs: QgsCoordinateReferenceSystem) -> str:
+    return "degree" if crs.isGeographic() else "metre"
+
+
+def _manifest(cfg: CaptureConfig, plan: Plan, colour: LayerRef, historical: Optional[LayerRef], layer,
+              aoi: Aoi, entries: list, counts: dict, started: str) -> dict:
+    if not entries:
+        raise BadInput(f"No usable tiles were captured (blank {counts['blank']}, nodata {counts['nodata']}, "
+                       f"missing {counts['missing']}); check the layer over the area of interest.")
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    grid_crs = QgsCoordinateReferenceSystem(plan.grids[0].crs)
+    if cfg.zooms:
+        # Web-mercator pixels shrink on the ground by cos(latitude): record metres on the ground.
+        by_zoom = {}
+        for g in plan.grids:
+            vals = [e["gsd"] for e in entries if e.get("zoom") == g.zoom]
+            if vals:
+                by_zoom[str(g.zoom)] = round(sum(vals) / len(vals), 6)
+        gsd = next(iter(by_zoom.values())) if len(by_zoom) == 1 else None
+    else:
+        by_zoom, gsd = {}, cfg.gsd
+
+    def source(ref: LayerRef, role: str) -> dict:
+        info = {"name": ref.name, "uri": ref.public_uri or ref.uri, "provider": ref.provider, "role": role,
+                "crs": grid_crs.toWkt(), "crs_authid": grid_crs.authid() or None,
+                "gsd": gsd, "gsd_units": "metre" if cfg.zooms else _units(grid_crs),
+                "attribution": ref.attribution, "captured": now}
+        if ref.provider == "gdal" and not ref.is_network:
+            info["path"] = ref.uri.split("|")[0]
+        return info
+
+    sources = [source(colour, "colour") | {"layer_crs": plan.layer_crs}]
+    if historical is not None:
+        sources.append(source(historical, "historical_" + cfg.historical_role))
+    manifest = {
+        "aerocolor_dataset": layout.MANIFEST_VERSION,
+        "kind": "capture",
+        "created": now,
+        "config": asdict(cfg),
+        "grey_formula": (layout.GREY_FORMULA if cfg.historical_role != "unpaired"
+                         else "A tiles are historical grey photos; B tiles are colour"),
+        "gsd": gsd,
+        "sources": sources,
+        "counts": {s: sum(e["split"] == s for e in entries) for s in layout.SPLITS},
+        "skipped": {k: counts[k] for k in ("blank", "nodata", "missing")},
+        "tiles": entries,
+        "capture": {"started": started, "finished": now, "grids": [g.to_dict() for g in plan.grids],
+                    "crs": crs_id(grid_crs), "aoi": aoi.to_dict(), "gsd_by_zoom": by_zoom,
+                    "written": counts["written"], "resumed": counts["on_disk"], "attempts": counts["attempts"],
+                    "historical_skipped": counts["historical_skipped"],
+                    "attribution": colour.attribution,
+                    "historical_dir": "historical" if historical is not None and cfg.historical_role == "test"
+                    else None},
+    }
+    finish(cfg.out, manifest)
+    return manifest

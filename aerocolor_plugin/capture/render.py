@@ -1,0 +1,228 @@
+"""Pixels of one tile from a QGIS raster layer: rendered for web services, read for local files.
+
+Network layers (WMTS, XYZ, WMS) are rendered through a QgsMapSettings set to the tile's exact
+extent and size at device pixel ratio 1, so one XYZ tile of a matching zoom comes back pixel
+for pixel. Their requests go through QgsNetworkAccessManager: its per-thread instances copy
+the main instance's proxy and cache settings, so QGIS's proxy, authentication and disk cache
+hold for capture exactly as for the map canvas.
+
+Local 8-bit rasters whose CRS is the grid's are read from a clone of the layer's data
+provider at the grid's resolution (no styling, no colour change); anything else is rendered
+with the layer's own style, which is what the user sees.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import numpy as np
+from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsMapRendererParallelJob, QgsMapSettings,
+                       QgsMultiBandColorRenderer, QgsRasterLayer, QgsRectangle, QgsSingleBandGrayRenderer)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor, QImage
+
+from .grid import Grid
+
+NETWORK_PROVIDERS = ("wms", "wcs", "arcgismapserver", "xyzvectortiles")
+
+
+class LayerError(ValueError):
+    """A layer that cannot be opened or read; the message is one sentence for the user."""
+
+
+@dataclass
+class LayerRef:
+    """What is needed to open a layer again in another thread: source, provider, style."""
+
+    uri: str
+    provider: str
+    name: str
+    renderer: object = None      # a QgsRasterRenderer clone, or None for the default style
+    public_uri: str = ""         # the source with passwords hidden, for the manifest
+    attribution: str = ""
+
+    @classmethod
+    def of(cls, layer: QgsRasterLayer) -> "LayerRef":
+        if layer is None:
+            raise LayerError("Choose a raster layer to capture.")
+        if not layer.isValid():
+            raise LayerError(f"The layer {layer.name()} failed to load; check its source or connection.")
+        renderer = layer.renderer().clone() if layer.renderer() is not None else None
+        return cls(layer.source(), layer.providerType(), layer.name(), renderer, layer.publicSource(),
+                   attribution_of(layer))
+
+    @property
+    def is_network(self) -> bool:
+        src = self.uri.lower()
+        return self.provider in NETWORK_PROVIDERS or "/vsicurl" in src or src.startswith(("http:", "https:"))
+
+    def open(self) -> QgsRasterLayer:
+        """A new layer object owned by the calling thread."""
+        layer = QgsRasterLayer(self.uri, self.name, self.provider)
+        if not layer.isValid():
+            raise LayerError(f"The layer {self.name} failed to load ({self.public_uri or self.uri}); "
+                             f"check its source or connection.")
+        if self.renderer is not None:
+            layer.setRenderer(self.renderer.clone())
+        return layer
+
+
+def attribution_of(layer: QgsRasterLayer) -> str:
+    """The layer's attribution: its own attribution text, else the rights in its metadata."""
+    parts = [layer.attribution()] if layer.attribution() else []
+    meta = layer.metadata()
+    parts += [r for r in meta.rights() if r]
+    parts += [lic for lic in meta.licenses() if lic]
+    seen = []
+    for p in parts:
+        if p.strip() and p.strip() not in seen:
+            seen.append(p.strip())
+    return "; ".join(seen)
+
+
+def is_grey_layer(layer: QgsRasterLayer) -> bool:
+    """Drawn as grey. (A web layer is one ARGB band with a colour renderer, so band counts mislead.)"""
+    return isinstance(layer.renderer(), QgsSingleBandGrayRenderer)
+
+
+def image_to_array(img: QImage) -> np.ndarray:
+    """A QImage to (H, W, 4) uint8 RGBA, copied out of Qt's buffer."""
+    img = img.convertToFormat(QImage.Format.Format_RGBA8888)
+    ptr = img.constBits()
+    ptr.setsize(img.sizeInBytes())
+    rows = np.frombuffer(ptr, np.uint8).reshape(img.height(), img.bytesPerLine())
+    return rows[:, : img.width() * 4].reshape(img.height(), img.width(), 4).copy()
+
+
+def map_settings(layer: QgsRasterLayer, crs: QgsCoordinateReferenceSystem, tile: int) -> QgsMapSettings:
+    """Settings reused for every tile of one grid: only the extent changes."""
+    ms = QgsMapSettings()
+    ms.setLayers([layer])
+    ms.setDestinationCrs(crs)
+    ms.setOutputSize(QSize(tile, tile))
+    ms.setOutputDpi(96)
+    ms.setDevicePixelRatio(1)  # one image pixel per grid pixel, whatever the screen
+    ms.setBackgroundColor(QColor(0, 0, 0, 0))  # what the layer does not cover stays transparent
+    ms.setOutputImageFormat(QImage.Format.Format_ARGB32)
+    ms.setFlag(QgsMapSettings.Flag.Antialiasing, False)
+    ms.setFlag(QgsMapSettings.Flag.DrawLabeling, False)
+    return ms
+
+
+def render_tile(ms: QgsMapSettings, bounds: Tuple[float, float, float, float]) -> np.ndarray:
+    """Render the settings' layers over bounds exactly (RGBA uint8); blocks until done."""
+    ms.setExtent(QgsRectangle(*bounds))
+    job = QgsMapRendererParallelJob(ms)
+    job.start()
+    job.waitForFinished()
+    return image_to_array(job.renderedImage())
+
+
+class TileReader:
+    """Reads the tiles of one grid from one layer, in the thread that made it.
+
+    ``read(col, row)`` returns (pixels uint8 (H, W, C), valid (H, W) bool): C is 3 for colour
+    and 1 for grey layers; ``valid`` is False where the layer has no data (transparent,
+    nodata, outside its extent).
+    """
+
+    def __init__(self, ref: LayerRef, grid: Grid, grey: Optional[bool] = None):
+        self.ref = ref
+        self.grid = grid
+        self.layer = ref.open()
+        self.grey = is_grey_layer(self.layer) if grey is None else grey
+        self.crs = QgsCoordinateReferenceSystem(grid.crs)
+        self.provider = None
+        if (ref.provider == "gdal" and not ref.is_network and self.layer.crs() == self.crs
+                and all(self.layer.dataProvider().dataType(b) == Qgis.DataType.Byte for b in self._bands())):
+            self.provider = self.layer.dataProvider().clone()
+            self.extent = self.layer.extent()
+        else:
+            self.settings = map_settings(self.layer, self.crs, grid.tile)
+
+    @property
+    def mode(self) -> str:
+        return "provider" if self.provider is not None else "render"
+
+    def _bands(self) -> list:
+        renderer = self.layer.renderer()
+        if isinstance(renderer, QgsMultiBandColorRenderer):
+            return [b for b in (renderer.redBand(), renderer.greenBand(), renderer.blueBand())]
+        if isinstance(renderer, QgsSingleBandGrayRenderer):
+            return [renderer.grayBand()]
+        return [1, 2, 3] if self.layer.bandCount() >= 3 else [1]
+
+    def _alpha_band(self) -> int:
+        renderer = self.layer.renderer()
+        band = renderer.alphaBand() if renderer is not None else -1
+        return band if band and band > 0 else -1
+
+    def read(self, col: int, row: int) -> Tuple[np.ndarray, np.ndarray]:
+        bounds = self.grid.bounds(col, row)
+        if self.provider is None:
+            rgba = render_tile(self.settings, bounds)
+            pixels = rgba[..., :1] if self.grey else rgba[..., :3]
+            return pixels, rgba[..., 3] == 255
+        return self._read_provider(bounds)
+
+    def _read_provider(self, bounds) -> Tuple[np.ndarray, np.ndarray]:
+        n = self.grid.tile
+        rect = QgsRectangle(*bounds)
+        bands = self._bands()[:1] if self.grey else self._bands()
+        out = np.empty((n, n, len(bands)), np.uint8)
+        valid = self._inside(bounds)
+        for i, b in enumerate(bands):
+            block = self.provider.block(b, rect, n, n)
+            if block is None or not block.isValid():
+                raise LayerError(f"{self.ref.name} could not be read at {bounds}; check the file.")
+            arr = np.frombuffer(bytes(block.data()), np.uint8).reshape(n, n)
+            out[..., i] = arr
+            if self.provider.sourceHasNoDataValue(b) and self.provider.useSourceNoDataValue(b):
+                valid &= arr != np.uint8(self.provider.sourceNoDataValue(b))
+        alpha = self._alpha_band()
+        if alpha > 0:
+            block = self.provider.block(alpha, rect, n, n)
+            valid &= np.frombuffer(bytes(block.data()), np.uint8).reshape(n, n) > 0
+        return out, valid
+
+    def _inside(self, bounds) -> np.ndarray:
+        """Pixels whose centres lie inside the raster's extent."""
+        n, res = self.grid.tile, self.grid.res
+        x0, _, _, y1 = bounds
+        xs = x0 + (np.arange(n) + 0.5) * res
+        ys = y1 - (np.arange(n) + 0.5) * res
+        e = self.extent
+        return (((ys >= e.yMinimum()) & (ys <= e.yMaximum()))[:, None]
+                & ((xs >= e.xMinimum()) & (xs <= e.xMaximum()))[None, :])
+
+
+# Reasons a tile is left out (the manifest counts them).
+BLANK, NODATA, MISSING = "blank", "nodata", "missing"
+
+
+def verdict(pixels: np.ndarray, valid: np.ndarray, network: bool, min_std: float) -> Optional[str]:
+    """None for a usable tile, else why not: no data where the layer should have some, or flat."""
+    if not valid.all():
+        return MISSING if network else NODATA
+    # per band: a flat tile of one colour has different values in R, G and B
+    if float(pixels.reshape(-1, pixels.shape[-1]).std(0).max()) < min_std * 255.0:
+        return BLANK
+    return None
+
+
+def fetch(reader: TileReader, col: int, row: int, min_std: float, retries: int, wait_s: float,
+          sleep=time.sleep) -> Tuple[Optional[np.ndarray], Optional[str], int]:
+    """(pixels or None, why skipped, attempts): network tiles that come back empty are tried again."""
+    attempts = 0
+    tries = 1 + (max(0, retries) if reader.ref.is_network else 0)
+    why = None
+    for attempt in range(tries):
+        attempts += 1
+        pixels, valid = reader.read(col, row)
+        why = verdict(pixels, valid, reader.ref.is_network, min_std)
+        if why is None:
+            return pixels, None, attempts
+        if attempt + 1 < tries:
+            sleep(wait_s * (attempt + 1))
+    return None, why, attempts
