@@ -1,0 +1,374 @@
+"""Capture: tiles of an area of interest from real QGIS layers (a GeoTIFF, an XYZ server on
+127.0.0.1) into a training set that `aerocolor train` reads."""
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+
+from capture_support import TileServer
+from plugin_support import clear_project, wait_until
+
+RES = 0.1
+ORIGIN = (500000.0, 3300000.0)
+
+
+def slippy(lon, lat, z):
+    """The OSM wiki's formulas, written out again here so the test does not trust the code under test."""
+    n = 2.0 ** z
+    x = int((lon + 180.0) / 360.0 * n)
+    y = int((1.0 - math.log(math.tan(math.radians(lat)) + 1.0 / math.cos(math.radians(lat))) / math.pi) / 2.0 * n)
+    return x, y
+
+
+def read_png(path):
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im)
+
+
+@pytest.fixture
+def geotiff(qgis_app, tmp_path):
+    """A 3-band 8-bit GeoTIFF (EPSG:32617, 0.1 m) of random texture, and its pixels."""
+    from conftest import write_geotiff
+
+    rng = np.random.default_rng(7)
+    arr = rng.integers(0, 256, (3, 200, 264), dtype=np.uint8)
+    path = write_geotiff(str(tmp_path / "ortho.tif"), arr,
+                         geotransform=(ORIGIN[0], RES, 0.0, ORIGIN[1], 0.0, -RES))
+    yield path, np.moveaxis(arr, 0, -1)
+    clear_project()
+
+
+@pytest.fixture
+def server(qgis_app):
+    with TileServer() as srv:
+        yield srv
+    clear_project()
+
+
+def _layer(path_or_uri, provider="gdal", rights=None):
+    from qgis.core import QgsRasterLayer
+
+    layer = QgsRasterLayer(path_or_uri, "src", provider)
+    assert layer.isValid()
+    if rights:
+        meta = layer.metadata()
+        meta.setRights([rights])
+        layer.setMetadata(meta)
+    return layer
+
+
+def _capture(cfg, layer, aoi=None, **kw):
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin.capture.aoi import aoi_from_rect
+    from aerocolor_plugin.capture.engine import run_capture
+    from aerocolor_plugin.capture.render import LayerRef
+
+    aoi = aoi or aoi_from_rect(layer.extent(), layer.crs())
+    return run_capture(cfg, LayerRef.of(layer), aoi, QgsProject.instance().transformContext(), **kw)
+
+
+def _local_cfg(out, **kw):
+    from aerocolor_plugin.capture.engine import CaptureConfig
+
+    return CaptureConfig(out=str(out), gsd=RES, tile=64, layout=kw.pop("layout", "pairs"), block=1, **kw)
+
+
+def _source_window(src, bounds, tile):
+    col = int(round((bounds[0] - ORIGIN[0]) / RES))
+    row = int(round((ORIGIN[1] - bounds[3]) / RES))
+    return src[row:row + tile, col:col + tile]
+
+
+# -- grids --------------------------------------------------------------------------------
+@pytest.mark.parametrize("zoom", [15, 16])
+def test_zoom_tile_counts_match_the_slippy_map_formula(qgis_app, zoom):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+
+    from aerocolor_plugin.capture.aoi import aoi_from_rect
+    from aerocolor_plugin.capture.engine import CaptureConfig, plan_capture
+    from aerocolor_plugin.capture.grid import MERCATOR_HALF
+
+    lon0, lat0, lon1, lat1 = 121.4567, 24.9812, 121.6234, 25.1043  # Taipei, as in the study
+    wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+    world = QgsRectangle(-MERCATOR_HALF, -MERCATOR_HALF, MERCATOR_HALF, MERCATOR_HALF)
+    plan = plan_capture(CaptureConfig(out="unused", zooms=[zoom]), QgsCoordinateReferenceSystem("EPSG:3857"),
+                        world, aoi_from_rect(QgsRectangle(lon0, lat0, lon1, lat1), wgs84),
+                        QgsProject.instance().transformContext())
+    (x0, y0), (x1, y1) = slippy(lon0, lat1, zoom), slippy(lon1, lat0, zoom)
+    expected = {(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)}
+    got = {(c, r) for _, c, r in plan.tiles()}
+    assert plan.estimate == len(expected) == len(got)
+    assert got == expected
+    # One tile's bounds are the formula's corners (inverse formula, then EPSG:3857 by hand).
+    grid = plan.grids[0]
+    n = 2 ** zoom
+    lon_w = x0 / n * 360 - 180
+    lat_n = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y0 / n))))
+    bx0, _, _, by1 = grid.bounds(x0, y0)
+    assert bx0 == pytest.approx(math.radians(lon_w) * 6378137.0, abs=1e-6)
+    assert by1 == pytest.approx(math.log(math.tan(math.pi / 4 + math.radians(lat_n) / 2)) * 6378137.0, abs=1e-6)
+
+
+# -- local GeoTIFF ------------------------------------------------------------------------
+def test_geotiff_capture_keeps_source_pixels_and_records_the_manifest(geotiff, tmp_path):
+    from aerocolor.data.layout import grey_of
+
+    path, src = geotiff
+    layer = _layer(path, rights="© Test Orthophoto Agency")
+    out = tmp_path / "set"
+    man = _capture(_local_cfg(out, val_fraction=0.25, test_fraction=0.25), layer)
+    tiles = man["tiles"]
+    # 264 x 200 px in 64 px tiles: 4 x 3 whole tiles; the partial fifth column and fourth row are nodata.
+    assert len(tiles) == 12
+    assert man["skipped"] == {"blank": 0, "nodata": 5 + 3, "missing": 0}
+    assert sorted(man["counts"]) == ["test", "train", "val"] and sum(man["counts"].values()) == 12
+    for t in tiles:
+        colour = read_png(out / t["split"] / "B" / (t["id"] + ".png"))
+        grey = read_png(out / t["split"] / "A" / (t["id"] + ".png"))
+        window = _source_window(src, t["bounds"], 64)
+        assert np.array_equal(colour, window), t["id"]
+        assert np.array_equal(grey, (grey_of(window)[..., 0] * 255 + 0.5).astype(np.uint8))
+    for key in ("aerocolor_dataset", "kind", "config", "grey_formula", "gsd", "sources", "counts", "skipped", "tiles"):
+        assert key in man
+    assert man["gsd"] == RES and man["kind"] == "capture"
+    srcinfo = man["sources"][0]
+    assert srcinfo["crs_authid"] == "EPSG:32617" and srcinfo["attribution"] == "© Test Orthophoto Agency"
+    assert srcinfo["uri"].endswith("ortho.tif") and srcinfo["captured"]
+    assert set(tiles[0]) >= {"id", "split", "bounds", "gsd"}
+    with open(out / "manifest.json") as fh:
+        assert json.load(fh)["tiles"] == tiles
+
+
+def test_polygon_aoi_takes_the_tiles_that_overlap_its_features(geotiff, tmp_path):
+    from qgis.core import QgsFeature, QgsGeometry, QgsRectangle, QgsVectorLayer
+
+    from aerocolor_plugin.capture.aoi import aoi_from_layer
+
+    path, src = geotiff
+    layer = _layer(path)
+    # An L of two thin rectangles in the raster's CRS, plus a polygon far away that adds nothing.
+    poly = QgsVectorLayer("Polygon?crs=EPSG:32617", "aoi", "memory")
+    x, y = ORIGIN
+    feats = []
+    for wkt in (f"POLYGON(({x + 1} {y - 1}, {x + 20} {y - 1}, {x + 20} {y - 2}, {x + 1} {y - 2}, {x + 1} {y - 1}))",
+                f"POLYGON(({x + 1} {y - 1}, {x + 2} {y - 1}, {x + 2} {y - 13}, {x + 1} {y - 13}, {x + 1} {y - 1}))",
+                f"POLYGON(({x + 900} {y + 900}, {x + 901} {y + 900}, {x + 901} {y + 901}, {x + 900} {y + 900}))"):
+        f = QgsFeature()
+        f.setGeometry(QgsGeometry.fromWkt(wkt))
+        feats.append(f)
+    poly.dataProvider().addFeatures(feats)
+    poly.updateExtents()
+    man = _capture(_local_cfg(tmp_path / "set"), layer, aoi_from_layer(poly))
+    got = {(t["col"], t["row"]) for t in man["tiles"]}
+    union = QgsGeometry.unaryUnion([f.geometry() for f in feats])
+    span = 6.4
+    expected = set()
+    for col in range(0, 4):
+        for row in range(0, 3):
+            cell = QgsGeometry.fromRect(QgsRectangle(x + col * span, y - (row + 1) * span,
+                                                     x + (col + 1) * span, y - row * span))
+            if union.intersection(cell).area() > 0:
+                expected.add((col, row))
+    # The grid starts on the raster's pixel corners; 500000 and 3300000 are whole multiples of
+    # the 6.4 m tile span, so tile ids count from the CRS origin with no offset.
+    c0, r0 = round(x / span), round(-y / span)
+    assert len(expected) == 6 and got == {(c0 + c, r0 + r) for c, r in expected}
+    for t in man["tiles"]:
+        assert np.array_equal(read_png(tmp_path / "set" / t["split"] / "B" / (t["id"] + ".png")),
+                              _source_window(src, t["bounds"], 64))
+
+
+def test_capture_resumes_and_skips_tiles_on_disk(geotiff, tmp_path):
+    from aerocolor.errors import Cancelled
+
+    path, _ = geotiff
+    layer = _layer(path)
+    out = tmp_path / "set"
+    seen = []
+
+    def progress(done, total, counts):
+        seen.append(counts["written"])
+
+    with pytest.raises(Cancelled):
+        _capture(_local_cfg(out, layout="aligned"), layer, progress=progress,
+                 is_cancelled=lambda: len(seen) >= 5)
+    assert not (out / "manifest.json").exists()
+    first = {p: os.path.getmtime(p) for p in (str(q) for q in out.rglob("*.png"))}
+    assert 1 <= len(first) <= 5
+    man = _capture(_local_cfg(out, layout="aligned", retries=5), layer)  # retries may change on resume
+    assert man["capture"]["resumed"] == len(first)
+    assert man["capture"]["written"] == 12 - len(first)
+    assert all(os.path.getmtime(p) == m for p, m in first.items())  # not written again
+    again = _capture(_local_cfg(out, layout="aligned"), layer)
+    assert again["capture"]["resumed"] == 12 and again["capture"]["written"] == 0
+    assert [t["id"] for t in again["tiles"]] == [t["id"] for t in man["tiles"]]
+
+
+def test_bad_input_is_one_sentence_and_overwrites_nothing(geotiff, tmp_path, qgis_app):
+    from qgis.core import QgsRectangle
+
+    from aerocolor.errors import BadInput
+    from aerocolor_plugin.capture.aoi import aoi_from_rect
+    from aerocolor_plugin.capture.engine import CaptureConfig
+    from aerocolor_plugin.capture.render import LayerError, LayerRef
+
+    path, _ = geotiff
+    layer = _layer(path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    with pytest.raises(BadInput, match="another dataset"):
+        _capture(_local_cfg(other), layer)
+    assert os.listdir(other) == ["notes.txt"] and (other / "notes.txt").read_text() == "keep me"
+
+    far = aoi_from_rect(QgsRectangle(0, 0, 10, 10), layer.crs())
+    with pytest.raises(BadInput, match="does not overlap"):
+        _capture(_local_cfg(tmp_path / "a"), layer, far)
+    assert not (tmp_path / "a").exists()
+
+    # Zoom 18 over most of Taiwan: millions of tiles, refused before anything is fetched or written.
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    xyz = _layer("type=xyz&url=http://127.0.0.1:9/{z}/{x}/{y}.png&zmax=19", "wms")
+    taiwan = aoi_from_rect(QgsRectangle(120.0, 22.0, 122.0, 25.3), QgsCoordinateReferenceSystem("EPSG:4326"))
+    with pytest.raises(BadInput, match=r"zoom 18 over this area makes about [\d,]{9} tiles"):
+        _capture(CaptureConfig(out=str(tmp_path / "b"), zooms=[15, 18]), xyz, taiwan)
+    assert not (tmp_path / "b").exists()
+
+    broken = LayerRef(str(tmp_path / "gone.tif"), "gdal", "gone")
+    with pytest.raises(LayerError, match="failed to load"):
+        broken.open()
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin.capture.engine import run_capture
+
+    with pytest.raises(BadInput, match="failed to load"):
+        run_capture(_local_cfg(tmp_path / "c"), broken, aoi_from_rect(layer.extent(), layer.crs()),
+                    QgsProject.instance().transformContext())
+
+    done = tmp_path / "done"
+    _capture(_local_cfg(done), layer)
+    before = sorted(str(p) for p in done.rglob("*"))
+    with pytest.raises(BadInput, match="other settings .*layout"):
+        _capture(_local_cfg(done, layout="aligned"), layer)
+    assert sorted(str(p) for p in done.rglob("*")) == before
+
+
+# -- XYZ over HTTP ------------------------------------------------------------------------
+Z = 15
+X0, Y0 = 27435, 14020  # near Taipei
+
+
+def _xyz_aoi(cols, rows):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+
+    from aerocolor_plugin.capture.aoi import aoi_from_rect
+    from aerocolor_plugin.capture.grid import zoom_grid
+
+    g = zoom_grid(Z)
+    a, b = g.bounds(X0, Y0 + rows - 1), g.bounds(X0 + cols - 1, Y0)
+    # a hair inside the tile edges, as a user would draw it
+    return aoi_from_rect(QgsRectangle(a[0] + 3, a[1] + 3, b[2] - 3, b[3] - 3), QgsCoordinateReferenceSystem("EPSG:3857"))
+
+
+def test_xyz_capture_matches_served_tiles_and_skips_blank_and_missing(server, tmp_path):
+    from aerocolor_plugin.capture.engine import CaptureConfig
+
+    server.blank.add((Z, X0 + 1, Y0))
+    server.missing.add((Z, X0 + 2, Y0 + 1))
+    server.flaky.add((Z, X0, Y0 + 1))
+    layer = _layer(server.uri(), "wms", rights="© Loopback Tiles")
+    out = tmp_path / "xyz"
+    cfg = CaptureConfig(out=str(out), zooms=[Z], layout="unpaired", retries=1, retry_wait_s=0.05, block=1)
+    man = _capture(cfg, layer, _xyz_aoi(3, 2))
+    assert man["skipped"] == {"blank": 1, "nodata": 0, "missing": 1}
+    ids = {t["id"] for t in man["tiles"]}
+    assert ids == {f"z{Z}_{X0 + c}_{Y0 + r}" for c in range(3) for r in range(2)} - {
+        f"z{Z}_{X0 + 1}_{Y0}", f"z{Z}_{X0 + 2}_{Y0 + 1}"}
+    for t in man["tiles"]:
+        got = read_png(out / (t["split"] + "B") / (t["id"] + ".png"))
+        assert got.std() > 10  # not blank
+        assert np.array_equal(got, server.pixels((Z, t["x"], t["y"]))), t["id"]
+        assert read_png(out / (t["split"] + "A") / (t["id"] + ".png")).ndim == 2
+    # the flaky tile failed once and was fetched again; the missing one was tried a bounded number of times
+    assert server.requests[(Z, X0, Y0 + 1)] >= 2
+    assert 2 <= server.requests[(Z, X0 + 2, Y0 + 1)] <= 24
+    assert sum(server.requests.values()) < 80
+    src = man["sources"][0]
+    assert src["attribution"] == "© Loopback Tiles" and "127.0.0.1" in src["uri"]
+    assert src["crs_authid"] == "EPSG:3857" and src["gsd_units"] == "metre"
+    assert man["gsd"] == pytest.approx(2 * math.pi * 6378137 / 2 ** Z / 256 * math.cos(math.radians(25.04)), rel=0.01)
+
+
+def test_capture_task_and_processing_algorithm(server, tmp_path, qgis_app):
+    from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsProcessingContext,
+                           QgsProcessingFeedback, QgsProject, QgsRectangle)
+
+    from aerocolor_plugin.capture.engine import CaptureConfig
+    from aerocolor_plugin.capture.render import LayerRef
+    from aerocolor_plugin.capture.task import CaptureTask
+    from aerocolor_plugin.processing.capture_algorithm import CaptureAlgorithm
+
+    layer = _layer(server.uri(), "wms")
+    QgsProject.instance().addMapLayer(layer)
+    task = CaptureTask(CaptureConfig(out=str(tmp_path / "task"), zooms=[Z], block=1), LayerRef.of(layer),
+                       _xyz_aoi(2, 2), QgsProject.instance().transformContext())
+    results, counted = [], []
+    task.done.connect(lambda ok, msg, man: results.append((ok, msg, man)))
+    task.counted.connect(lambda d, t, c: counted.append(d))
+    QgsApplication.taskManager().addTask(task)
+    assert wait_until(lambda: results, 60)
+    ok, msg, man = results[0]
+    assert ok, msg
+    assert len(man["tiles"]) == 4 and counted[-1] == 4 and "4 tiles" in msg
+
+    alg = CaptureAlgorithm()
+    alg.initAlgorithm()
+    b = _xyz_aoi(2, 1).bbox()
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    params = {"INPUT": layer, "EXTENT": f"{b.xMinimum()},{b.xMaximum()},{b.yMinimum()},{b.yMaximum()} [EPSG:3857]",
+              "GRID": 0, "ZOOMS": str(Z), "TILE": 256, "FORMAT": 2, "LAYOUT": 0, "OUTPUT": str(tmp_path / "alg")}
+    out, ok = alg.run(params, context, QgsProcessingFeedback())
+    assert ok, out
+    with open(tmp_path / "alg" / "manifest.json") as fh:
+        m = json.load(fh)
+    assert len(m["tiles"]) == 2 and m["config"]["fmt"] == "tiff" and m["config"]["layout"] == "aligned"
+    t = m["tiles"][0]
+    from osgeo import gdal
+
+    ds = gdal.Open(str(tmp_path / "alg" / t["split"] / (t["id"] + ".tif")))
+    assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (512, 256, 3)
+    assert out["TILES"] == 2 and out["OUTPUT"] == str(tmp_path / "alg")
+    del QgsCoordinateReferenceSystem, QgsRectangle
+
+
+def test_captured_set_trains_one_epoch(geotiff, tmp_path):
+    from conftest import run_cli
+
+    path, _ = geotiff
+    out = tmp_path / "set"
+    man = _capture(_local_cfg(out, val_fraction=0.0, test_fraction=0.0), _layer(path))
+    assert man["counts"]["train"] == 12
+    run = tmp_path / "run"
+    proc = run_cli("train", "--data", str(out), "--run", str(run), "--tile", "64", "--ngf", "8", "--ndf", "8",
+                   "--epochs", "1", "--decay-epochs", "0", "--steps-per-epoch", "2", "--device", "cpu",
+                   "--threads", "2", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert os.path.isfile(run / "checkpoints" / "latest.pt")
+    with open(run / "events.jsonl") as fh:
+        events = [json.loads(line) for line in fh]
+    assert any(e["type"] == "metrics" and e["epoch"] == 1 for e in events)
+    # The manifest's resolution and extent reach the model's card, as for 'aerocolor dataset' sets.
+    info = run_cli("info", str(run / "checkpoints" / "latest.pt"), "--json", timeout=120)
+    card = json.loads(info.stdout)
+    assert card["gsd"] == RES and card["gsd_units"] == "metre" and card["data"]["kind"] == "capture"
+    assert card["data"]["extent"]["crs"] == "EPSG:32617"
+    assert card["data"]["extent"]["xmin"] == pytest.approx(ORIGIN[0])
