@@ -23,6 +23,7 @@ class AeroColorPlugin:
         self.toolbar = None
         self.train_dock = None
         self.colorize_dock = None
+        self.capture_dock = None
         self.swipe_tool = None
         self.swipe_action: Optional[QAction] = None
         self.mosaic_dialog = None
@@ -45,6 +46,7 @@ class AeroColorPlugin:
         return action
 
     def initGui(self) -> None:  # noqa: N802
+        from .docks.capture_dock import CaptureDock
         from .docks.colorize_dock import ColorizeDock
         from .docks.train_dock import TrainDock
         from .swipe import HORIZONTAL, VERTICAL, SwipeMapTool
@@ -54,14 +56,17 @@ class AeroColorPlugin:
         self.toolbar = self.iface.addToolBar(tr("AeroColor"))
         self.toolbar.setObjectName("AeroColorToolbar")
 
+        self.capture_dock = CaptureDock(window, self.iface)
         self.train_dock = TrainDock(window)
         self.colorize_dock = ColorizeDock(window, self.iface)
-        for dock in (self.train_dock, self.colorize_dock):
+        for dock in (self.capture_dock, self.train_dock, self.colorize_dock):
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.hide()
         if hasattr(window, "tabifyDockWidget"):
+            window.tabifyDockWidget(self.capture_dock, self.train_dock)
             window.tabifyDockWidget(self.train_dock, self.colorize_dock)
 
+        capture = self._action("capture.svg", tr("Capture training tiles"), lambda: self.show_dock(self.capture_dock))
         train = self._action("train.svg", tr("Train model"), lambda: self.show_dock(self.train_dock))
         colorize = self._action("colorize.svg", tr("Colorize layer"), lambda: self.show_dock(self.colorize_dock))
         self.swipe_tool = SwipeMapTool(self.iface.mapCanvas())
@@ -85,7 +90,7 @@ class AeroColorPlugin:
         button.setDefaultAction(self.swipe_action)
         button.setMenu(menu)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        for action in (train, colorize):
+        for action in (capture, train, colorize):
             self.toolbar.addAction(action)
         self.swipe_button_action = self.toolbar.addWidget(button)
         for action in (mosaic, backend):
@@ -111,12 +116,12 @@ class AeroColorPlugin:
             self.iface.removePluginMenu(MENU, action)
             self.iface.removeToolBarIcon(action)
         self.actions = []
-        for dock in (self.train_dock, self.colorize_dock):
+        for dock in (self.capture_dock, self.train_dock, self.colorize_dock):
             if dock is not None:
                 dock.shutdown()
                 self.iface.removeDockWidget(dock)
                 dock.deleteLater()
-        self.train_dock = self.colorize_dock = None
+        self.train_dock = self.colorize_dock = self.capture_dock = None
         if self.toolbar is not None:
             self.toolbar.deleteLater()
             self.toolbar = None
@@ -130,8 +135,9 @@ class AeroColorPlugin:
     def show_dock(self, dock) -> None:
         dock.show()
         dock.raise_()
-        if dock.banner.ready is None:
-            dock.banner.check()
+        banner = getattr(dock, "banner", None)  # Capture needs no backend, so it has no banner
+        if banner is not None and banner.ready is None:
+            banner.check()
 
     def toggle_swipe(self, checked: bool) -> None:
         canvas = self.iface.mapCanvas()

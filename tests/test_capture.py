@@ -308,8 +308,7 @@ def test_xyz_capture_matches_served_tiles_and_skips_blank_and_missing(server, tm
 
 
 def test_capture_task_and_processing_algorithm(server, tmp_path, qgis_app):
-    from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsProcessingContext,
-                           QgsProcessingFeedback, QgsProject, QgsRectangle)
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject
 
     from aerocolor_plugin.capture.engine import CaptureConfig
     from aerocolor_plugin.capture.render import LayerRef
@@ -329,6 +328,15 @@ def test_capture_task_and_processing_algorithm(server, tmp_path, qgis_app):
     assert ok, msg
     assert len(man["tiles"]) == 4 and counted[-1] == 4 and "4 tiles" in msg
 
+    from aerocolor_plugin.processing.provider import AeroColorProvider
+
+    provider = AeroColorProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    try:
+        registered = QgsApplication.processingRegistry().algorithmById("aerocolor:capture")
+        assert registered is not None and registered.displayName() == "Capture training tiles"
+    finally:
+        QgsApplication.processingRegistry().removeProvider(provider)
     alg = CaptureAlgorithm()
     alg.initAlgorithm()
     b = _xyz_aoi(2, 1).bbox()
@@ -347,7 +355,6 @@ def test_capture_task_and_processing_algorithm(server, tmp_path, qgis_app):
     ds = gdal.Open(str(tmp_path / "alg" / t["split"] / (t["id"] + ".tif")))
     assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (512, 256, 3)
     assert out["TILES"] == 2 and out["OUTPUT"] == str(tmp_path / "alg")
-    del QgsCoordinateReferenceSystem, QgsRectangle
 
 
 def test_captured_set_trains_one_epoch(geotiff, tmp_path):
@@ -372,3 +379,35 @@ def test_captured_set_trains_one_epoch(geotiff, tmp_path):
     assert card["gsd"] == RES and card["gsd_units"] == "metre" and card["data"]["kind"] == "capture"
     assert card["data"]["extent"]["crs"] == "EPSG:32617"
     assert card["data"]["extent"]["xmin"] == pytest.approx(ORIGIN[0])
+
+
+def test_capture_dock_estimates_asks_and_captures(server, tmp_path, qgis_iface):
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin.docks.capture_dock import CaptureDock
+
+    layer = _layer(server.uri(), "wms")
+    QgsProject.instance().addMapLayer(layer)
+    dock = CaptureDock(None, qgis_iface)
+    dock.layer.setLayer(layer)
+    aoi = _xyz_aoi(2, 2)
+    dock.set_rectangle(aoi.bbox(), aoi.crs)
+    dock.zooms.setText(str(Z))
+    assert dock.show_estimate() is None and "folder" in dock.status.text()
+    dock.output.setFilePath(str(tmp_path / "dock"))
+    assert dock.show_estimate() == 4 and "4 tiles" in dock.status.text()
+    dock.zooms.setText("15-16")
+    assert dock.show_estimate() == 4 + 16
+
+    asked = []
+    dock.confirm_above = 10
+    dock.confirm = lambda text: asked.append(text) or False
+    assert not dock.start() and asked and "20 tiles" in asked[0]
+    assert not (tmp_path / "dock").exists()
+    dock.confirm = lambda text: True
+    assert dock.start()
+    assert wait_until(lambda: dock.task is None, 60)
+    assert dock.last_manifest is not None and len(dock.last_manifest["tiles"]) == 20, dock.status.text()
+    assert "20 tiles" in dock.status.text()
+    dock.shutdown()
+    dock.deleteLater()

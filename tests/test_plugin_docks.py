@@ -45,7 +45,8 @@ def test_plugin_starts_and_unloads_in_a_stub_qgis(qgis_app, qgis_iface, backend_
     try:
         assert QgsApplication.processingRegistry().providerById("aerocolor") is not None
         names = [a.text() for a in plugin.actions]
-        assert names == ["Train model", "Colorize layer", "Compare (swipe)", "Export mosaic…", "Backend settings…"]
+        assert names == ["Capture training tiles", "Train model", "Colorize layer", "Compare (swipe)",
+                         "Export mosaic…", "Backend settings…"]
         assert plugin.train_dock.objectName() == "AeroColorTrainDock"
         plugin.show_dock(plugin.colorize_dock)
         assert not plugin.colorize_dock.isHidden()

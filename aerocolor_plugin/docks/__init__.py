@@ -1,1 +1,1 @@
-"""Dock widgets of the plugin: Train and Colorize (Capture comes with its own issue)."""
+"""Dock widgets of the plugin: Capture, Train and Colorize."""

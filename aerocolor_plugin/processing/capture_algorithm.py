@@ -43,7 +43,7 @@ def parse_zooms(text: str) -> list:
 
 
 class CaptureAlgorithm(AeroColorAlgorithm):
-    ICON = "aerocolor.svg"
+    ICON = "capture.svg"
 
     def name(self) -> str:
         return "capture"

@@ -5,6 +5,7 @@ from qgis.core import QgsProcessingProvider
 
 from ..i18n_util import tr
 from ..resources import icon
+from .capture_algorithm import CaptureAlgorithm
 from .colorize_algorithm import ColorizeAlgorithm
 from .mosaic_algorithm import MosaicAlgorithm
 from .train_algorithm import TrainAlgorithm
@@ -24,5 +25,5 @@ class AeroColorProvider(QgsProcessingProvider):
         return icon("aerocolor.svg")
 
     def loadAlgorithms(self) -> None:
-        for alg in (ColorizeAlgorithm(), TrainAlgorithm(), MosaicAlgorithm()):
+        for alg in (CaptureAlgorithm(), ColorizeAlgorithm(), TrainAlgorithm(), MosaicAlgorithm()):
             self.addAlgorithm(alg)
