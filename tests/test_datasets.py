@@ -123,3 +123,16 @@ def test_dataset_refuses_to_overwrite(tmp_path):
     build_synthetic(2, DatasetConfig(out=out, tile=32))
     with pytest.raises(BadInput, match="already holds files"):
         build_synthetic(2, DatasetConfig(out=out, tile=32))
+
+
+def test_stated_gsd_and_small_sources(tmp_path):
+    from aerocolor.data.imageio import save_png
+
+    big, small = str(tmp_path / "big.png"), str(tmp_path / "small.png")
+    save_png(big, scene(96, 96, 1))
+    save_png(small, scene(40, 40, 2))
+    man = build_dataset([big, small], DatasetConfig(out=str(tmp_path / "o"), tile=48, gsd=0.1))
+    assert man["gsd"] == 0.1 and man["sources"][0]["gsd_stated"] is True
+    assert man["skipped"]["sources_smaller_than_a_tile"] == 1 and len(man["tiles"]) == 4
+    with pytest.raises(BadInput, match="smaller than one tile"):
+        build_dataset([small], DatasetConfig(out=str(tmp_path / "p"), tile=48))

@@ -34,6 +34,7 @@ class DatasetConfig:
     seed: int = 0
     stretch: Stretch = field(default_factory=Stretch)
     min_std: float = 0.004            # tiles flatter than this (blank, nodata fill) are skipped
+    gsd: Optional[float] = None       # m/px of sources without georeferencing (e.g. PNG crops)
 
 
 def _check_out(cfg: DatasetConfig) -> None:
@@ -101,16 +102,22 @@ def build_dataset(sources: Sequence[str], cfg: DatasetConfig,
     _check_out(cfg)
     stride = cfg.stride or cfg.tile
     write = tile_writer(cfg.out, cfg.layout)
-    tiles, sources_info, skipped = [], [], {"blank_or_nodata": 0, "straddles_split": 0}
+    tiles, sources_info = [], []
+    skipped = {"blank_or_nodata": 0, "straddles_split": 0, "sources_smaller_than_a_tile": 0}
     for si, path in enumerate(paths):
         info = _source_info(path)
+        if cfg.gsd and not info.get("gsd"):
+            info.update(gsd=cfg.gsd, gsd_units="metre", gsd_stated=True)
         img, valid, limits = _read_raster(path, cfg)
         info["stretch_limits"] = list(limits)
         sources_info.append(info)
         h, w = img.shape[:2]
         if h < cfg.tile or w < cfg.tile:
-            raise BadInput(f"{path} ({w}x{h} px) is smaller than one tile of {cfg.tile} px; "
-                           f"choose a smaller --tile.")
+            if len(paths) == 1:
+                raise BadInput(f"{path} ({w}x{h} px) is smaller than one tile of {cfg.tile} px; "
+                               f"choose a smaller --tile.")
+            skipped["sources_smaller_than_a_tile"] += 1  # counted in the manifest; others go on
+            continue
         span = cfg.block * stride
         stem = os.path.splitext(os.path.basename(path))[0]
         for y in range(0, h - cfg.tile + 1, stride):
