@@ -411,3 +411,29 @@ def test_capture_dock_estimates_asks_and_captures(server, tmp_path, qgis_iface):
     assert "20 tiles" in dock.status.text()
     dock.shutdown()
     dock.deleteLater()
+
+
+@pytest.mark.parametrize("role", ["unpaired", "test"])
+def test_historical_grey_layer_gives_the_a_set_or_test_tiles(geotiff, tmp_path, role):
+    from conftest import write_geotiff
+
+    from aerocolor_plugin.capture.render import LayerRef
+
+    path, src = geotiff
+    old = np.random.default_rng(3).integers(0, 256, (200, 264), dtype=np.uint8)
+    hist = _layer(write_geotiff(str(tmp_path / "photo_1975.tif"), old,
+                                geotransform=(ORIGIN[0], RES, 0.0, ORIGIN[1], 0.0, -RES)))
+    out = tmp_path / role
+    man = _capture(_local_cfg(out, layout="unpaired", historical_role=role), _layer(path),
+                   historical=LayerRef.of(hist))
+    assert len(man["tiles"]) == 12 and man["sources"][1]["role"] == "historical_" + role
+    for t in man["tiles"]:
+        window = _source_window(old[..., None], t["bounds"], 64)[..., 0]
+        a = read_png(out / (t["split"] + "A") / (t["id"] + ".png"))
+        if role == "unpaired":  # the grey set is the historical photo itself
+            assert np.array_equal(a, window)
+        else:                   # grey of the colour tile; the photo goes to historical/
+            assert not np.array_equal(a, window)
+            assert np.array_equal(read_png(out / "historical" / (t["id"] + ".png")), window)
+        assert np.array_equal(read_png(out / (t["split"] + "B") / (t["id"] + ".png")),
+                              _source_window(src, t["bounds"], 64))
