@@ -43,6 +43,8 @@ def _add_dataset(sub) -> None:
     p.add_argument("--test", type=float, default=0.1, help="share of spatial blocks for testing")
     p.add_argument("--block", type=int, default=4, help="tiles per side of a split block")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--gsd", type=float, metavar="M",
+                   help="ground resolution in m/px of sources that carry no georeferencing")
     p.set_defaults(handler=_run_dataset)
 
 
@@ -50,7 +52,8 @@ def _run_dataset(args, events: EventSink) -> int:
     from aerocolor.data.build import DatasetConfig, build_dataset, build_synthetic
 
     cfg = DatasetConfig(out=args.out, tile=args.tile, stride=args.stride, layout=args.layout,
-                        val_fraction=args.val, test_fraction=args.test, block=args.block, seed=args.seed)
+                        val_fraction=args.val, test_fraction=args.test, block=args.block, seed=args.seed,
+                        gsd=args.gsd)
     report = _progress_printer(events, "dataset")
     if args.synthetic is not None:
         man = build_synthetic(args.synthetic, cfg, report)
@@ -327,6 +330,26 @@ def _run_study(args, events: EventSink) -> int:
     return EXIT_OK
 
 
+def _add_export(sub) -> None:
+    p = sub.add_parser("export", help="write an inference-only copy of a checkpoint (to share or bundle)")
+    p.add_argument("checkpoint")
+    p.add_argument("output")
+    p.add_argument("--fp32", action="store_true", help="keep 32-bit weights (default: 16-bit)")
+    p.set_defaults(handler=_run_export)
+
+
+def _run_export(args, events: EventSink) -> int:
+    import os
+
+    from aerocolor.checkpoint import export
+
+    export(args.checkpoint, args.output, half=not args.fp32)
+    size = os.path.getsize(args.output) / 2 ** 20
+    _say(f"export: {args.output} ({size:.1f} MiB)")
+    events.emit("result", ok=True, outputs={"checkpoint": args.output})
+    return EXIT_OK
+
+
 # -- colorize and mosaic ----------------------------------------------------------------
 def _add_colorize(sub) -> None:
     p = sub.add_parser("colorize", help="colorize a grey raster (GeoTIFF, VRT, ...) into a colour GeoTIFF")
@@ -416,7 +439,7 @@ class _ProgressBar:
 
 
 # -- entry point ------------------------------------------------------------------------
-COMMANDS = [_add_dataset, _add_train, _add_info, _add_evaluate, _add_study, _add_colorize,
+COMMANDS = [_add_dataset, _add_train, _add_info, _add_export, _add_evaluate, _add_study, _add_colorize,
             _add_mosaic]
 
 

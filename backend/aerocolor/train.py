@@ -54,6 +54,9 @@ class Trainer:
         self.step_in_epoch = 0  # batches done in the current epoch (non-zero only after a cancel)
         self.global_step = 0
         self.train_seconds = 0.0
+        # Loss sums of the epoch in progress: saved with a mid-epoch checkpoint so that a
+        # resumed epoch reports the same means as an uninterrupted one.
+        self.acc = {"sums": {}, "d_low": 0, "n": 0}
 
     # -- set-up ---------------------------------------------------------------------------
     def _paths(self) -> Dict[str, str]:
@@ -183,6 +186,7 @@ class Trainer:
                 "rng_cpu": torch.get_rng_state(),
                 "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
                 "history": self.history,
+                "epoch_acc": self.acc,
             },
         }
 
@@ -213,6 +217,7 @@ class Trainer:
         self.epoch, self.step_in_epoch = tr["epoch"], tr["step_in_epoch"]
         self.global_step, self.train_seconds = tr["global_step"], tr["train_seconds"]
         self.history = list(tr.get("history", []))
+        self.acc = tr.get("epoch_acc") or {"sums": {}, "d_low": 0, "n": 0}
         torch.set_rng_state(tr["rng_cpu"].cpu())
         if tr.get("rng_cuda") and torch.cuda.is_available():
             torch.cuda.set_rng_state_all([t.cpu() for t in tr["rng_cuda"]])
@@ -271,8 +276,8 @@ class Trainer:
         last_report = 0.0
         while self.epoch < cfg.total_epochs:
             epoch = self.epoch
-            sums: Dict[str, float] = {}
-            d_low = n_steps = 0
+            acc = self.acc
+            sums: Dict[str, float] = acc["sums"]
             t_epoch = time.perf_counter()
             for batch in self._loader(epoch):
                 t0 = time.perf_counter()
@@ -282,13 +287,13 @@ class Trainer:
                 self.train_seconds += time.perf_counter() - t0
                 self.step_in_epoch += 1
                 self.global_step += 1
-                n_steps += 1
+                acc["n"] += 1
                 for k, v in losses.items():
                     sums[k] = sums.get(k, 0.0) + v
                 d_terms = [v for k, v in losses.items() if k.startswith("D") and k.endswith(("_real", "_fake"))]
                 if d_terms and cfg.model is not None and getattr(cfg.model, "gan_mode", "") != "wgangp" \
                         and sum(d_terms) / len(d_terms) < D_NEAR_ZERO:
-                    d_low += 1
+                    acc["d_low"] += 1
                 now = time.perf_counter()
                 if now - last_report >= 1.0 or self.step_in_epoch == self.steps_per_epoch:
                     last_report = now
@@ -311,12 +316,14 @@ class Trainer:
                 sch.step()
             self.epoch += 1
             self.step_in_epoch = 0
+            self.acc = {"sums": {}, "d_low": 0, "n": 0}
             if self.world > 1:
                 sums = distributed.mean_over_ranks(sums)
                 distributed.average_buffers(self.family.nets.values())
             val = self.validate() if self.is_main else {}
-            record = {"epoch": self.epoch, "losses": {k: v / max(n_steps, 1) for k, v in sums.items()},
-                      "val": val, "d_near_zero": d_low / max(n_steps, 1),
+            n_steps = max(acc["n"], 1)
+            record = {"epoch": self.epoch, "losses": {k: v / n_steps for k, v in sums.items()},
+                      "val": val, "d_near_zero": acc["d_low"] / n_steps,
                       "seconds": round(time.perf_counter() - t_epoch, 2),
                       "lr": {k: s.get_last_lr()[0] for k, s in self.schedulers.items()}}
             self.history.append(record)
