@@ -148,3 +148,17 @@ def test_export_keeps_the_card_and_predicts_like_the_original(tmp_path, tiny_che
     x = torch.rand(1, 1, 64, 64) * 2 - 1
     with torch.no_grad():
         assert float((a(x) - b(x)).abs().max()) < 5e-3  # fp16 weights, fp32 compute
+
+
+def test_repeat_makes_longer_epochs_with_fresh_crops(tmp_path, synthetic_pairs):
+    cfg = _cfg(synthetic_pairs, str(tmp_path / "r"), steps_per_epoch=None, repeat=3, batch=4)
+    t = Trainer(cfg)
+    t.setup()
+    n = len(t.train_set)
+    order = t._order(0)
+    assert len(order) == 3 * n and t.steps_per_epoch == -(-3 * n // 4)
+    assert sorted(i % n for i in order) == sorted(list(range(n)) * 3)
+    t.train_set.epoch = 0
+    first, again = t.train_set[0], t.train_set[n]  # the same tile in the first and second pass
+    assert torch.equal(t.train_set[0]["B"], first["B"])
+    assert not torch.equal(first["B"], again["B"])

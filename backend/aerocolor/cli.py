@@ -80,6 +80,7 @@ def _add_train(sub) -> None:
     p.add_argument("--epochs", type=int)
     p.add_argument("--decay-epochs", type=int)
     p.add_argument("--steps-per-epoch", type=int, help="cap batches per epoch (quick trials)")
+    p.add_argument("--repeat", type=int, help="passes over the data per epoch (few large tiles: more random crops)")
     p.add_argument("--tile", type=int)
     p.add_argument("--batch", type=int)
     p.add_argument("--lr-g", type=float)
@@ -125,7 +126,7 @@ def _add_train(sub) -> None:
     p.set_defaults(handler=_run_train)
 
 
-_TRAIN_FLAGS = ("data", "run", "color_mode", "epochs", "decay_epochs", "steps_per_epoch", "tile", "batch",
+_TRAIN_FLAGS = ("data", "run", "color_mode", "epochs", "decay_epochs", "steps_per_epoch", "repeat", "tile", "batch",
                 "lr_g", "lr_d", "seed", "device", "threads", "precision", "channels_last", "workers", "save_every")
 _NET_FLAGS = ("netG", "ngf", "ndf", "unet_depth", "resnet_blocks", "norm_g", "norm_d", "d_layers", "dropout", "init")
 _MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gp", "nz", "z_where", "lambda_kl", "lambda_z", "lambda_nce",

@@ -92,6 +92,7 @@ class TrainConfig:
     epochs: int = 100             # at the full learning rate
     decay_epochs: int = 100       # then linear decay to zero
     steps_per_epoch: Optional[int] = None  # cap for quick trials; None: the whole dataset
+    repeat: int = 1               # passes over the data per epoch (few large tiles: random crops)
     lr_g: float = 2e-4
     lr_d: float = 2e-4
     beta1: float = 0.5

@@ -80,8 +80,8 @@ class Trainer:
             raise BadInput(f"Unknown colour mode {cfg.color_mode!r}; choose lab or rgb.")
         if cfg.precision not in ("fp32", "bf16"):
             raise BadInput(f"Unknown precision {cfg.precision!r}; choose fp32 or bf16.")
-        if cfg.batch < 1 or cfg.total_epochs < 1:
-            raise BadInput("Batch size and the number of epochs must be at least 1.")
+        if cfg.batch < 1 or cfg.total_epochs < 1 or cfg.repeat < 1:
+            raise BadInput("Batch size, the number of epochs and --repeat must be at least 1.")
         # torchrun on one machine: share the cores between the local processes unless told.
         local = int(os.environ.get("LOCAL_WORLD_SIZE", 1)) if self.world > 1 else 1
         self.threads = set_threads(cfg.threads or max(1, (os.cpu_count() or 1) // local))
@@ -122,7 +122,7 @@ class Trainer:
         self._fixed = self._fixed_batch()
 
     def _steps_per_epoch(self) -> int:
-        n = math.ceil(len(self.train_set) / (self.cfg.batch * self.world))
+        n = math.ceil(len(self.train_set) * self.cfg.repeat / (self.cfg.batch * self.world))
         return min(n, self.cfg.steps_per_epoch) if self.cfg.steps_per_epoch else n
 
     def _fixed_batch(self) -> dict:
@@ -230,7 +230,10 @@ class Trainer:
 
     def _order(self, epoch: int) -> List[int]:
         g = torch.Generator().manual_seed(self.cfg.seed * 1000003 + epoch)
-        order = torch.randperm(len(self.train_set), generator=g).tolist()
+        n = len(self.train_set)
+        # With repeat > 1 an epoch passes over the data several times; each pass is its own
+        # permutation, and pass r uses indices r*n.. so every crop gets its own augmentation.
+        order = [r * n + i for r in range(self.cfg.repeat) for i in torch.randperm(n, generator=g).tolist()]
         if self.world > 1:
             # Every rank gets the same number of items (padded from the start, as
             # DistributedSampler does), so all ranks make the same number of steps.

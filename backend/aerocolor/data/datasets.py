@@ -142,6 +142,7 @@ class PairedDataset(_Base):
         return len(self.a_files)
 
     def load_pair(self, index: int) -> Tuple[np.ndarray, np.ndarray]:
+        index %= len(self.a_files)  # indices past the end are further passes (Trainer repeat)
         a_path, b_path = self.a_files[index], self.b_files[index]
         if self.layout == "aligned":
             img, _ = read_image(a_path, self.stretch)
