@@ -7,9 +7,10 @@ A spec (TOML) holds:
                (+ tile, stride, block, val, test, seed); paths are relative to the spec file
   [evaluate]   max_tiles, sample_tiles, kid_subset_size, is_splits, batch, weights, is_classifier
   [base]       TrainConfig overrides every variant starts from (family options under base.model)
-  [full]       overrides applied on top of [base] with --full (the study's own scale)
+  [full]       with --full (the study's own scale): overrides that win over [base] and the variants
   [[question]] id, title, ask, variants = [names]
-  [variants.NAME]  overrides of one variant (+ label, and a [variants.NAME.full] table)
+  [variants.NAME]  overrides of one variant on [base] (+ label, and a [variants.NAME.full] table
+               applied last with --full)
 
 Study folder: study.json, data/ (when built), eval/inputs + eval/reference (the test tiles),
 variants/NAME/{variant.json, run/, pred/, result.json}, report/{report.md, report.html, *.png}.
@@ -88,14 +89,14 @@ def load_spec(path: str, full: bool = False) -> dict:
                                f"[variants.{name}] table.")
     base = raw.get("base") or {}
     full_over = raw.get("full") or {}
-    if full:
-        base = deep_merge(base, {k: v for k, v in full_over.items() if k not in ("data", "evaluate")})
+    full_train = {k: v for k, v in full_over.items() if k not in ("data", "evaluate")}
     resolved = {}
     for name, table in variants.items():
-        over = {k: v for k, v in table.items() if k not in VARIANT_META}
-        cfg = deep_merge(base, over)
-        if full and table.get("full"):
-            cfg = deep_merge(cfg, table["full"])
+        # base, then the variant; with --full the study's scale wins over both, and the
+        # variant's own [variants.NAME.full] table has the last word.
+        cfg = deep_merge(base, {k: v for k, v in table.items() if k not in VARIANT_META})
+        if full:
+            cfg = deep_merge(deep_merge(cfg, full_train), table.get("full") or {})
         resolved[name] = {"label": table.get("label", name), "config": cfg}
     spec_dir = os.path.dirname(os.path.abspath(path))
     data = deep_merge(raw.get("data") or {}, (full_over.get("data") or {}) if full else {})
@@ -357,7 +358,8 @@ class StudyRunner:
             cfg = TrainConfig.from_dict(cfg_dict)
             result = self._train_and_score(name, v, cfg, digest)
         except Cancelled:
-            raise
+            raise Cancelled(f"The study stopped during {name}; run the same command again to resume "
+                            f"(finished variants are kept).") from None
         except AeroColorError as exc:
             result = {"status": STATUS_FAILED, "family": family, "label": v["label"], "reason": exc.message}
         except Exception as exc:  # noqa: BLE001 - one broken variant must not end an hour-long study
