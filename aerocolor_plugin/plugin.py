@@ -59,12 +59,10 @@ class AeroColorPlugin:
         self.capture_dock = CaptureDock(window, self.iface)
         self.train_dock = TrainDock(window)
         self.colorize_dock = ColorizeDock(window, self.iface)
+        # Hidden until asked for; show_dock puts them into one tab group.
         for dock in (self.capture_dock, self.train_dock, self.colorize_dock):
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.hide()
-        if hasattr(window, "tabifyDockWidget"):
-            window.tabifyDockWidget(self.capture_dock, self.train_dock)
-            window.tabifyDockWidget(self.train_dock, self.colorize_dock)
 
         capture = self._action("capture.svg", tr("Capture training tiles"), lambda: self.show_dock(self.capture_dock))
         train = self._action("train.svg", tr("Train model"), lambda: self.show_dock(self.train_dock))
@@ -133,6 +131,14 @@ class AeroColorPlugin:
 
     # -- actions --------------------------------------------------------------------------
     def show_dock(self, dock) -> None:
+        # Qt tabifies only docks that are shown: join the first of ours already open on that side.
+        window = self.iface.mainWindow()
+        if hasattr(window, "tabifyDockWidget") and not dock.isVisible():
+            open_ones = [d for d in (self.capture_dock, self.train_dock, self.colorize_dock)
+                         if d is not None and d is not dock and d.isVisible() and not d.isFloating()
+                         and window.dockWidgetArea(d) == window.dockWidgetArea(dock)]
+            if open_ones:
+                window.tabifyDockWidget(open_ones[0], dock)
         dock.show()
         dock.raise_()
         banner = getattr(dock, "banner", None)  # Capture needs no backend, so it has no banner

@@ -131,7 +131,7 @@ def test_built_zip_loads_through_qgis_utils(built_zip, tmp_path):
     assert out["backend_root"] == str(plugins / "aerocolor_plugin" / "backend")
     assert out["backend_module"].startswith(str(plugins))    # the bundled backend wins on sys.path
     assert out["name"] == "AeroColor" and out["qt6"] == "True"
-    assert out["algorithms"] == ["aerocolor:colorize", "aerocolor:mosaic", "aerocolor:train"]
+    assert {"aerocolor:colorize", "aerocolor:mosaic", "aerocolor:train"} <= set(out["algorithms"])
     assert "Compare (swipe)" in out["actions"]
     assert out["torch_imported"] is False                    # the plugin never imports torch
     assert out["zh_TW"] == "訓練模型"

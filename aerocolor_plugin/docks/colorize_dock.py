@@ -40,6 +40,8 @@ class ColorizeDock(QgsDockWidget):
         form = QFormLayout()
         self.layer = QComboBox()
         self.layer.currentIndexChanged.connect(self._layer_changed)
+        self.layer.activated.connect(self._picked)
+        self._picked_id = ""
         form.addRow(tr("Grey layer"), self.layer)
         row = QHBoxLayout()
         self.checkpoint = QComboBox()
@@ -113,6 +115,11 @@ class ColorizeDock(QgsDockWidget):
         self.refresh_layers()
         self.refresh_checkpoints()
 
+    def showEvent(self, event) -> None:
+        # Layer names may change after a layer is added (QGIS renames it): list them afresh.
+        self.refresh_layers()
+        super().showEvent(event)
+
     def shutdown(self) -> None:
         """Before the plugin unloads: stop listening to the project, stop our processes."""
         self.disconnect_project()
@@ -130,7 +137,8 @@ class ColorizeDock(QgsDockWidget):
 
     # -- choices --------------------------------------------------------------------------
     def refresh_layers(self, *_args) -> None:
-        current = self.layer.currentData()
+        # Keep what the user picked; otherwise offer the first grey layer (the list starts with them).
+        current = self._picked_id
         self.layer.blockSignals(True)
         self.layer.clear()
         for lyr in raster_layers_grey_first():
@@ -140,6 +148,9 @@ class ColorizeDock(QgsDockWidget):
         self.layer.setCurrentIndex(index if index >= 0 else (0 if self.layer.count() else -1))
         self.layer.blockSignals(False)
         self._layer_changed()
+
+    def _picked(self, _index: int) -> None:
+        self._picked_id = self.layer.currentData() or ""
 
     def refresh_checkpoints(self) -> None:
         text = self.checkpoint.currentText()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 from typing import List, Optional
 
@@ -109,9 +110,13 @@ class TrainDock(QgsDockWidget):
         self.attach_button = QPushButton(tr("Show run"))
         self.attach_button.setToolTip(tr("Show the progress of the run in the run folder (after a restart)"))
         self.attach_button.clicked.connect(self.attach)
-        for b in (self.start_button, self.stop_button, self.resume_button, self.open_button, self.attach_button):
+        for b in (self.start_button, self.stop_button, self.resume_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
+        folder_buttons = QHBoxLayout()
+        folder_buttons.addWidget(self.attach_button)
+        folder_buttons.addWidget(self.open_button)
+        layout.addLayout(folder_buttons)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -208,10 +213,40 @@ class TrainDock(QgsDockWidget):
             return
         if self.follower is not None:
             self.follower.stop()
+        self.load_run_config(run)
         self.plot.clear()
         self.follower = RunFollower(run, self)
         self.follower.received.connect(self.on_event)
         self.follower.start()
+
+    def load_run_config(self, run: str) -> None:
+        """Show the options a run was started with (its config.json), so Resume continues the same run."""
+        try:
+            with open(os.path.join(run, "config.json"), encoding="utf-8") as fh:
+                cfg = json.load(fh)
+        except (OSError, ValueError):
+            return
+        if cfg.get("data"):
+            self.dataset.setFilePath(cfg["data"])
+        if cfg.get("family") in FAMILIES:
+            self.family.setCurrentText(cfg["family"])
+        index = self.color_mode.findData(cfg.get("color_mode"))
+        if index >= 0:
+            self.color_mode.setCurrentIndex(index)
+        for box, key in ((self.epochs, "epochs"), (self.decay_epochs, "decay_epochs"), (self.batch, "batch"),
+                         (self.tile, "tile")):
+            if isinstance(cfg.get(key), int):
+                box.setValue(cfg[key])
+        for box, key in ((self.lr_g, "lr_g"), (self.lr_d, "lr_d")):
+            if isinstance(cfg.get(key), (int, float)):
+                box.setValue(float(cfg[key]))
+        net = (cfg.get("model") or {}).get("net") or {}
+        for box, key in ((self.ngf, "ngf"), (self.ndf, "ndf")):
+            if isinstance(net.get(key), int):
+                box.setValue(net[key])
+        index = self.gan_mode.findData((cfg.get("model") or {}).get("gan_mode"))
+        if index >= 0:
+            self.gan_mode.setCurrentIndex(index)
 
     def open_run_folder(self) -> None:
         run = self.run_dir.filePath().strip()

@@ -199,87 +199,352 @@
       <translation>The backend did not terminate; killing it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="101" />
-      <source>Choose a grey layer and a model.</source>
-      <translation>Choose a grey layer and a model.</translation>
+      <location filename="../docks/capture_dock.py" line="102" />
+      <source>Historical grey layer</source>
+      <translation>Historical grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="137" />
-      <source>{0} (colour)</source>
-      <translation>{0} (colour)</translation>
+      <location filename="../docks/capture_dock.py" line="104" />
+      <source>not used</source>
+      <translation>not used</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="152" />
-      <source>Choose a model</source>
-      <translation>Choose a model</translation>
+      <location filename="../docks/capture_dock.py" line="104" />
+      <source>grey (A) set of the unpaired layout</source>
+      <translation>grey (A) set of the unpaired layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="152" />
-      <source>AeroColor models (*.pt)</source>
-      <translation>AeroColor models (*.pt)</translation>
+      <location filename="../docks/capture_dock.py" line="105" />
+      <source>test tiles (historical/)</source>
+      <translation>test tiles (historical/)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="172" />
-      <source>Add a grey raster layer to the project and choose it.</source>
-      <translation>Add a grey raster layer to the project and choose it.</translation>
+      <location filename="../docks/capture_dock.py" line="107" />
+      <source>Use it as</source>
+      <translation>Use it as</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="175" />
-      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
-      <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
+      <location filename="../docks/capture_dock.py" line="119" />
+      <source>val</source>
+      <translation>val</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="178" />
-      <source>Choose a model file (.pt) from a training run.</source>
-      <translation>Choose a model file (.pt) from a training run.</translation>
+      <location filename="../docks/capture_dock.py" line="119" />
+      <source>test</source>
+      <translation>test</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="181" />
-      <source>Choose where to save the colour GeoTIFF.</source>
-      <translation>Choose where to save the colour GeoTIFF.</translation>
+      <location filename="../docks/capture_dock.py" line="119" />
+      <source>block</source>
+      <translation>block</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="185" />
-      <source>The output would overwrite the input; choose another file name.</source>
-      <translation>The output would overwrite the input; choose another file name.</translation>
+      <location filename="../docks/capture_dock.py" line="122" />
+      <source>Splits</source>
+      <translation>Splits</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="187" />
-      <source>The output folder does not exist; choose an existing folder.</source>
-      <translation>The output folder does not exist; choose an existing folder.</translation>
+      <location filename="../docks/capture_dock.py" line="125" />
+      <source>Training set folder</source>
+      <translation>Training set folder</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="213" />
-      <source>Starting the backend…</source>
-      <translation>Starting the backend…</translation>
+      <location filename="../docks/capture_dock.py" line="129" />
+      <source>Estimate</source>
+      <translation>Estimate</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="221" />
+      <location filename="../docks/capture_dock.py" line="131" />
+      <source>Capture tiles</source>
+      <translation>Capture tiles</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="133" />
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="142" />
+      <source>Choose a colour layer, an area of interest and a folder.</source>
+      <translation>Choose a colour layer, an area of interest and a folder.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="172" />
+      <source>Drag a rectangle on the map.</source>
+      <translation>Drag a rectangle on the map.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="181" />
+      <source>{0:.0f} × {1:.0f} {2}</source>
+      <translation>{0:.0f} × {1:.0f} {2}</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="182" />
+      <source>map units</source>
+      <translation>map units</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="188" />
+      <source>Draw a rectangle on the map first.</source>
+      <translation>Draw a rectangle on the map first.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="192" />
+      <source>Choose a polygon layer for the area of interest.</source>
+      <translation>Choose a polygon layer for the area of interest.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="195" />
+      <source>There is no map canvas; draw a rectangle or choose polygons.</source>
+      <translation>There is no map canvas; draw a rectangle or choose polygons.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="203" />
+      <source>Choose a folder for the training set.</source>
+      <translation>Choose a folder for the training set.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="212" />
+      <source>Give one or more zoom levels, such as 15,16.</source>
+      <translation>Give one or more zoom levels, such as 15,16.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="241" />
+      <source>at most </source>
+      <translation>at most </translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="242" />
+      <source>{0}{1:,} tiles of {2} px over {3}.</source>
+      <translation>{0}{1:,} tiles of {2} px over {3}.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="261" />
+      <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
+      <translation>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="263" />
+      <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
+      <translation>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="266" />
+      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
+      <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="273" />
+      <source>Capturing about {0:,} tiles…</source>
+      <translation>Capturing about {0:,} tiles…</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="281" />
       <source>Cancelling…</source>
       <translation>Cancelling…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/capture_dock.py" line="287" />
+      <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
+      <translation>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="29" />
+      <source>AeroColor: Capture</source>
+      <translation>AeroColor: Capture</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="44" />
+      <source>Colour layer</source>
+      <translation>Colour layer</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="47" />
+      <source>Canvas extent</source>
+      <translation>Canvas extent</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="48" />
+      <source>Rectangle drawn on the map</source>
+      <translation>Rectangle drawn on the map</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="49" />
+      <source>Polygons of a layer</source>
+      <translation>Polygons of a layer</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="50" />
+      <source>Area of interest</source>
+      <translation>Area of interest</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="52" />
+      <source>Draw rectangle</source>
+      <translation>Draw rectangle</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="55" />
+      <source>none drawn</source>
+      <translation>none drawn</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="61" />
+      <source>Polygon layer</source>
+      <translation>Polygon layer</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="62" />
+      <source>Selected features only</source>
+      <translation>Selected features only</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="66" />
+      <source>Web-mercator zoom levels (XYZ)</source>
+      <translation>Web-mercator zoom levels (XYZ)</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="67" />
+      <source>Ground resolution in a CRS</source>
+      <translation>Ground resolution in a CRS</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="68" />
+      <source>Tile grid</source>
+      <translation>Tile grid</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="70" />
+      <source>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</source>
+      <translation>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="71" />
+      <source>Zoom levels</source>
+      <translation>Zoom levels</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="76" />
+      <source>Ground resolution (units/px)</source>
+      <translation>Ground resolution (units/px)</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="79" />
+      <source>the layer's CRS</source>
+      <translation>the layer's CRS</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="81" />
+      <source>Grid CRS</source>
+      <translation>Grid CRS</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="86" />
+      <source>Tile size (px)</source>
+      <translation>Tile size (px)</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="90" />
+      <source>Format</source>
+      <translation>Format</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="92" />
+      <source>aligned A|B (pix2pix, BicycleGAN)</source>
+      <translation>aligned A|B (pix2pix, BicycleGAN)</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="92" />
+      <source>A/ + B/ pairs</source>
+      <translation>A/ + B/ pairs</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="93" />
+      <source>trainA/trainB (CycleGAN, CUT)</source>
+      <translation>trainA/trainB (CycleGAN, CUT)</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="96" />
+      <source>Layout</source>
+      <translation>Layout</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="103" />
+      <source>Choose a grey layer and a model.</source>
+      <translation>Choose a grey layer and a model.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="140" />
+      <source>{0} (colour)</source>
+      <translation>{0} (colour)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="158" />
+      <source>Choose a model</source>
+      <translation>Choose a model</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="158" />
+      <source>AeroColor models (*.pt)</source>
+      <translation>AeroColor models (*.pt)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="178" />
+      <source>Add a grey raster layer to the project and choose it.</source>
+      <translation>Add a grey raster layer to the project and choose it.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="181" />
+      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
+      <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="184" />
+      <source>Choose a model file (.pt) from a training run.</source>
+      <translation>Choose a model file (.pt) from a training run.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="187" />
+      <source>Choose where to save the colour GeoTIFF.</source>
+      <translation>Choose where to save the colour GeoTIFF.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="191" />
+      <source>The output would overwrite the input; choose another file name.</source>
+      <translation>The output would overwrite the input; choose another file name.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="193" />
+      <source>The output folder does not exist; choose an existing folder.</source>
+      <translation>The output folder does not exist; choose an existing folder.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="219" />
+      <source>Starting the backend…</source>
+      <translation>Starting the backend…</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="234" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="242" />
+      <location filename="../docks/colorize_dock.py" line="248" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="244" />
+      <location filename="../docks/colorize_dock.py" line="250" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="246" />
+      <location filename="../docks/colorize_dock.py" line="252" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="253" />
+      <location filename="../docks/colorize_dock.py" line="259" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
@@ -289,257 +554,247 @@
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="43" />
+      <location filename="../docks/colorize_dock.py" line="45" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="47" />
+      <location filename="../docks/colorize_dock.py" line="49" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="52" />
+      <location filename="../docks/colorize_dock.py" line="54" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="55" />
+      <location filename="../docks/colorize_dock.py" line="57" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="56" />
+      <location filename="../docks/colorize_dock.py" line="58" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="60" />
+      <location filename="../docks/colorize_dock.py" line="62" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
+      <location filename="../docks/colorize_dock.py" line="63" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="65" />
+      <location filename="../docks/colorize_dock.py" line="67" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="66" />
+      <location filename="../docks/colorize_dock.py" line="68" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="70" />
+      <location filename="../docks/colorize_dock.py" line="72" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
+      <location filename="../docks/colorize_dock.py" line="75" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="76" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="77" />
+      <location filename="../docks/colorize_dock.py" line="79" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="80" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="88" />
       <source>Modern layer</source>
       <translation>Modern layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
-      <source>Cancel</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="101" />
+      <location filename="../docks/train_dock.py" line="102" />
       <source>Start</source>
       <translation>Start</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="103" />
+      <location filename="../docks/train_dock.py" line="104" />
       <source>Stop</source>
       <translation>Stop</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="105" />
+      <location filename="../docks/train_dock.py" line="106" />
       <source>Resume</source>
       <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="107" />
+      <location filename="../docks/train_dock.py" line="108" />
       <source>Open run folder</source>
       <translation>Open run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
+      <location filename="../docks/train_dock.py" line="110" />
       <source>Show run</source>
       <translation>Show run</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="110" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>Show the progress of the run in the run folder (after a restart)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="119" />
+      <location filename="../docks/train_dock.py" line="124" />
       <source>Idle.</source>
       <translation>Idle.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="159" />
+      <location filename="../docks/train_dock.py" line="164" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="165" />
+      <location filename="../docks/train_dock.py" line="170" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="200" />
+      <location filename="../docks/train_dock.py" line="205" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>Stopping after the current step; the run is saved for resuming…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="207" />
+      <location filename="../docks/train_dock.py" line="212" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="221" />
+      <location filename="../docks/train_dock.py" line="256" />
       <source>The run folder does not exist yet.</source>
       <translation>The run folder does not exist yet.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="232" />
+      <location filename="../docks/train_dock.py" line="267" />
       <source>Training on {0} (torch {1}).</source>
       <translation>Training on {0} (torch {1}).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="237" />
+      <location filename="../docks/train_dock.py" line="272" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="247" />
+      <location filename="../docks/train_dock.py" line="282" />
       <source>Checkpoint saved: {0}</source>
       <translation>Checkpoint saved: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="255" />
+      <location filename="../docks/train_dock.py" line="290" />
       <source>Training finished; the model is {0}.</source>
       <translation>Training finished; the model is {0}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="44" />
+      <location filename="../docks/train_dock.py" line="45" />
       <source>AeroColor: Train</source>
       <translation>AeroColor: Train</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="59" />
+      <location filename="../docks/train_dock.py" line="60" />
       <source>Dataset folder</source>
       <translation>Dataset folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="62" />
+      <location filename="../docks/train_dock.py" line="63" />
       <source>Run folder</source>
       <translation>Run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="65" />
+      <location filename="../docks/train_dock.py" line="66" />
       <source>Model family</source>
       <translation>Model family</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="67" />
+      <location filename="../docks/train_dock.py" line="68" />
       <source>L*a*b* (keeps the photo's detail)</source>
       <translation>L*a*b* (keeps the photo's detail)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="68" />
+      <location filename="../docks/train_dock.py" line="69" />
       <source>RGB</source>
       <translation>RGB</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="69" />
+      <location filename="../docks/train_dock.py" line="70" />
       <source>Colour mode</source>
       <translation>Colour mode</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="71" />
+      <location filename="../docks/train_dock.py" line="72" />
       <source>Epochs at full rate</source>
       <translation>Epochs at full rate</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="73" />
+      <location filename="../docks/train_dock.py" line="74" />
       <source>Epochs of decay</source>
       <translation>Epochs of decay</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="75" />
+      <location filename="../docks/train_dock.py" line="76" />
       <source>Batch size</source>
       <translation>Batch size</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="81" />
+      <location filename="../docks/train_dock.py" line="82" />
       <source>Network and optimiser</source>
       <translation>Network and optimiser</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="84" />
-      <source>Tile size (px)</source>
-      <translation>Tile size (px)</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="86" />
+      <location filename="../docks/train_dock.py" line="87" />
       <source>Generator filters (ngf)</source>
       <translation>Generator filters (ngf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="88" />
+      <location filename="../docks/train_dock.py" line="89" />
       <source>Discriminator filters (ndf)</source>
       <translation>Discriminator filters (ndf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="90" />
+      <location filename="../docks/train_dock.py" line="91" />
       <source>family default</source>
       <translation>family default</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="93" />
+      <location filename="../docks/train_dock.py" line="94" />
       <source>GAN loss</source>
       <translation>GAN loss</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="95" />
+      <location filename="../docks/train_dock.py" line="96" />
       <source>Learning rate G</source>
       <translation>Learning rate G</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="97" />
+      <location filename="../docks/train_dock.py" line="98" />
       <source>Learning rate D</source>
       <translation>Learning rate D</translation>
     </message>
@@ -669,42 +924,47 @@
       <translation>AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="144" />
+      <location filename="../plugin.py" line="155" />
       <source>Select the layer to swipe in the Layers panel.</source>
       <translation>Select the layer to swipe in the Layers panel.</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="65" />
+      <location filename="../plugin.py" line="74" />
+      <source>Capture training tiles</source>
+      <translation>Capture training tiles</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="75" />
       <source>Train model</source>
       <translation>Train model</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="66" />
+      <location filename="../plugin.py" line="76" />
       <source>Colorize layer</source>
       <translation>Colorize layer</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="68" />
+      <location filename="../plugin.py" line="78" />
       <source>Compare (swipe)</source>
       <translation>Compare (swipe)</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="71" />
+      <location filename="../plugin.py" line="81" />
       <source>Export mosaic…</source>
       <translation>Export mosaic…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="72" />
+      <location filename="../plugin.py" line="82" />
       <source>Backend settings…</source>
       <translation>Backend settings…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="77" />
+      <location filename="../plugin.py" line="87" />
       <source>Vertical line</source>
       <translation>Vertical line</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="77" />
+      <location filename="../plugin.py" line="87" />
       <source>Horizontal line</source>
       <translation>Horizontal line</translation>
     </message>
@@ -722,6 +982,121 @@
       <location filename="../processing/base.py" line="59" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="127" />
+      <source>Capturing {0} over {1} into {2}.</source>
+      <translation>Capturing {0} over {1} into {2}.</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="139" />
+      <source>{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.</source>
+      <translation>{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="148" />
+      <source>the polygons</source>
+      <translation>the polygons</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="152" />
+      <source>extent</source>
+      <translation>extent</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="153" />
+      <source>Give the area of interest: an extent or a polygon layer.</source>
+      <translation>Give the area of interest: an extent or a polygon layer.</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="55" />
+      <source>Captures tiles of a colour layer (WMTS, XYZ, WMS or a raster file) over an area of interest on a web-mercator zoom grid or a ground-resolution grid, and writes a training set that 'Train model' reads: grey and colour tiles in the chosen layout, split into train, val and test by spatial blocks, with a manifest of bounds, CRS, m/px, source and attribution. Blank, nodata and missing tiles are skipped and counted; running again with the same settings resumes.</source>
+      <translation>Captures tiles of a colour layer (WMTS, XYZ, WMS or a raster file) over an area of interest on a web-mercator zoom grid or a ground-resolution grid, and writes a training set that 'Train model' reads: grey and colour tiles in the chosen layout, split into train, val and test by spatial blocks, with a manifest of bounds, CRS, m/px, source and attribution. Blank, nodata and missing tiles are skipped and counted; running again with the same settings resumes.</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="64" />
+      <source>Area of interest (extent)</source>
+      <translation>Area of interest (extent)</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="66" />
+      <source>Area of interest (polygons; used instead of the extent)</source>
+      <translation>Area of interest (polygons; used instead of the extent)</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="71" />
+      <source>Zoom levels (e.g. 15,16)</source>
+      <translation>Zoom levels (e.g. 15,16)</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="72" />
+      <source>Ground resolution (CRS units per px)</source>
+      <translation>Ground resolution (CRS units per px)</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="74" />
+      <source>Grid CRS (empty: the layer's)</source>
+      <translation>Grid CRS (empty: the layer's)</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="77" />
+      <source>Tile format</source>
+      <translation>Tile format</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="81" />
+      <source>trainA/trainB unpaired (CycleGAN, CUT)</source>
+      <translation>trainA/trainB unpaired (CycleGAN, CUT)</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="84" />
+      <source>Use of the historical layer</source>
+      <translation>Use of the historical layer</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="85" />
+      <source>none</source>
+      <translation>none</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="85" />
+      <source>grey (A) set of an unpaired layout</source>
+      <translation>grey (A) set of an unpaired layout</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="86" />
+      <source>Validation share</source>
+      <translation>Validation share</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="88" />
+      <source>Test share</source>
+      <translation>Test share</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="90" />
+      <source>Tiles per side of a split block</source>
+      <translation>Tiles per side of a split block</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="92" />
+      <source>Split seed</source>
+      <translation>Split seed</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="94" />
+      <source>Refuse captures of more tiles than</source>
+      <translation>Refuse captures of more tiles than</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="97" />
+      <source>Tiles captured</source>
+      <translation>Tiles captured</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="98" />
+      <source>Manifest</source>
+      <translation>Manifest</translation>
     </message>
     <message>
       <location filename="../processing/colorize_algorithm.py" line="23" />
@@ -794,7 +1169,7 @@
       <translation>{0} is not a raster file on disk; save it first.</translation>
     </message>
     <message>
-      <location filename="../processing/provider.py" line="21" />
+      <location filename="../processing/provider.py" line="22" />
       <source>AeroColor: colorize historical aerial photographs</source>
       <translation>AeroColor: colorize historical aerial photographs</translation>
     </message>

@@ -199,87 +199,352 @@
       <translation>後端未終止；正在強制結束。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="101" />
-      <source>Choose a grey layer and a model.</source>
-      <translation>請選擇灰階圖層與模型。</translation>
+      <location filename="../docks/capture_dock.py" line="102" />
+      <source>Historical grey layer</source>
+      <translation>歷史灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="137" />
-      <source>{0} (colour)</source>
-      <translation>{0}（彩色）</translation>
+      <location filename="../docks/capture_dock.py" line="104" />
+      <source>not used</source>
+      <translation>不使用</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="152" />
-      <source>Choose a model</source>
-      <translation>選擇模型</translation>
+      <location filename="../docks/capture_dock.py" line="104" />
+      <source>grey (A) set of the unpaired layout</source>
+      <translation>非成對排列的灰階（A）集</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="152" />
-      <source>AeroColor models (*.pt)</source>
-      <translation>AeroColor 模型（*.pt）</translation>
+      <location filename="../docks/capture_dock.py" line="105" />
+      <source>test tiles (historical/)</source>
+      <translation>測試圖塊（historical/）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="172" />
-      <source>Add a grey raster layer to the project and choose it.</source>
-      <translation>請將灰階網格圖層加入專案並選取它。</translation>
+      <location filename="../docks/capture_dock.py" line="107" />
+      <source>Use it as</source>
+      <translation>用途</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="175" />
-      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
-      <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
+      <location filename="../docks/capture_dock.py" line="119" />
+      <source>val</source>
+      <translation>驗證</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="178" />
-      <source>Choose a model file (.pt) from a training run.</source>
-      <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
+      <location filename="../docks/capture_dock.py" line="119" />
+      <source>test</source>
+      <translation>測試</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="181" />
-      <source>Choose where to save the colour GeoTIFF.</source>
-      <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
+      <location filename="../docks/capture_dock.py" line="119" />
+      <source>block</source>
+      <translation>區塊</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="185" />
-      <source>The output would overwrite the input; choose another file name.</source>
-      <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
+      <location filename="../docks/capture_dock.py" line="122" />
+      <source>Splits</source>
+      <translation>資料分割</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="187" />
-      <source>The output folder does not exist; choose an existing folder.</source>
-      <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
+      <location filename="../docks/capture_dock.py" line="125" />
+      <source>Training set folder</source>
+      <translation>訓練集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="213" />
-      <source>Starting the backend…</source>
-      <translation>正在啟動後端…</translation>
+      <location filename="../docks/capture_dock.py" line="129" />
+      <source>Estimate</source>
+      <translation>估算</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="221" />
+      <location filename="../docks/capture_dock.py" line="131" />
+      <source>Capture tiles</source>
+      <translation>擷取圖塊</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="133" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="142" />
+      <source>Choose a colour layer, an area of interest and a folder.</source>
+      <translation>請選擇彩色圖層、研究範圍與資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="172" />
+      <source>Drag a rectangle on the map.</source>
+      <translation>請在地圖上拖曳出矩形。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="181" />
+      <source>{0:.0f} × {1:.0f} {2}</source>
+      <translation>{0:.0f} × {1:.0f} {2}</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="182" />
+      <source>map units</source>
+      <translation>地圖單位</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="188" />
+      <source>Draw a rectangle on the map first.</source>
+      <translation>請先在地圖上繪製矩形。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="192" />
+      <source>Choose a polygon layer for the area of interest.</source>
+      <translation>請為研究範圍選擇多邊形圖層。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="195" />
+      <source>There is no map canvas; draw a rectangle or choose polygons.</source>
+      <translation>沒有地圖畫布；請繪製矩形或選擇多邊形。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="203" />
+      <source>Choose a folder for the training set.</source>
+      <translation>請為訓練集選擇資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="212" />
+      <source>Give one or more zoom levels, such as 15,16.</source>
+      <translation>請輸入一個或多個縮放層級，例如 15,16。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="241" />
+      <source>at most </source>
+      <translation>最多 </translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="242" />
+      <source>{0}{1:,} tiles of {2} px over {3}.</source>
+      <translation>{0}{1:,} 個 {2} 像素的圖塊，涵蓋 {3}。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="261" />
+      <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
+      <translation>此次擷取將在 {1} 產生約 {0:,} 個圖塊；可能耗時很久，並從圖層的伺服器下載大量資料。要擷取嗎？</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="263" />
+      <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
+      <translation>未開始（{0:,} 個圖塊）；請選擇較小的範圍或較低的縮放層級。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="266" />
+      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
+      <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="273" />
+      <source>Capturing about {0:,} tiles…</source>
+      <translation>正在擷取約 {0:,} 個圖塊…</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="281" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/capture_dock.py" line="287" />
+      <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
+      <translation>{1} 個圖塊中的 {0} 個：寫入 {2}，已存在 {3}，略過 {4}。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="29" />
+      <source>AeroColor: Capture</source>
+      <translation>AeroColor：擷取</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="44" />
+      <source>Colour layer</source>
+      <translation>彩色圖層</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="47" />
+      <source>Canvas extent</source>
+      <translation>地圖畫布範圍</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="48" />
+      <source>Rectangle drawn on the map</source>
+      <translation>在地圖上繪製的矩形</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="49" />
+      <source>Polygons of a layer</source>
+      <translation>圖層中的多邊形</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="50" />
+      <source>Area of interest</source>
+      <translation>研究範圍</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="52" />
+      <source>Draw rectangle</source>
+      <translation>繪製矩形</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="55" />
+      <source>none drawn</source>
+      <translation>尚未繪製</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="61" />
+      <source>Polygon layer</source>
+      <translation>多邊形圖層</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="62" />
+      <source>Selected features only</source>
+      <translation>僅限選取的圖徵</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="66" />
+      <source>Web-mercator zoom levels (XYZ)</source>
+      <translation>Web 麥卡托縮放層級（XYZ）</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="67" />
+      <source>Ground resolution in a CRS</source>
+      <translation>指定座標系統的地面解析度</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="68" />
+      <source>Tile grid</source>
+      <translation>圖塊網格</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="70" />
+      <source>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</source>
+      <translation>縮放層級，例如 15,16 或 15-17（研究使用 15-16）</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="71" />
+      <source>Zoom levels</source>
+      <translation>縮放層級</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="76" />
+      <source>Ground resolution (units/px)</source>
+      <translation>地面解析度（單位/像素）</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="79" />
+      <source>the layer's CRS</source>
+      <translation>圖層的座標系統</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="81" />
+      <source>Grid CRS</source>
+      <translation>網格座標系統</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="86" />
+      <source>Tile size (px)</source>
+      <translation>圖塊大小（像素）</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="90" />
+      <source>Format</source>
+      <translation>格式</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="92" />
+      <source>aligned A|B (pix2pix, BicycleGAN)</source>
+      <translation>並排 A|B（pix2pix、BicycleGAN）</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="92" />
+      <source>A/ + B/ pairs</source>
+      <translation>A/ + B/ 成對</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="93" />
+      <source>trainA/trainB (CycleGAN, CUT)</source>
+      <translation>trainA/trainB（CycleGAN、CUT）</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="96" />
+      <source>Layout</source>
+      <translation>排列方式</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="103" />
+      <source>Choose a grey layer and a model.</source>
+      <translation>請選擇灰階圖層與模型。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="140" />
+      <source>{0} (colour)</source>
+      <translation>{0}（彩色）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="158" />
+      <source>Choose a model</source>
+      <translation>選擇模型</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="158" />
+      <source>AeroColor models (*.pt)</source>
+      <translation>AeroColor 模型（*.pt）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="178" />
+      <source>Add a grey raster layer to the project and choose it.</source>
+      <translation>請將灰階網格圖層加入專案並選取它。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="181" />
+      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
+      <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="184" />
+      <source>Choose a model file (.pt) from a training run.</source>
+      <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="187" />
+      <source>Choose where to save the colour GeoTIFF.</source>
+      <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="191" />
+      <source>The output would overwrite the input; choose another file name.</source>
+      <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="193" />
+      <source>The output folder does not exist; choose an existing folder.</source>
+      <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="219" />
+      <source>Starting the backend…</source>
+      <translation>正在啟動後端…</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="234" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="242" />
+      <location filename="../docks/colorize_dock.py" line="248" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="244" />
+      <location filename="../docks/colorize_dock.py" line="250" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="246" />
+      <location filename="../docks/colorize_dock.py" line="252" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="253" />
+      <location filename="../docks/colorize_dock.py" line="259" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
@@ -289,257 +554,247 @@
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="43" />
+      <location filename="../docks/colorize_dock.py" line="45" />
       <source>Grey layer</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="47" />
+      <location filename="../docks/colorize_dock.py" line="49" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="52" />
+      <location filename="../docks/colorize_dock.py" line="54" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="55" />
+      <location filename="../docks/colorize_dock.py" line="57" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF（*.tif *.tiff）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="56" />
+      <location filename="../docks/colorize_dock.py" line="58" />
       <source>Output GeoTIFF</source>
       <translation>輸出 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="60" />
+      <location filename="../docks/colorize_dock.py" line="62" />
       <source>model's</source>
       <translation>依模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
+      <location filename="../docks/colorize_dock.py" line="63" />
       <source>Tile (px)</source>
       <translation>圖塊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="65" />
+      <location filename="../docks/colorize_dock.py" line="67" />
       <source>auto</source>
       <translation>自動</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="66" />
+      <location filename="../docks/colorize_dock.py" line="68" />
       <source>Overlap (px)</source>
       <translation>重疊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="70" />
+      <location filename="../docks/colorize_dock.py" line="72" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
+      <location filename="../docks/colorize_dock.py" line="75" />
       <source>Device</source>
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="76" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>the model's (resample)</source>
       <translation>依模型（重新取樣）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="77" />
+      <location filename="../docks/colorize_dock.py" line="79" />
       <source>the input's own</source>
       <translation>依輸入本身</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="80" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="88" />
       <source>Modern layer</source>
       <translation>現代圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
-      <source>Cancel</source>
-      <translation>取消</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="101" />
+      <location filename="../docks/train_dock.py" line="102" />
       <source>Start</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="103" />
+      <location filename="../docks/train_dock.py" line="104" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="105" />
+      <location filename="../docks/train_dock.py" line="106" />
       <source>Resume</source>
       <translation>繼續</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="107" />
+      <location filename="../docks/train_dock.py" line="108" />
       <source>Open run folder</source>
       <translation>開啟訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
+      <location filename="../docks/train_dock.py" line="110" />
       <source>Show run</source>
       <translation>顯示訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="110" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="119" />
+      <location filename="../docks/train_dock.py" line="124" />
       <source>Idle.</source>
       <translation>閒置中。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="159" />
+      <location filename="../docks/train_dock.py" line="164" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="165" />
+      <location filename="../docks/train_dock.py" line="170" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="200" />
+      <location filename="../docks/train_dock.py" line="205" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="207" />
+      <location filename="../docks/train_dock.py" line="212" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="221" />
+      <location filename="../docks/train_dock.py" line="256" />
       <source>The run folder does not exist yet.</source>
       <translation>訓練資料夾尚不存在。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="232" />
+      <location filename="../docks/train_dock.py" line="267" />
       <source>Training on {0} (torch {1}).</source>
       <translation>正在 {0} 上訓練（torch {1}）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="237" />
+      <location filename="../docks/train_dock.py" line="272" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="247" />
+      <location filename="../docks/train_dock.py" line="282" />
       <source>Checkpoint saved: {0}</source>
       <translation>已儲存檢查點：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="255" />
+      <location filename="../docks/train_dock.py" line="290" />
       <source>Training finished; the model is {0}.</source>
       <translation>訓練完成；模型為 {0}。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="44" />
+      <location filename="../docks/train_dock.py" line="45" />
       <source>AeroColor: Train</source>
       <translation>AeroColor：訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="59" />
+      <location filename="../docks/train_dock.py" line="60" />
       <source>Dataset folder</source>
       <translation>資料集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="62" />
+      <location filename="../docks/train_dock.py" line="63" />
       <source>Run folder</source>
       <translation>訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="65" />
+      <location filename="../docks/train_dock.py" line="66" />
       <source>Model family</source>
       <translation>模型類型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="67" />
+      <location filename="../docks/train_dock.py" line="68" />
       <source>L*a*b* (keeps the photo's detail)</source>
       <translation>L*a*b*（保留照片細節）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="68" />
+      <location filename="../docks/train_dock.py" line="69" />
       <source>RGB</source>
       <translation>RGB</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="69" />
+      <location filename="../docks/train_dock.py" line="70" />
       <source>Colour mode</source>
       <translation>色彩模式</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="71" />
+      <location filename="../docks/train_dock.py" line="72" />
       <source>Epochs at full rate</source>
       <translation>全學習率輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="73" />
+      <location filename="../docks/train_dock.py" line="74" />
       <source>Epochs of decay</source>
       <translation>衰減輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="75" />
+      <location filename="../docks/train_dock.py" line="76" />
       <source>Batch size</source>
       <translation>批次大小</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="81" />
+      <location filename="../docks/train_dock.py" line="82" />
       <source>Network and optimiser</source>
       <translation>網路與最佳化器</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="84" />
-      <source>Tile size (px)</source>
-      <translation>圖塊大小（像素）</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="86" />
+      <location filename="../docks/train_dock.py" line="87" />
       <source>Generator filters (ngf)</source>
       <translation>生成器濾波器數（ngf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="88" />
+      <location filename="../docks/train_dock.py" line="89" />
       <source>Discriminator filters (ndf)</source>
       <translation>判別器濾波器數（ndf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="90" />
+      <location filename="../docks/train_dock.py" line="91" />
       <source>family default</source>
       <translation>依模型類型預設</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="93" />
+      <location filename="../docks/train_dock.py" line="94" />
       <source>GAN loss</source>
       <translation>GAN 損失</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="95" />
+      <location filename="../docks/train_dock.py" line="96" />
       <source>Learning rate G</source>
       <translation>生成器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="97" />
+      <location filename="../docks/train_dock.py" line="98" />
       <source>Learning rate D</source>
       <translation>判別器學習率</translation>
     </message>
@@ -669,42 +924,47 @@
       <translation>AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="144" />
+      <location filename="../plugin.py" line="155" />
       <source>Select the layer to swipe in the Layers panel.</source>
       <translation>請在圖層面板中選取要滑動比較的圖層。</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="65" />
+      <location filename="../plugin.py" line="74" />
+      <source>Capture training tiles</source>
+      <translation>擷取訓練圖塊</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="75" />
       <source>Train model</source>
       <translation>訓練模型</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="66" />
+      <location filename="../plugin.py" line="76" />
       <source>Colorize layer</source>
       <translation>為圖層上色</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="68" />
+      <location filename="../plugin.py" line="78" />
       <source>Compare (swipe)</source>
       <translation>比較（滑動）</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="71" />
+      <location filename="../plugin.py" line="81" />
       <source>Export mosaic…</source>
       <translation>匯出鑲嵌圖…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="72" />
+      <location filename="../plugin.py" line="82" />
       <source>Backend settings…</source>
       <translation>後端設定…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="77" />
+      <location filename="../plugin.py" line="87" />
       <source>Vertical line</source>
       <translation>垂直線</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="77" />
+      <location filename="../plugin.py" line="87" />
       <source>Horizontal line</source>
       <translation>水平線</translation>
     </message>
@@ -722,6 +982,121 @@
       <location filename="../processing/base.py" line="59" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器（{0}）；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="127" />
+      <source>Capturing {0} over {1} into {2}.</source>
+      <translation>正在將 {0} 於 {1} 的範圍擷取到 {2}。</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="139" />
+      <source>{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.</source>
+      <translation>已寫入 {0} 個圖塊（接續 {1} 個）；略過：空白 {2}、無資料 {3}、缺漏 {4}。</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="148" />
+      <source>the polygons</source>
+      <translation>多邊形</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="152" />
+      <source>extent</source>
+      <translation>範圍</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="153" />
+      <source>Give the area of interest: an extent or a polygon layer.</source>
+      <translation>請提供研究範圍：一個範圍或一個多邊形圖層。</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="55" />
+      <source>Captures tiles of a colour layer (WMTS, XYZ, WMS or a raster file) over an area of interest on a web-mercator zoom grid or a ground-resolution grid, and writes a training set that 'Train model' reads: grey and colour tiles in the chosen layout, split into train, val and test by spatial blocks, with a manifest of bounds, CRS, m/px, source and attribution. Blank, nodata and missing tiles are skipped and counted; running again with the same settings resumes.</source>
+      <translation>在研究範圍內，依 Web 麥卡托縮放網格或地面解析度網格擷取彩色圖層（WMTS、XYZ、WMS 或網格檔）的圖塊，並寫出「訓練模型」可讀取的訓練集：依所選排列方式的灰階與彩色圖塊，以空間區塊分為訓練、驗證與測試集，並附上記載範圍、座標系統、每像素公尺數、來源與出處的清單。空白、無資料與缺漏的圖塊會被略過並計數；以相同設定再次執行即可接續。</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="64" />
+      <source>Area of interest (extent)</source>
+      <translation>研究範圍（範圍）</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="66" />
+      <source>Area of interest (polygons; used instead of the extent)</source>
+      <translation>研究範圍（多邊形；取代範圍）</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="71" />
+      <source>Zoom levels (e.g. 15,16)</source>
+      <translation>縮放層級（例如 15,16）</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="72" />
+      <source>Ground resolution (CRS units per px)</source>
+      <translation>地面解析度（每像素座標單位）</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="74" />
+      <source>Grid CRS (empty: the layer's)</source>
+      <translation>網格座標系統（空白：依圖層）</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="77" />
+      <source>Tile format</source>
+      <translation>圖塊格式</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="81" />
+      <source>trainA/trainB unpaired (CycleGAN, CUT)</source>
+      <translation>trainA/trainB 非成對（CycleGAN、CUT）</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="84" />
+      <source>Use of the historical layer</source>
+      <translation>歷史圖層的用途</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="85" />
+      <source>none</source>
+      <translation>無</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="85" />
+      <source>grey (A) set of an unpaired layout</source>
+      <translation>非成對排列的灰階（A）集</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="86" />
+      <source>Validation share</source>
+      <translation>驗證集比例</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="88" />
+      <source>Test share</source>
+      <translation>測試集比例</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="90" />
+      <source>Tiles per side of a split block</source>
+      <translation>分割區塊每邊的圖塊數</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="92" />
+      <source>Split seed</source>
+      <translation>分割亂數種子</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="94" />
+      <source>Refuse captures of more tiles than</source>
+      <translation>拒絕超過此圖塊數的擷取</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="97" />
+      <source>Tiles captured</source>
+      <translation>已擷取圖塊</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="98" />
+      <source>Manifest</source>
+      <translation>清單</translation>
     </message>
     <message>
       <location filename="../processing/colorize_algorithm.py" line="23" />
@@ -794,7 +1169,7 @@
       <translation>{0} 不是磁碟上的網格檔；請先儲存。</translation>
     </message>
     <message>
-      <location filename="../processing/provider.py" line="21" />
+      <location filename="../processing/provider.py" line="22" />
       <source>AeroColor: colorize historical aerial photographs</source>
       <translation>AeroColor：為歷史航空照片上色</translation>
     </message>
