@@ -367,7 +367,8 @@ def _add_colorize(sub) -> None:
     p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
                    help="auto: bf16 where the hardware runs it natively, else fp32")
     p.add_argument("--cog", action="store_true", help="write a Cloud Optimized GeoTIFF")
-    p.add_argument("--compress", choices=("deflate", "zstd"), default="deflate")
+    p.add_argument("--compress", choices=("zstd", "deflate"), default="zstd",
+                   help="zstd (fast, default) or deflate (for software without ZSTD)")
     p.add_argument("--no-overviews", dest="overviews", action="store_false")
     p.add_argument("--samples", type=int, default=1, help="K colourings with different latent codes (BicycleGAN)")
     p.add_argument("--seed", type=int, default=0, help="seed of the latent codes (BicycleGAN)")

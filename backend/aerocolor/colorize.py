@@ -55,7 +55,7 @@ class ColorizeConfig:
     precision: str = "auto"           # auto | fp32 | bf16
     channels_last: bool = True
     cog: bool = False
-    compress: str = "deflate"         # deflate | zstd
+    compress: str = "zstd"            # zstd (level 1: fast) | deflate (for older readers)
     overviews: bool = True
     samples: int = 1                  # outputs with different latent codes (BicycleGAN)
     seed: int = 0
@@ -242,8 +242,8 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
                     continue
                 if item is _END:
                     return
-                y0, grey, valid, colour = item
-                writer.write(y0, to_rgba(grey, valid, colour, model.mode))
+                y0, x_rows, valid, colour = item
+                writer.write(y0, to_rgba(x_rows, valid, colour, model.mode))
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             errors.append(exc)
             stop.set()
@@ -264,6 +264,7 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
             if not valid.all() and valid.any():
                 # Missing pixels would read as black to the model; the strip's mean grey is neutral.
                 grey = np.where(valid, grey, np.float32(grey[valid].mean()))
+            x_strip = model.prepare(grey)
             todo = []
             for x, wx in zip(plan.xs, plan.wx):
                 if valid[:, x:x + t_in].any():
@@ -276,7 +277,7 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
             size = math.ceil(len(todo) / n_batches) if n_batches else 0
             for b in range(n_batches):
                 part = todo[b * size:(b + 1) * size]
-                out = model(np.stack([_cut(grey, x, t_in) for x, _ in part]))
+                out = model(np.stack([_cut(x_strip, x, t_in) for x, _ in part]))
                 for (x, wx), colour in zip(part, out):
                     h, w = rows, wx.shape[0]
                     blender.add(y, x, colour[:, :h, :w], plan.wy[k][:, None] * wx[None, :])
@@ -289,7 +290,7 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
             until = plan.ys[k + 1] if k + 1 < len(plan.ys) else height
             y0, colour = blender.take(until)
             n = until - y0
-            if not _put(write_q, (y0, grey[:n], valid[:n], colour), stop):
+            if not _put(write_q, (y0, x_strip[:n], valid[:n], colour), stop):
                 raise errors[0] if errors else RuntimeError("the writer stopped")
         _put(write_q, _END, stop)
         threads[1].join()

@@ -3,58 +3,106 @@
 Lab models: the photo's full-resolution L* plus the predicted a*b*. Where that colour
 lies outside sRGB, plain clipping would change the lightness (and so the photo's
 detail); instead the chroma is reduced until the colour fits, keeping L* and the hue.
+
+This runs on every output pixel beside the generator, so it is written for speed in
+numpy: lightness and sRGB encoding come from tables sampled from data/color.py's exact
+functions, and the gamut test needs no transcendental functions (linear RGB in [0, 1]).
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import torch
 
 from aerocolor.data import color
 
-# Largest Lab round-trip error (delta E) still counted as "in gamut": float32 noise is ~1e-3.
-_GAMUT_TOL = 0.05
-_BISECT_STEPS = 8   # chroma found to 1/256 of the prediction
+_L_STEPS = 1 << 14         # lightness table: grey in [0, 1] in 16384 steps, linearly interpolated
+_LIN_STEPS = 1 << 20       # sRGB encoding table: linear light in 2^20 steps (exact 8-bit codes)
+_BISECT_STEPS = 8          # chroma found to 1/256 of the prediction
+_GAMUT_TOL = 1e-4
+_KAPPA = 3.0 * (6.0 / 29.0) ** 2
 
 
-def _outside(lab: torch.Tensor, rgb: torch.Tensor) -> torch.Tensor:
-    """(N,) True where lab_to_rgb had to clip (the round trip does not come back). Both (3, N)."""
-    return (color.rgb_to_lab(rgb) - lab).abs().amax(dim=0) > _GAMUT_TOL
+@functools.lru_cache(maxsize=1)
+def _tables():
+    g = torch.linspace(0.0, 1.0, _L_STEPS + 1, dtype=torch.float64)
+    lightness = color.grey_to_lightness(g).numpy().astype(np.float32)
+    lin = torch.arange(_LIN_STEPS + 1, dtype=torch.float64) / _LIN_STEPS
+    srgb8 = np.floor(color.linear_to_srgb(lin).numpy() * 255.0 + 0.5).astype(np.uint8)
+    # The colour module's own matrix and white (folded together), so that a* = b* = 0 gives R = G = B.
+    m = (color._M_INV * color._WHITE[None, :]).numpy().astype(np.float32)  # noqa: SLF001 - training's constants
+    return lightness, srgb8, m
 
 
-def lab_to_rgb_keep_lightness(L: torch.Tensor, ab: torch.Tensor) -> torch.Tensor:
-    """L (N,) and a*b* (2, N) to sRGB (3, N) in [0, 1], shrinking a*b* where needed so L stays exact."""
-    lab = torch.cat([L[None], ab], 0)
-    rgb = color.lab_to_rgb(lab)
-    bad = _outside(lab, rgb).nonzero().squeeze(1)
-    if bad.numel():
-        Lb, abb = L[bad][None], ab[:, bad]
-        lo = torch.zeros(bad.numel())      # neutral grey always fits
-        hi = torch.ones(bad.numel())
+def lightness(grey: np.ndarray) -> np.ndarray:
+    """L* of neutral sRGB greys in [0, 1] (color.grey_to_lightness, from a table: error below 1e-4)."""
+    table = _tables()[0]
+    x = np.clip(grey, 0.0, 1.0, dtype=np.float32) * np.float32(_L_STEPS)
+    i = np.minimum(x.astype(np.int32), _L_STEPS - 1)
+    frac = x - i.astype(np.float32)
+    lo = table[i]
+    return lo + (table[i + 1] - lo) * frac
+
+
+def _linear_rgb(L: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Lab (each (N,), float32) to linear-light sRGB (3, N), unclipped."""
+    m = _tables()[2]
+    f = np.empty((3, L.shape[0]), np.float32)
+    np.multiply(L + np.float32(16.0), np.float32(1 / 116), out=f[1])
+    np.add(f[1], a * np.float32(1 / 500), out=f[0])
+    np.subtract(f[1], b * np.float32(1 / 200), out=f[2])
+    low = f <= np.float32(6 / 29)        # the linear toe of L*: dark colours only
+    t = f * f
+    t *= f
+    if low.any():
+        t[low] = np.float32(_KAPPA) * (f[low] - np.float32(4 / 29))
+    return m @ t
+
+
+def _outside(lin: np.ndarray) -> np.ndarray:
+    return ((lin < -_GAMUT_TOL) | (lin > 1.0 + _GAMUT_TOL)).any(axis=0)
+
+
+def lab_to_srgb8(L: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """L (N,) and a*b* (2, N) to 8-bit sRGB (3, N); a*b* shrink toward grey where needed so L stays exact."""
+    L, ab = L.astype(np.float32, copy=False), ab.astype(np.float32, copy=False)
+    lin = _linear_rgb(L, ab[0], ab[1])
+    bad = np.flatnonzero(_outside(lin))
+    if bad.size:
+        Lb, ab_b = L[bad], ab[:, bad]
+        lo = np.zeros(bad.size, np.float32)        # neutral grey always fits
+        hi = np.ones(bad.size, np.float32)
         for _ in range(_BISECT_STEPS):
-            mid = (lo + hi) / 2
-            trial = torch.cat([Lb, abb * mid], 0)
-            out = _outside(trial, color.lab_to_rgb(trial))
-            hi = torch.where(out, mid, hi)
-            lo = torch.where(out, lo, mid)
-        rgb[:, bad] = color.lab_to_rgb(torch.cat([Lb, abb * lo], 0))
-    return rgb
+            mid = (lo + hi) * 0.5
+            out = _outside(_linear_rgb(Lb, ab_b[0] * mid, ab_b[1] * mid))
+            hi = np.where(out, mid, hi)
+            lo = np.where(out, lo, mid)
+        lin[:, bad] = _linear_rgb(Lb, ab_b[0] * lo, ab_b[1] * lo)
+    idx = (np.clip(lin, 0.0, 1.0) * np.float32(_LIN_STEPS) + 0.5).astype(np.int32)
+    return _tables()[1][idx]
 
 
-def to_rgba(grey: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str) -> np.ndarray:
-    """grey (h, w) in [0, 1], valid (h, w), colour (C, h, w) at model scale -> uint8 (4, h, w)."""
-    h, w = grey.shape
+def to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str) -> np.ndarray:
+    """model_input (h, w) as TileModel.prepare made it, valid (h, w), colour (C, h, w) at model scale
+    -> uint8 (4, h, w). Lab: L* = (input + 1) * 50, the photo's own lightness."""
+    h, w = valid.shape
+    out = np.zeros((4, h, w), np.uint8)
     keep = valid.reshape(-1)
-    rgb = np.zeros((3, h * w), np.float32)
+    every = bool(keep.all())
+    if mode == "lab" and keep.any():
+        x = model_input.reshape(-1) if every else model_input.reshape(-1)[keep]
+        L = (x + np.float32(1)) * np.float32(50)
+        ab = colour.reshape(2, -1) if every else colour.reshape(2, -1)[:, keep]
+        rgb = lab_to_srgb8(L, ab * np.float32(color.AB_SCALE))
+    elif keep.any():
+        c = colour.reshape(3, -1) if every else colour.reshape(3, -1)[:, keep]
+        rgb = (np.clip((c + 1.0) * 127.5, 0.0, 255.0) + 0.5).astype(np.uint8)
     if keep.any():
-        if mode == "lab":
-            L = color.grey_to_lightness(torch.from_numpy(grey.reshape(-1)[keep]))
-            ab = torch.from_numpy(colour.reshape(2, -1)[:, keep]) * color.AB_SCALE
-            rgb[:, keep] = lab_to_rgb_keep_lightness(L, ab).numpy()
+        if every:
+            out[:3] = rgb.reshape(3, h, w)
         else:
-            rgb[:, keep] = np.clip((colour.reshape(3, -1)[:, keep] + 1.0) * 0.5, 0.0, 1.0)
-    out = np.empty((4, h, w), np.uint8)
-    np.multiply(rgb, 255.0, out=rgb)
-    rgb += 0.5
-    out[:3] = rgb.reshape(3, h, w).astype(np.uint8)
-    out[3] = np.where(valid, 255, 0).astype(np.uint8)
+            out[:3].reshape(3, -1)[:, keep] = rgb
+    out[3] = valid
+    out[3] *= 255
     return out

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from aerocolor.compose import lightness
 from aerocolor.data import color
 
 PRECISIONS = ("fp32", "bf16")
@@ -30,7 +31,8 @@ def native_bf16(device: torch.device) -> bool:
 
 
 class TileModel:
-    """Runs batches of grey tiles (N, t, t) in [0, 1] through the generator; returns (N, C, t, t) float32."""
+    """Turns grey strips into model input (`prepare`) and runs batches of tiles cut from them through the
+    generator (`__call__`), returning the model's output (N, C, t, t) float32 at the tiles' own size."""
 
     def __init__(self, card: dict, net: torch.nn.Module, device: torch.device, precision: str = "fp32",
                  channels_last: bool = True, tile: Optional[int] = None):
@@ -67,14 +69,25 @@ class TileModel:
                 out = self.net(x)
         return out.float()
 
+    def prepare(self, grey: np.ndarray) -> np.ndarray:
+        """Grey in [0, 1] (any shape) to model input in [-1, 1]: color.model_input, with L* from a table
+        (on the CPU the exact formula costs more than a small generator)."""
+        if self.mode == "lab":
+            x = lightness(grey)
+            x *= np.float32(1 / 50)
+            x -= np.float32(1)
+            return x
+        return (grey * np.float32(2) - np.float32(1)).astype(np.float32, copy=False)
+
     @torch.inference_mode()
-    def __call__(self, grey: np.ndarray) -> np.ndarray:
-        t_in = grey.shape[-1]
-        x = torch.from_numpy(np.ascontiguousarray(grey)).unsqueeze(1).to(self.device, non_blocking=True)
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Model input tiles (N, t, t) from `prepare`, at the input's pixel size, to model output (N, C, t, t)."""
+        t_in = x.shape[-1]
+        x = torch.from_numpy(np.ascontiguousarray(x, np.float32)).unsqueeze(1).to(self.device, non_blocking=True)
         if t_in != self.tile:
             x = F.interpolate(x, size=(self.tile, self.tile), mode="bilinear", align_corners=False,
                               antialias=t_in > self.tile)
-        out = self.forward_model(color.model_input(x, self.mode))
+        out = self.forward_model(x)
         if t_in != self.tile:
             out = F.interpolate(out, size=(t_in, t_in), mode="bilinear", align_corners=False,
                                 antialias=self.tile > t_in)

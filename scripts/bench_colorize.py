@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Colorize speed and memory: the bare generator's forward against colorize end to end.
+
+One U-Net 256 (ngf 64, random weights: speed does not depend on training) is timed
+  1. bare forward passes on the same tiles in several set-ups (precision, memory layout,
+     batch, threads), in megapixels of tile per second, with ratios to fp32 batch 1;
+  2. colorize end to end on a generated, compressed 4-megapixel GeoTIFF (read, tiles,
+     blend, Lab join, write, overviews), against the forward at the same set-up corrected
+     for overlap, ((tile - overlap) / tile)^2;
+  3. peak memory (max RSS of a child process) for 4 MP and, with --big, 100 MP.
+--check-bf16 colorizes with a trained model in fp32 and bf16 and reports how far apart the
+8-bit outputs are (the default precision may be bf16 only if the mean is below 1/255).
+
+  .venv/bin/python scripts/bench_colorize.py                 # forward table + 4 MP end to end
+  .venv/bin/python scripts/bench_colorize.py --big           # + 100 MP memory (a few minutes)
+  .venv/bin/python scripts/bench_colorize.py --check-bf16 runs/x/checkpoints/latest.pt
+  .venv/bin/python scripts/bench_colorize.py --forward-only --device cuda
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "backend"))
+
+TILE, OVERLAP = 256, 32
+# Upper bound for this U-Net on the reference CPU (2 cores, AMX-BF16): 979 GFLOP/s measured for
+# bf16 3x3 convolutions over 12.1 GFLOP per 256 px forward (from the issue).
+CEILING_MPS = 979.0 / 12.1 * TILE * TILE / 1e6
+
+# (label, precision, channels_last, batch, threads: 0 = all)
+FORWARD_SETUPS = [
+    ("fp32 b1", "fp32", False, 1, 0),
+    ("fp32 cl b8", "fp32", True, 8, 0),
+    ("bf16 b8", "bf16", False, 8, 0),
+    ("bf16 cl b1", "bf16", True, 1, 0),
+    ("bf16 cl b4", "bf16", True, 4, 0),
+    ("bf16 cl b8", "bf16", True, 8, 0),
+    ("bf16 cl b16", "bf16", True, 16, 0),
+    ("bf16 cl b8 1 thread", "bf16", True, 8, 1),
+]
+
+
+def make_model(path: str, ngf: int = 64, tile: int = TILE) -> str:
+    """A pix2pix Lab U-Net checkpoint with random weights and a complete card."""
+    import torch
+
+    from aerocolor import checkpoint
+    from aerocolor.config import NetConfig, TrainConfig
+    from aerocolor.models import family_class
+    from aerocolor.models.base import generator_multiple
+    from aerocolor.models.pix2pix import Pix2PixConfig
+    from aerocolor.nets.layers import init_weights
+
+    cfg = TrainConfig(family="pix2pix", tile=tile, color_mode="lab", model=Pix2PixConfig(net=NetConfig(ngf=ngf)))
+    card = {"family": "pix2pix", "color_mode": "lab", "tile": tile, "in_channels": 1, "out_channels": 2,
+            "multiple": generator_multiple(cfg.model.net, tile), "gsd": None, "stretch": cfg.stretch.to_dict(),
+            "train": cfg.to_dict(), "epoch": 0, "total_epochs": 0}
+    torch.manual_seed(0)
+    net = init_weights(family_class("pix2pix").build_generator_from(card), "normal", 0.02)
+    checkpoint.save(path, {"card": card, "generator": "G", "nets": {"G": net.state_dict()}})
+    return path
+
+
+def make_raster(path: str, side: int) -> str:
+    """A side x side grey GeoTIFF (DEFLATE, tiled) of shifted copies of a blurred-noise texture, in strips."""
+    import numpy as np
+    from osgeo import gdal, osr
+
+    gdal.UseExceptions()
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal((1024, 1024)).astype(np.float32)
+    k = np.ones(9, np.float32) / 9
+    for ax in (0, 1):
+        base = np.apply_along_axis(lambda v: np.convolve(np.concatenate([v[-4:], v, v[:4]]), k, "valid"), ax, base)
+    base = np.clip(128 + 40 * base / base.std(), 0, 255).astype(np.uint8)
+    ds = gdal.GetDriverByName("GTiff").Create(path, side, side, 1, gdal.GDT_Byte,
+                                              ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"])
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32617)
+    ds.SetProjection(srs.ExportToWkt())
+    ds.SetGeoTransform((500000.0, 0.3, 0.0, 3300000.0, 0.0, -0.3))
+    band = ds.GetRasterBand(1)
+    for y in range(0, side, 1024):
+        rows = min(1024, side - y)
+        shift = rng.integers(0, 1024, 2)
+        strip = np.roll(base, tuple(shift), axis=(0, 1))[:rows]
+        band.WriteArray(np.tile(strip, (1, side // 1024 + 1))[:, :side], 0, y)
+    ds = None
+    return path
+
+
+# -- child processes (each set-up's memory is its own) ------------------------------------
+def child_forward(spec: dict) -> dict:
+    import torch
+
+    from aerocolor.checkpoint import load_generator
+    from aerocolor.inference import TileModel
+    from aerocolor.runtime import resolve_device, set_threads
+
+    threads = set_threads(spec["threads"])
+    device = resolve_device(spec["device"])
+    card, net = load_generator(spec["model"], device)
+    tm = TileModel(card, net, device, spec["precision"], spec["channels_last"])
+    x = torch.rand(spec["batch"], 1, TILE, TILE, device=device) * 2 - 1
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    tm.forward_model(x)
+    sync()
+    n, t0 = 0, time.perf_counter()
+    while n < spec["min_batches"] or time.perf_counter() - t0 < spec["seconds"]:
+        tm.forward_model(x)
+        n += 1
+    sync()
+    dt = time.perf_counter() - t0
+    return {"mps": n * spec["batch"] * TILE * TILE / 1e6 / dt, "threads": threads, "device": str(device)}
+
+
+def child_colorize(spec: dict) -> dict:
+    from aerocolor.colorize import colorize
+
+    t0 = time.perf_counter()
+    r = colorize(spec["model"], spec["input"], spec["output"], tile=TILE, overlap=OVERLAP, batch=spec["batch"],
+                 precision=spec["precision"], device=spec["device"], threads=spec["threads"],
+                 overviews=spec["overviews"])
+    return {"seconds": r.seconds, "wall": time.perf_counter() - t0, "mps": r.megapixels_per_s,
+            "tiles": r.tiles, "megapixels": r.width * r.height / 1e6}
+
+
+def run_child(kind: str, spec: dict) -> dict:
+    """Run a child; returns its JSON result, which includes its own peak RSS in MiB."""
+    proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--child", kind, json.dumps(spec)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"child {kind} failed:\n{err}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _child_main(kind: str, spec_json: str) -> None:
+    import resource
+
+    spec = json.loads(spec_json)
+    result = child_forward(spec) if kind == "forward" else child_colorize(spec)
+    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps(result))
+
+
+# -- bf16 check ---------------------------------------------------------------------------
+def check_bf16(model: str, work: str) -> dict:
+    """Mean and max change of the 8-bit RGB output from fp32 to bf16 with a trained model."""
+    import numpy as np
+    from osgeo import gdal
+
+    from aerocolor.colorize import colorize
+    from aerocolor.data.synthetic import scene
+    from aerocolor.data.imageio import to_grey
+
+    gdal.UseExceptions()
+    grey = (to_grey(scene(768, 1024, seed=11))[..., 0] * 255).round().astype(np.uint8)
+    src = os.path.join(work, "bf16_in.tif")
+    ds = gdal.GetDriverByName("GTiff").Create(src, 1024, 768, 1, gdal.GDT_Byte)
+    ds.GetRasterBand(1).WriteArray(grey)
+    ds = None
+    outs = {}
+    for p in ("fp32", "bf16"):
+        out = os.path.join(work, f"bf16_{p}.tif")
+        colorize(model, src, out, precision=p, overviews=False)
+        outs[p] = gdal.Open(out).ReadAsArray()[:3].astype(np.int16)
+    d = np.abs(outs["bf16"] - outs["fp32"])
+    return {"mean": float(d.mean()), "max": int(d.max()), "share_over_1": float((d > 1).mean())}
+
+
+def train_short(work: str, steps: int) -> str:
+    """A short pix2pix Lab training on synthetic scenes (ngf 8, 64 px): a model with learned colour."""
+    from aerocolor.config import NetConfig, TrainConfig
+    from aerocolor.data.build import DatasetConfig, build_synthetic
+    from aerocolor.models.pix2pix import Pix2PixConfig
+    from aerocolor.train import train
+
+    data = os.path.join(work, "pairs")
+    build_synthetic(16, DatasetConfig(out=data, tile=64, layout="pairs", seed=1))
+    per_epoch = 7
+    cfg = TrainConfig(family="pix2pix", data=data, run=os.path.join(work, "run"), tile=64, batch=2,
+                      epochs=max(1, steps // per_epoch), decay_epochs=0, steps_per_epoch=per_epoch, save_every=0,
+                      color_mode="lab", model=Pix2PixConfig(net=NetConfig(ngf=8, ndf=8)))
+    return train(cfg)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--seconds", type=float, default=4.0, help="time per forward set-up")
+    ap.add_argument("--forward-only", action="store_true")
+    ap.add_argument("--big", action="store_true", help="also the 100-megapixel memory run")
+    ap.add_argument("--side", type=int, default=2048, help="side of the small raster (2048: 4.2 MP)")
+    ap.add_argument("--big-side", type=int, default=10240, help="side of the big raster (10240: 105 MP)")
+    ap.add_argument("--check-bf16", nargs="?", const="train", metavar="CKPT",
+                    help="compare fp32 and bf16 outputs of a trained model (default: train a short one)")
+    ap.add_argument("--train-steps", type=int, default=105)
+    ap.add_argument("--work", help="folder for the generated files (default: a temporary one)")
+    args = ap.parse_args()
+    if args.child:
+        _child_main(*args.child)
+        return
+
+    work = args.work or tempfile.mkdtemp(prefix="bench_colorize_")
+    os.makedirs(work, exist_ok=True)
+    if args.check_bf16:
+        model = train_short(work, args.train_steps) if args.check_bf16 == "train" else args.check_bf16
+        r = check_bf16(model, work)
+        print(f"bf16 vs fp32 on a trained model ({model}):")
+        print(f"  mean |change| {r['mean']:.4f} of 255 (limit 1.0), max {r['max']}, "
+              f"share of values changed by more than 1: {100 * r['share_over_1']:.3f} %")
+        return
+
+    model = make_model(os.path.join(work, "unet256_ngf64.pt"))
+    print(f"U-Net 256, ngf 64, random weights; device {args.device}; work folder {work}")
+    print(f"reference ceiling (bf16 conv peak on the 2-core AMX CPU): {CEILING_MPS:.2f} MP/s\n")
+    print(f"{'forward set-up':24s} {'MP/s':>7s} {'x fp32 b1':>10s} {'of ceiling':>11s} {'peak MiB':>9s}")
+    forward = {}
+    base = None
+    for label, prec, cl, batch, threads in FORWARD_SETUPS:
+        r = run_child("forward", {"model": model, "device": args.device, "precision": prec, "channels_last": cl,
+                                  "batch": batch, "threads": threads, "seconds": args.seconds, "min_batches": 3})
+        forward[label] = r
+        base = base or r["mps"]
+        print(f"{label:24s} {r['mps']:7.2f} {r['mps'] / base:10.2f} {r['mps'] / CEILING_MPS:10.0%} "
+              f"{r['peak_mib']:9.0f}", flush=True)
+    if args.forward_only:
+        return
+
+    best_label = max((k for k in forward if "1 thread" not in k), key=lambda k: forward[k]["mps"])
+    _, prec, cl, batch, threads = next(s for s in FORWARD_SETUPS if s[0] == best_label)
+    overlap_factor = ((TILE - OVERLAP) / TILE) ** 2
+    sizes = [args.side] + ([args.big_side] if args.big else [])
+    print(f"\nend to end with the fastest forward set-up ({best_label}), tile {TILE}, overlap {OVERLAP} "
+          f"(overlap factor {overlap_factor:.3f})")
+    print(f"{'raster':>16s} {'overviews':>9s} {'seconds':>8s} {'MP/s':>7s} {'forward x factor':>17s} "
+          f"{'ratio':>6s} {'peak MiB':>9s}")
+    peaks = {}
+    for side in sizes:
+        src = make_raster(os.path.join(work, f"grey_{side}.tif"), side)
+        for overviews in ((True, False) if side == args.side else (True,)):
+            out = os.path.join(work, f"colour_{side}.tif")
+            r = run_child("colorize", {"model": model, "input": src, "output": out, "batch": batch,
+                                       "precision": prec, "device": args.device, "threads": threads,
+                                       "overviews": overviews})
+            target = forward[best_label]["mps"] * overlap_factor
+            print(f"{side}x{side} {r['megapixels']:5.1f}MP {str(overviews):>9s} {r['seconds']:8.1f} "
+                  f"{r['mps']:7.2f} {target:17.2f} {r['mps'] / target:6.2f} {r['peak_mib']:9.0f}", flush=True)
+            peaks.setdefault(side, r["peak_mib"])
+            os.remove(out)
+    if len(peaks) == 2:
+        small, big = peaks[args.side], peaks[args.big_side]
+        print(f"\npeak memory {args.big_side}^2 / {args.side}^2: {big:.0f} / {small:.0f} MiB = {big / small:.2f} "
+              f"(target at most 1.2)")
+
+
+if __name__ == "__main__":
+    main()
