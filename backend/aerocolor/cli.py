@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from typing import Callable, List, Optional
@@ -199,8 +200,9 @@ def _run_train(args, events: EventSink) -> int:
         finally:
             if bar:
                 bar.close()
-    _say(f"train: done; model in {path}")
-    events.emit("result", ok=True, outputs={"checkpoint": path, "run": cfg.run})
+    if os.environ.get("RANK", "0") == "0":  # under torchrun, rank 0 speaks for all
+        _say(f"train: done; model in {path}")
+        events.emit("result", ok=True, outputs={"checkpoint": path, "run": cfg.run})
     return EXIT_OK
 
 

@@ -11,7 +11,13 @@ support that. Averaging each optimiser's gradients in one flat all-reduce from a
 optimiser step hook gives the same update for any family, without touching its code.
 
 Without a torchrun environment (WORLD_SIZE unset or 1) nothing here runs: a user with one
-GPU changes nothing.
+GPU changes nothing. Two GPUs (or two CPU processes) on one machine:
+
+    torchrun --standalone --nproc_per_node 2 -m aerocolor -- train --data DATA --run RUN ...
+
+The ``--`` matters: without it torchrun reads aerocolor's ``--run`` as an abbreviation of its
+own ``--run-path`` and stops. Resume the same way with ``train --run RUN --resume``. The
+batch size is per process; the learning rate is not scaled.
 """
 from __future__ import annotations
 
