@@ -316,3 +316,22 @@ def test_cli_trains_bicyclegan_with_z_flags_and_refuses_fastcut_with_identity(sy
     res = run_cli("train", "--family", "cyclegan", "--data", synthetic_unpaired, "--run", str(tmp_path / "x"),
                   "--nz", "4")
     assert res.returncode == 2 and "--nz does not apply to cyclegan" in res.stderr
+
+
+@pytest.mark.parametrize("family", ["cyclegan", "fastcut"])
+def test_unpaired_families_take_16_bit_one_band_geotiffs(family, tmp_path):
+    """trainA of 16-bit single-band GeoTIFFs (as scanned archives come) beside 8-bit colour tiles."""
+    from aerocolor.data.synthetic import scene
+
+    for i in range(2):
+        rgb = scene(64, 64, 20 + i)
+        grey = rgb @ np.array(color.LUMA_WEIGHTS, np.float32)
+        os.makedirs(tmp_path / "d" / "trainA", exist_ok=True)
+        os.makedirs(tmp_path / "d" / "trainB", exist_ok=True)
+        write_geotiff(str(tmp_path / "d" / "trainA" / f"a{i}.tif"), (grey * 60000).astype(np.uint16))
+        write_geotiff(str(tmp_path / "d" / "trainB" / f"b{i}.tif"),
+                      (rgb.transpose(2, 0, 1) * 255).round().astype(np.uint8))
+    path = train(_cfg(family, str(tmp_path / "d"), str(tmp_path / "run"), epochs=1, decay_epochs=0,
+                      steps_per_epoch=1, model={"num_patches": 32} if family == "fastcut" else {}))
+    losses = checkpoint.load(path)["training"]["history"][-1]["losses"]
+    assert losses and all(math.isfinite(v) for v in losses.values())
