@@ -112,10 +112,6 @@ class Family:
         grey_b = color.model_input(color.rgb_to_grey(self.rgb.float()), self.mode).to(self.real_B.dtype)
         return self.colour_image(grey_b, self.real_B)
 
-    def output_of(self, colour: torch.Tensor) -> torch.Tensor:
-        """The model-output part (a*b* or RGB) of a colour image."""
-        return colour[:, 1:] if self.mode == "lab" else colour
-
     # -- the interface ------------------------------------------------------------------
     def set_input(self, batch: dict) -> None:
         """Grey A (N,1,H,W) and colour B (N,3,H,W) in [0, 1] become model input and target."""
