@@ -10,6 +10,7 @@ from typing import Optional
 
 from qgis.core import QgsMapLayer, QgsMapRendererParallelJob, QgsMapSettings
 from qgis.gui import QgsMapCanvas, QgsMapCanvasItem, QgsMapTool
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QPointF, QRectF, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QImage, QPainter, QPen
 
@@ -38,6 +39,11 @@ class SwipeItem(QgsMapCanvasItem):
     def request_render(self) -> None:
         """Start (or restart) the background rendering of everything except the swiped layer."""
         if self.layer is None:
+            return
+        if sip.isdeleted(self.layer):
+            # The layer left the project while the tool was on: nothing to swipe any more.
+            self.layer, self.image = None, None
+            self.update()
             return
         settings = QgsMapSettings(self.canvas_.mapSettings())
         settings.setLayers([lyr for lyr in settings.layers() if lyr is not None and lyr.id() != self.layer.id()])
@@ -85,12 +91,18 @@ class SwipeItem(QgsMapCanvasItem):
                 pass
 
     # -- painting -------------------------------------------------------------------------
+    def _size(self):
+        """The map's size in logical pixels: what the canvas renders (its widget size once shown)."""
+        size = self.canvas_.mapSettings().outputSize()
+        return size.width(), size.height()
+
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.canvas_.width(), self.canvas_.height())
+        w, h = self._size()
+        return QRectF(0, 0, w, h)
 
     def beneath_rect(self) -> QRectF:
         """The part of the canvas (logical pixels) that shows what lies beneath the layer."""
-        w, h = self.canvas_.width(), self.canvas_.height()
+        w, h = self._size()
         if self.orientation == VERTICAL:
             x = round(self.position * w)
             return QRectF(x, 0, w - x, h)
@@ -98,22 +110,24 @@ class SwipeItem(QgsMapCanvasItem):
         return QRectF(0, y, w, h - y)
 
     def paint(self, painter: QPainter, *args) -> None:
-        if self.layer is None:
+        if self.layer is None or sip.isdeleted(self.layer):
             return
         target = self.beneath_rect()
         if self.ready and target.width() > 0 and target.height() > 0:
             # The image has device pixels (HiDPI): scale the source rect, never the target.
-            sx = self.image.width() / max(1, self.canvas_.width())
-            sy = self.image.height() / max(1, self.canvas_.height())
+            w, h = self._size()
+            sx = self.image.width() / max(1, w)
+            sy = self.image.height() / max(1, h)
             source = QRectF(target.x() * sx, target.y() * sy, target.width() * sx, target.height() * sy)
             painter.drawImage(target, self.image, source)
         pen = QPen(QColor(255, 255, 255, 230))
         pen.setWidth(3)
         painter.setPen(pen)
+        w, h = self._size()
         if self.orientation == VERTICAL:
-            painter.drawLine(QPointF(target.x(), 0), QPointF(target.x(), self.canvas_.height()))
+            painter.drawLine(QPointF(target.x(), 0), QPointF(target.x(), h))
         else:
-            painter.drawLine(QPointF(0, target.y()), QPointF(self.canvas_.width(), target.y()))
+            painter.drawLine(QPointF(0, target.y()), QPointF(w, target.y()))
 
 
 class SwipeMapTool(QgsMapTool):
@@ -166,11 +180,11 @@ class SwipeMapTool(QgsMapTool):
         self.left.emit()
 
     def _move_to(self, e) -> None:
-        pos = e.pos()
+        pos, size = e.pos(), self.canvas().mapSettings().outputSize()
         if self.orientation == VERTICAL:
-            self.set_position(pos.x() / max(1, self.canvas().width()))
+            self.set_position(pos.x() / max(1, size.width()))
         else:
-            self.set_position(pos.y() / max(1, self.canvas().height()))
+            self.set_position(pos.y() / max(1, size.height()))
 
     def canvasPressEvent(self, e) -> None:
         self._dragging = True

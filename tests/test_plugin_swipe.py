@@ -26,13 +26,22 @@ def two_layers(qgis_app, qgis_canvas, tmp_path):
     top = _solid(tmp_path, "top", (220, 20, 20))
     beneath = _solid(tmp_path, "beneath", (20, 20, 220))
     QgsProject.instance().addMapLayers([top, beneath])
-    qgis_canvas.resize(300, 200)
+    _show(qgis_canvas)
     qgis_canvas.setDestinationCrs(top.crs())
     qgis_canvas.setLayers([top, beneath])
     qgis_canvas.setExtent(top.extent())
     yield top, beneath
     qgis_canvas.setLayers([])
     clear_project()
+
+
+def _show(canvas) -> None:
+    """Shown, as in QGIS: a hidden canvas keeps its initial map size and ignores resizes."""
+    canvas.window().show()
+    canvas.resize(300, 200)
+    canvas.show()
+    assert wait_until(lambda: canvas.mapSettings().outputSize() == canvas.viewport().size()
+                      and canvas.viewport().width() > 290, 10)
 
 
 def _render(canvas) -> np.ndarray:
@@ -114,9 +123,82 @@ def test_swipe_follows_the_drag_and_esc_leaves(two_layers, qgis_canvas):
     move = QgsMapMouseEvent(qgis_canvas, QEvent.Type.MouseMove, QPoint(240, 50),
                             Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     tool.canvasMoveEvent(move)
-    assert tool.item.position == pytest.approx(240 / 300)
+    assert tool.item.position == pytest.approx(240 / qgis_canvas.viewport().width())
+    tool.canvasReleaseEvent(move)
     assert wait_until(lambda: tool.item.ready, 20)
     img = _render(qgis_canvas)
     assert _red(img[100, 230]) and _blue(img[100, 250])
     tool.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier))
     assert qgis_canvas.mapTool() is not tool
+
+
+def test_swipe_paints_a_hidpi_rendering_at_the_right_place(qgis_app, qgis_canvas, tmp_path):
+    """A device-pixel-ratio 2 rendering (HiDPI screen) lands where the logical line says.
+
+    The beneath layer is green on its left half and blue on its right; mapping the 2x image
+    with logical coordinates would show green right of the line, where blue belongs.
+    """
+    from conftest import write_geotiff
+    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRasterLayer
+
+    from aerocolor_plugin.swipe import SwipeMapTool
+
+    top = _solid(tmp_path, "top", (220, 20, 20))
+    arr = np.zeros((3, 40, 60), np.uint8)
+    arr[1, :, :30] = 200
+    arr[2, :, 30:] = 220
+    beneath = QgsRasterLayer(write_geotiff(str(tmp_path / "halves.tif"), arr), "halves")
+    QgsProject.instance().addMapLayers([top, beneath])
+    tool = SwipeMapTool(qgis_canvas)
+    try:
+        _show(qgis_canvas)
+        qgis_canvas.setDestinationCrs(top.crs())
+        qgis_canvas.setLayers([top, beneath])
+        qgis_canvas.setExtent(top.extent())
+        _refreshed(qgis_canvas)
+        tool.set_layer(top)
+        tool.set_position(0.3)
+        qgis_canvas.setMapTool(tool)
+        assert wait_until(lambda: tool.item.ready, 20)
+
+        settings = QgsMapSettings(qgis_canvas.mapSettings())
+        settings.setLayers([beneath])
+        settings.setDevicePixelRatio(2.0)
+        job = QgsMapRendererParallelJob(settings)
+        job.start()
+        job.waitForFinished()
+        image = job.renderedImage()
+        assert image.width() == 2 * qgis_canvas.viewport().width()
+        tool.item.image, tool.item.image_settings = image, job.mapSettings()
+        assert tool.item.ready
+        tool.item.update()
+        img = _render(qgis_canvas)
+        h, w = img.shape[:2]
+        x_mid = qgis_canvas.mapSettings().mapToPixel().transform(top.extent().center()).x()
+        assert _red(img[h // 2, int(w * 0.3) - 8])
+        left_of_middle, right_of_middle = img[h // 2, int(x_mid) - 15], img[h // 2, int(x_mid) + 15]
+        assert left_of_middle[1] > 150 and left_of_middle[2] < 80       # green half
+        assert _blue(right_of_middle)                                   # blue half
+    finally:
+        qgis_canvas.unsetMapTool(tool)
+        qgis_canvas.setLayers([])
+        clear_project()
+
+
+def test_removing_the_swiped_layer_while_swiping_is_harmless(two_layers, qgis_canvas):
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin.swipe import SwipeMapTool
+
+    top, beneath = two_layers
+    tool = SwipeMapTool(qgis_canvas)
+    tool.set_layer(top)
+    qgis_canvas.setMapTool(tool)
+    assert wait_until(lambda: tool.item.ready, 20)
+    QgsProject.instance().removeMapLayer(top.id())
+    qgis_canvas.setLayers([beneath])
+    _refreshed(qgis_canvas)
+    img = _render(qgis_canvas)
+    assert _blue(img[100, 50]) and _blue(img[100, 250])
+    assert tool.item.layer is None
+    qgis_canvas.unsetMapTool(tool)
