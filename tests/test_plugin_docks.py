@@ -201,3 +201,43 @@ def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, bac
         assert [n.layer().name() for n in group.findLayers()] == ["z grey 1975 (colorized)", "a modern"]
     finally:
         dock.shutdown()
+
+
+def test_mosaic_dialog_offers_colour_layers_and_starts_a_task(qgis_app, rasters, backend_python, tmp_path):
+    from qgis.PyQt.QtCore import Qt
+
+    from aerocolor_plugin.mosaic_dialog import MosaicDialog
+
+    grey, colour = rasters
+    dlg = MosaicDialog()
+    states = {dlg.list.item(i).text(): dlg.list.item(i).checkState() for i in range(dlg.list.count())}
+    assert states == {"a modern": Qt.CheckState.Checked, "z grey 1975": Qt.CheckState.Unchecked}
+    dlg.start()
+    assert "Choose where" in dlg.status.text() and dlg.task is None
+    out = str(tmp_path / "dialog_mosaic.vrt")
+    dlg.output.setFilePath(out)
+    dlg.start()
+    assert dlg.task is not None
+    assert wait_until(lambda: dlg.task.layer is not None or dlg.task.error, 120), dlg.task.error
+    assert os.path.isfile(out) and dlg.task.layer.isValid()
+
+
+def test_backend_dialog_detects_and_checks(qgis_app, tmp_path):
+    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.backend_dialog import BackendDialog
+
+    os.environ[backend_env.ENV_PYTHON] = sys.executable
+    try:
+        dlg = BackendDialog()
+        dlg.detect()
+        assert dlg.chosen_python() == sys.executable
+        dlg.check()
+        assert wait_until(lambda: dlg.status.text().startswith("Ready"), 120), dlg.status.text()
+        assert "backend torch" in dlg.log.toPlainText()
+        dlg.copy_diagnostics()
+        from qgis.PyQt.QtWidgets import QApplication
+
+        assert "QGIS 3." in QApplication.clipboard().text()
+    finally:
+        del os.environ[backend_env.ENV_PYTHON]
+        backend_env.set_configured_python("")

@@ -474,77 +474,77 @@
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="140" />
+      <location filename="../docks/colorize_dock.py" line="145" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
+      <location filename="../docks/colorize_dock.py" line="163" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
+      <location filename="../docks/colorize_dock.py" line="163" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="178" />
+      <location filename="../docks/colorize_dock.py" line="183" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="181" />
+      <location filename="../docks/colorize_dock.py" line="186" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="184" />
+      <location filename="../docks/colorize_dock.py" line="189" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="187" />
+      <location filename="../docks/colorize_dock.py" line="192" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="191" />
+      <location filename="../docks/colorize_dock.py" line="196" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="193" />
+      <location filename="../docks/colorize_dock.py" line="198" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="219" />
+      <location filename="../docks/colorize_dock.py" line="224" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="234" />
+      <location filename="../docks/colorize_dock.py" line="239" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="248" />
+      <location filename="../docks/colorize_dock.py" line="253" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="250" />
+      <location filename="../docks/colorize_dock.py" line="255" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="252" />
+      <location filename="../docks/colorize_dock.py" line="257" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="259" />
+      <location filename="../docks/colorize_dock.py" line="264" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
@@ -829,62 +829,7 @@
       <translation>The result {0} could not be opened as a raster.</translation>
     </message>
     <message>
-      <location filename="../mosaic.py" line="24" />
-      <source>Choose at least one raster for the mosaic.</source>
-      <translation>Choose at least one raster for the mosaic.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="29" />
-      <source>{0} cannot be read as a raster; remove it from the list.</source>
-      <translation>{0} cannot be read as a raster; remove it from the list.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="32" />
-      <source>{0} has no coordinate system; assign one before building a mosaic.</source>
-      <translation>{0} has no coordinate system; assign one before building a mosaic.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="36" />
-      <source>{0} has another coordinate system than the first raster; reproject it first.</source>
-      <translation>{0} has another coordinate system than the first raster; reproject it first.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="39" />
-      <source>{0} has {1} bands but the first raster has {2}; use rasters of one kind.</source>
-      <translation>{0} has {1} bands but the first raster has {2}; use rasters of one kind.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="51" />
-      <source>The mosaic would overwrite one of its inputs; choose another file name.</source>
-      <translation>The mosaic would overwrite one of its inputs; choose another file name.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="54" />
-      <source>The folder {0} does not exist; choose an existing folder.</source>
-      <translation>The folder {0} does not exist; choose an existing folder.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="66" />
-      <source>GDAL could not build the VRT; see the QGIS log.</source>
-      <translation>GDAL could not build the VRT; see the QGIS log.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="76" />
-      <source>GDAL could not write the mosaic; check the free disk space.</source>
-      <translation>GDAL could not write the mosaic; check the free disk space.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="80" />
-      <source>Cancelled; no mosaic was written.</source>
-      <translation>Cancelled; no mosaic was written.</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="85" />
-      <source>GDAL could not build the mosaic: {0}</source>
-      <translation>GDAL could not build the mosaic: {0}</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="97" />
+      <location filename="../mosaic.py" line="26" />
       <source>AeroColor: building mosaic {0}</source>
       <translation>AeroColor: building mosaic {0}</translation>
     </message>
@@ -924,47 +869,47 @@
       <translation>AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="155" />
+      <location filename="../plugin.py" line="156" />
       <source>Select the layer to swipe in the Layers panel.</source>
       <translation>Select the layer to swipe in the Layers panel.</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="74" />
+      <location filename="../plugin.py" line="67" />
       <source>Capture training tiles</source>
       <translation>Capture training tiles</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="75" />
+      <location filename="../plugin.py" line="68" />
       <source>Train model</source>
       <translation>Train model</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="76" />
+      <location filename="../plugin.py" line="69" />
       <source>Colorize layer</source>
       <translation>Colorize layer</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="78" />
+      <location filename="../plugin.py" line="71" />
       <source>Compare (swipe)</source>
       <translation>Compare (swipe)</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="81" />
+      <location filename="../plugin.py" line="74" />
       <source>Export mosaic…</source>
       <translation>Export mosaic…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="82" />
+      <location filename="../plugin.py" line="75" />
       <source>Backend settings…</source>
       <translation>Backend settings…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="87" />
+      <location filename="../plugin.py" line="80" />
       <source>Vertical line</source>
       <translation>Vertical line</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="87" />
+      <location filename="../plugin.py" line="80" />
       <source>Horizontal line</source>
       <translation>Horizontal line</translation>
     </message>
@@ -1164,7 +1109,7 @@
       <translation>Mosaic</translation>
     </message>
     <message>
-      <location filename="../processing/mosaic_algorithm.py" line="37" />
+      <location filename="../processing/mosaic_algorithm.py" line="36" />
       <source>{0} is not a raster file on disk; save it first.</source>
       <translation>{0} is not a raster file on disk; save it first.</translation>
     </message>

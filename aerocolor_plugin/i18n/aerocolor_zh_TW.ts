@@ -474,77 +474,77 @@
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="140" />
+      <location filename="../docks/colorize_dock.py" line="145" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
+      <location filename="../docks/colorize_dock.py" line="163" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
+      <location filename="../docks/colorize_dock.py" line="163" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型（*.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="178" />
+      <location filename="../docks/colorize_dock.py" line="183" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="181" />
+      <location filename="../docks/colorize_dock.py" line="186" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="184" />
+      <location filename="../docks/colorize_dock.py" line="189" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="187" />
+      <location filename="../docks/colorize_dock.py" line="192" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="191" />
+      <location filename="../docks/colorize_dock.py" line="196" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="193" />
+      <location filename="../docks/colorize_dock.py" line="198" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="219" />
+      <location filename="../docks/colorize_dock.py" line="224" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="234" />
+      <location filename="../docks/colorize_dock.py" line="239" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="248" />
+      <location filename="../docks/colorize_dock.py" line="253" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="250" />
+      <location filename="../docks/colorize_dock.py" line="255" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="252" />
+      <location filename="../docks/colorize_dock.py" line="257" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="259" />
+      <location filename="../docks/colorize_dock.py" line="264" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
@@ -829,62 +829,7 @@
       <translation>無法將結果 {0} 開啟為網格。</translation>
     </message>
     <message>
-      <location filename="../mosaic.py" line="24" />
-      <source>Choose at least one raster for the mosaic.</source>
-      <translation>請為鑲嵌圖至少選擇一個網格。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="29" />
-      <source>{0} cannot be read as a raster; remove it from the list.</source>
-      <translation>{0} 無法讀取為網格；請從清單中移除。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="32" />
-      <source>{0} has no coordinate system; assign one before building a mosaic.</source>
-      <translation>{0} 沒有座標系統；建立鑲嵌圖前請先指定。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="36" />
-      <source>{0} has another coordinate system than the first raster; reproject it first.</source>
-      <translation>{0} 的座標系統與第一個網格不同；請先重新投影。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="39" />
-      <source>{0} has {1} bands but the first raster has {2}; use rasters of one kind.</source>
-      <translation>{0} 有 {1} 個波段，但第一個網格有 {2} 個；請使用同一種網格。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="51" />
-      <source>The mosaic would overwrite one of its inputs; choose another file name.</source>
-      <translation>鑲嵌圖會覆寫其中一個輸入；請改用其他檔名。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="54" />
-      <source>The folder {0} does not exist; choose an existing folder.</source>
-      <translation>資料夾 {0} 不存在；請選擇已存在的資料夾。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="66" />
-      <source>GDAL could not build the VRT; see the QGIS log.</source>
-      <translation>GDAL 無法建立 VRT；請查看 QGIS 記錄。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="76" />
-      <source>GDAL could not write the mosaic; check the free disk space.</source>
-      <translation>GDAL 無法寫出鑲嵌圖；請檢查磁碟剩餘空間。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="80" />
-      <source>Cancelled; no mosaic was written.</source>
-      <translation>已取消；未寫出鑲嵌圖。</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="85" />
-      <source>GDAL could not build the mosaic: {0}</source>
-      <translation>GDAL 無法建立鑲嵌圖：{0}</translation>
-    </message>
-    <message>
-      <location filename="../mosaic.py" line="97" />
+      <location filename="../mosaic.py" line="26" />
       <source>AeroColor: building mosaic {0}</source>
       <translation>AeroColor：正在建立鑲嵌圖 {0}</translation>
     </message>
@@ -924,47 +869,47 @@
       <translation>AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="155" />
+      <location filename="../plugin.py" line="156" />
       <source>Select the layer to swipe in the Layers panel.</source>
       <translation>請在圖層面板中選取要滑動比較的圖層。</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="74" />
+      <location filename="../plugin.py" line="67" />
       <source>Capture training tiles</source>
       <translation>擷取訓練圖塊</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="75" />
+      <location filename="../plugin.py" line="68" />
       <source>Train model</source>
       <translation>訓練模型</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="76" />
+      <location filename="../plugin.py" line="69" />
       <source>Colorize layer</source>
       <translation>為圖層上色</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="78" />
+      <location filename="../plugin.py" line="71" />
       <source>Compare (swipe)</source>
       <translation>比較（滑動）</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="81" />
+      <location filename="../plugin.py" line="74" />
       <source>Export mosaic…</source>
       <translation>匯出鑲嵌圖…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="82" />
+      <location filename="../plugin.py" line="75" />
       <source>Backend settings…</source>
       <translation>後端設定…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="87" />
+      <location filename="../plugin.py" line="80" />
       <source>Vertical line</source>
       <translation>垂直線</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="87" />
+      <location filename="../plugin.py" line="80" />
       <source>Horizontal line</source>
       <translation>水平線</translation>
     </message>
@@ -1164,7 +1109,7 @@
       <translation>鑲嵌圖</translation>
     </message>
     <message>
-      <location filename="../processing/mosaic_algorithm.py" line="37" />
+      <location filename="../processing/mosaic_algorithm.py" line="36" />
       <source>{0} is not a raster file on disk; save it first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先儲存。</translation>
     </message>

@@ -1,4 +1,4 @@
-"""Processing: Build mosaic (several colorized rasters into one GeoTIFF or VRT)."""
+"""Processing: Build mosaic (several colorized rasters into one GeoTIFF or VRT), by the backend."""
 from __future__ import annotations
 
 from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingParameterMultipleLayers,
@@ -6,7 +6,7 @@ from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingParam
 
 from ..i18n_util import tr
 from ..layers import file_path_of
-from ..mosaic import MosaicError, build_mosaic
+from ..mosaic import mosaic_args
 from .base import AeroColorAlgorithm
 
 
@@ -29,16 +29,12 @@ class MosaicAlgorithm(AeroColorAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", tr("Mosaic")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        layers = self.parameterAsLayerList(parameters, "INPUTS", context)
         paths = []
-        for layer in layers:
+        for layer in self.parameterAsLayerList(parameters, "INPUTS", context):
             path = file_path_of(layer)
             if not path:
                 raise QgsProcessingException(tr("{0} is not a raster file on disk; save it first.").format(layer.name()))
             paths.append(path)
         out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
-        try:
-            build_mosaic(paths, out, lambda f: feedback.setProgress(100.0 * f), feedback.isCanceled)
-        except MosaicError as exc:
-            raise QgsProcessingException(str(exc)) from None
-        return {"OUTPUT": out}
+        outcome = self.run_backend(mosaic_args(paths, out), feedback)
+        return {"OUTPUT": ((outcome.result or {}).get("outputs") or {}).get("raster", out)}
