@@ -13,6 +13,7 @@ One U-Net 256 (ngf 64, random weights: speed does not depend on training) is tim
 
   .venv/bin/python scripts/bench_colorize.py                 # forward table + 4 MP end to end
   .venv/bin/python scripts/bench_colorize.py --big           # + 100 MP memory (a few minutes)
+  .venv/bin/python scripts/bench_colorize.py --big --ngf 16 --setups "fp32 b1,bf16 cl b8"   # quicker
   .venv/bin/python scripts/bench_colorize.py --check-bf16 runs/x/checkpoints/latest.pt
   .venv/bin/python scripts/bench_colorize.py --forward-only --device cuda
 """
@@ -112,30 +113,37 @@ def child_forward(spec: dict) -> dict:
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     tm.forward_model(x)
     sync()
-    n, t0 = 0, time.perf_counter()
+    n, t0, c0 = 0, time.perf_counter(), time.process_time()
     while n < spec["min_batches"] or time.perf_counter() - t0 < spec["seconds"]:
         tm.forward_model(x)
         n += 1
     sync()
-    dt = time.perf_counter() - t0
-    return {"mps": n * spec["batch"] * TILE * TILE / 1e6 / dt, "threads": threads, "device": str(device)}
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    mp = n * spec["batch"] * TILE * TILE / 1e6
+    return {"mps": mp / dt, "mp_per_cpu_s": mp / cpu, "threads": threads, "device": str(device)}
 
 
 def child_colorize(spec: dict) -> dict:
+    from aerocolor.checkpoint import load_generator
     from aerocolor.colorize import colorize
+    from aerocolor.runtime import resolve_device
 
-    t0 = time.perf_counter()
-    r = colorize(spec["model"], spec["input"], spec["output"], tile=TILE, overlap=OVERLAP, batch=spec["batch"],
+    loaded = load_generator(spec["model"], resolve_device(spec["device"]))   # not timed: once per run
+    t0, c0 = time.perf_counter(), time.process_time()
+    r = colorize(loaded, spec["input"], spec["output"], tile=TILE, overlap=OVERLAP, batch=spec["batch"],
                  precision=spec["precision"], device=spec["device"], threads=spec["threads"],
                  overviews=spec["overviews"])
-    return {"seconds": r.seconds, "wall": time.perf_counter() - t0, "mps": r.megapixels_per_s,
-            "tiles": r.tiles, "megapixels": r.width * r.height / 1e6}
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    mp = r.width * r.height / 1e6
+    return {"seconds": wall, "mps": mp / wall, "mp_per_cpu_s": mp / cpu, "tiles": r.tiles, "megapixels": mp}
 
 
 def run_child(kind: str, spec: dict) -> dict:
     """Run a child; returns its JSON result, which includes its own peak RSS in MiB."""
+    # As `aerocolor colorize` runs: OpenMP threads sleep rather than spin at barriers (see cli.py).
+    env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"))
     proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--child", kind, json.dumps(spec)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"child {kind} failed:\n{err}")
@@ -198,6 +206,8 @@ def main() -> None:
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--seconds", type=float, default=4.0, help="time per forward set-up")
     ap.add_argument("--forward-only", action="store_true")
+    ap.add_argument("--ngf", type=int, default=64, help="generator width (64: the reference U-Net 256)")
+    ap.add_argument("--setups", help="comma-separated forward set-ups to time (default: all)")
     ap.add_argument("--big", action="store_true", help="also the 100-megapixel memory run")
     ap.add_argument("--side", type=int, default=2048, help="side of the small raster (2048: 4.2 MP)")
     ap.add_argument("--big-side", type=int, default=10240, help="side of the big raster (10240: 105 MP)")
@@ -220,19 +230,23 @@ def main() -> None:
               f"share of values changed by more than 1: {100 * r['share_over_1']:.3f} %")
         return
 
-    model = make_model(os.path.join(work, "unet256_ngf64.pt"))
-    print(f"U-Net 256, ngf 64, random weights; device {args.device}; work folder {work}")
+    model = make_model(os.path.join(work, f"unet256_ngf{args.ngf}.pt"), ngf=args.ngf)
+    print(f"U-Net 256, ngf {args.ngf}, random weights; device {args.device}; work folder {work}")
     print(f"reference ceiling (bf16 conv peak on the 2-core AMX CPU): {CEILING_MPS:.2f} MP/s\n")
-    print(f"{'forward set-up':24s} {'MP/s':>7s} {'x fp32 b1':>10s} {'of ceiling':>11s} {'peak MiB':>9s}")
+    print("MP/s: wall clock; MP/cpu-s: per second of process CPU time (steadier on a shared machine)")
+    print(f"{'forward set-up':24s} {'MP/s':>7s} {'x fp32 b1':>10s} {'of ceiling':>11s} {'MP/cpu-s':>9s} "
+          f"{'x fp32 b1':>10s} {'peak MiB':>9s}")
     forward = {}
     base = None
-    for label, prec, cl, batch, threads in FORWARD_SETUPS:
+    setups = [s for s in FORWARD_SETUPS if not args.setups or s[0] in args.setups.split(",")]
+    for label, prec, cl, batch, threads in setups:
         r = run_child("forward", {"model": model, "device": args.device, "precision": prec, "channels_last": cl,
                                   "batch": batch, "threads": threads, "seconds": args.seconds, "min_batches": 3})
         forward[label] = r
-        base = base or r["mps"]
-        print(f"{label:24s} {r['mps']:7.2f} {r['mps'] / base:10.2f} {r['mps'] / CEILING_MPS:10.0%} "
-              f"{r['peak_mib']:9.0f}", flush=True)
+        base = base or r
+        print(f"{label:24s} {r['mps']:7.2f} {r['mps'] / base['mps']:10.2f} {r['mps'] / CEILING_MPS:10.0%} "
+              f"{r['mp_per_cpu_s']:9.3f} {r['mp_per_cpu_s'] / base['mp_per_cpu_s']:10.2f} {r['peak_mib']:9.0f}",
+              flush=True)
     if args.forward_only:
         return
 
@@ -242,8 +256,8 @@ def main() -> None:
     sizes = [args.side] + ([args.big_side] if args.big else [])
     print(f"\nend to end with the fastest forward set-up ({best_label}), tile {TILE}, overlap {OVERLAP} "
           f"(overlap factor {overlap_factor:.3f})")
-    print(f"{'raster':>16s} {'overviews':>9s} {'seconds':>8s} {'MP/s':>7s} {'forward x factor':>17s} "
-          f"{'ratio':>6s} {'peak MiB':>9s}")
+    print(f"{'raster':>16s} {'overviews':>9s} {'seconds':>8s} {'MP/s':>7s} {'fwd x factor':>13s} {'ratio':>6s} "
+          f"{'MP/cpu-s':>9s} {'fwd x factor':>13s} {'ratio':>6s} {'peak MiB':>9s}")
     peaks = {}
     for side in sizes:
         src = make_raster(os.path.join(work, f"grey_{side}.tif"), side)
@@ -253,8 +267,10 @@ def main() -> None:
                                        "precision": prec, "device": args.device, "threads": threads,
                                        "overviews": overviews})
             target = forward[best_label]["mps"] * overlap_factor
+            target_cpu = forward[best_label]["mp_per_cpu_s"] * overlap_factor
             print(f"{side}x{side} {r['megapixels']:5.1f}MP {str(overviews):>9s} {r['seconds']:8.1f} "
-                  f"{r['mps']:7.2f} {target:17.2f} {r['mps'] / target:6.2f} {r['peak_mib']:9.0f}", flush=True)
+                  f"{r['mps']:7.2f} {target:13.2f} {r['mps'] / target:6.2f} {r['mp_per_cpu_s']:9.3f} "
+                  f"{target_cpu:13.3f} {r['mp_per_cpu_s'] / target_cpu:6.2f} {r['peak_mib']:9.0f}", flush=True)
             peaks.setdefault(side, r["peak_mib"])
             os.remove(out)
     if len(peaks) == 2:

@@ -378,6 +378,11 @@ def _add_colorize(sub) -> None:
 
 
 def _run_colorize(args, events: EventSink) -> int:
+    import os
+
+    # The reader and writer threads share the cores with torch's OpenMP team: spinning OpenMP threads
+    # would fight them (twice the CPU time on two cores), sleeping ones do not. Must precede importing torch.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from aerocolor.colorize import colorize
     from aerocolor.runtime import CancelFlag
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 import queue
 import threading
@@ -31,7 +30,7 @@ from aerocolor.inference import PRECISIONS, TileModel, native_bf16
 from aerocolor.protocol import EventSink
 from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, SourceInfo, bounded_cache, metres_per_unit
 from aerocolor.runtime import CancelFlag, no_cancel, resolve_device, set_threads
-from aerocolor.tiling import StripBlender, axis_weights, positions
+from aerocolor.tiling import RowBlender, axis_weights, positions
 
 GSD_MODES = ("auto", "model", "native")
 # Ground resolutions closer than this are treated as equal (no resampling for a 1 % difference).
@@ -215,7 +214,7 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
     """Colorize every tile row of `src` into `writer`; returns (tiles run, tiles skipped)."""
     info = src.info
     width, height, t_in = info.width, info.height, plan.tile_in
-    blender = StripBlender(model.channels, width)
+    blender = RowBlender(model.channels, width)
     stop = threading.Event()
     read_q: "queue.Queue" = queue.Queue(maxsize=2)
     write_q: "queue.Queue" = queue.Queue(maxsize=2)
@@ -252,46 +251,71 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
                threading.Thread(target=write_rows, name="colorize-write", daemon=True)]
     for t in threads:
         t.start()
-    run = skipped = 0
+    counts = {"run": 0, "skipped": 0}
+    pending: list = []      # tiles cut but not yet run: (strip index, column index, model input (t_in, t_in))
+    strips: dict = {}       # strip index -> (y, model input, valid, tiles still to run), until written
+    emitted = [0]           # strips handed to the writer
+
+    def check() -> None:
+        if cancel.is_set():
+            raise Cancelled()
+        if errors:
+            raise errors[0]
+
+    def run_batch(part: list) -> None:
+        out = model(np.stack([cut for _, _, cut in part]))
+        for (k, i, _), colour in zip(part, out):
+            x, wx = plan.xs[i], plan.wx[i]
+            y, x_strip = strips[k][0], strips[k][1]
+            h, w = x_strip.shape[0], wx.shape[0]
+            blender.add(y, x, colour[:, :h, :w], plan.wy[k][:, None] * wx[None, :])
+            strips[k][3] -= 1
+        counts["run"] += len(part)
+        on_tiles(counts["run"] + counts["skipped"], plan.count)
+        check()
+
+    def write_finished() -> None:
+        """Hand every strip whose tiles (and all earlier strips' tiles) are done to the writer."""
+        while emitted[0] in strips and strips[emitted[0]][3] == 0:
+            k = emitted[0]
+            # Rows above the next strip's first row are touched by no later tile.
+            until = height if k + 1 == len(plan.ys) else plan.ys[k + 1]
+            y0, colour = blender.take(until)
+            n = until - y0
+            _, x_strip, valid, _ = strips.pop(k)
+            if not _put(write_q, (y0, x_strip[:n], valid[:n], colour), stop):
+                raise errors[0] if errors else RuntimeError("the writer stopped")
+            emitted[0] += 1
+
     try:
+        # Batches are filled across tile rows, so every forward pass but the last has `batch` tiles.
         for k in range(len(plan.ys)):
             item = _get(read_q, stop, cancel, errors)
-            if errors:
-                raise errors[0]
+            check()
             y, grey, valid = item
-            rows = grey.shape[0]
-            blender.start_row(y, rows)
+            blender.extend(y + grey.shape[0])
             if not valid.all() and valid.any():
                 # Missing pixels would read as black to the model; the strip's mean grey is neutral.
                 grey = np.where(valid, grey, np.float32(grey[valid].mean()))
             x_strip = model.prepare(grey)
-            todo = []
-            for x, wx in zip(plan.xs, plan.wx):
+            strips[k] = [y, x_strip, valid, 0]
+            for i, x in enumerate(plan.xs):
                 if valid[:, x:x + t_in].any():
-                    todo.append((x, wx))
+                    pending.append((k, i, _cut(x_strip, x, t_in)))
+                    strips[k][3] += 1
                 else:
-                    skipped += 1
-            if skipped and not todo:
-                on_tiles(run + skipped, plan.count)
-            n_batches = math.ceil(len(todo) / batch) if todo else 0
-            size = math.ceil(len(todo) / n_batches) if n_batches else 0
-            for b in range(n_batches):
-                part = todo[b * size:(b + 1) * size]
-                out = model(np.stack([_cut(x_strip, x, t_in) for x, _ in part]))
-                for (x, wx), colour in zip(part, out):
-                    h, w = rows, wx.shape[0]
-                    blender.add(y, x, colour[:, :h, :w], plan.wy[k][:, None] * wx[None, :])
-                run += len(part)
-                on_tiles(run + skipped, plan.count)
-                if cancel.is_set():
-                    raise Cancelled()
-                if errors:
-                    raise errors[0]
-            until = plan.ys[k + 1] if k + 1 < len(plan.ys) else height
-            y0, colour = blender.take(until)
-            n = until - y0
-            if not _put(write_q, (y0, x_strip[:n], valid[:n], colour), stop):
-                raise errors[0] if errors else RuntimeError("the writer stopped")
+                    counts["skipped"] += 1
+            while len(pending) >= batch:
+                run_batch(pending[:batch])
+                del pending[:batch]
+            if not strips[k][3]:
+                on_tiles(counts["run"] + counts["skipped"], plan.count)
+            write_finished()
+        if pending:
+            run_batch(pending)
+            pending.clear()
+        write_finished()
+        run, skipped = counts["run"], counts["skipped"]
         _put(write_q, _END, stop)
         threads[1].join()
         if errors:

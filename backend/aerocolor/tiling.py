@@ -1,4 +1,4 @@
-"""Where tiles go on a raster, how much each one counts, and the strip of rows they blend into.
+"""Where tiles go on a raster, how much each one counts, and the band of rows they blend into.
 
 Tiles overlap their neighbours; inside an overlap the two weights are a cos^2 / sin^2
 pair, so they sum to one and the colour slides from one tile to the next without a
@@ -7,7 +7,7 @@ step. Raster borders get no ramp (nothing to blend with there).
 from __future__ import annotations
 
 import math
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import numpy as np
 
@@ -46,25 +46,22 @@ def axis_weights(starts: List[int], tile: int, size: int) -> List[np.ndarray]:
     return out
 
 
-class StripBlender:
-    """Accumulates weighted tile outputs for one row of tiles and hands back the rows that are final.
-
-    Memory is (channels + 1) x tile x width floats, twice at most (the carried overlap),
-    whatever the raster's height.
+class RowBlender:
+    """Accumulates weighted tile outputs in a rolling band of full-width rows and hands back the rows
+    that are final. Holds only the rows between the last one handed back and the lowest tile so far
+    (about two tile heights), whatever the raster's height.
     """
 
     def __init__(self, channels: int, width: int):
         self.channels, self.width = channels, width
-        self.acc: Optional[np.ndarray] = None   # (channels + 1, rows, width); the last plane sums weights
-        self.top = 0                            # raster row of acc[:, 0]
+        self.acc = np.zeros((channels + 1, 0, width), np.float32)  # the last plane sums the weights
+        self.top = 0                                                # raster row of acc[:, 0]
 
-    def start_row(self, y: int, rows: int) -> None:
-        """Begin the tile row covering raster rows [y, y + rows); the carried overlap moves to its top."""
-        acc = np.zeros((self.channels + 1, rows, self.width), np.float32)
-        if self.acc is not None:
-            keep = self.acc[:, y - self.top:]
-            acc[:, : keep.shape[1]] = keep
-        self.acc, self.top = acc, y
+    def extend(self, bottom: int) -> None:
+        """Make raster rows up to `bottom` available for tiles."""
+        more = bottom - self.top - self.acc.shape[1]
+        if more > 0:
+            self.acc = np.concatenate([self.acc, np.zeros((self.channels + 1, more, self.width), np.float32)], 1)
 
     def add(self, y: int, x: int, values: np.ndarray, weight: np.ndarray) -> None:
         """values (channels, h, w) at raster (y, x) with weight (h, w)."""
@@ -74,10 +71,13 @@ class StripBlender:
         self.acc[self.channels, r:r + h, x:x + w] += weight
 
     def take(self, until: int) -> Tuple[int, np.ndarray]:
-        """(first row, values (channels, n, width)) of the rows before `until`, normalised; 0 where no tile ran."""
+        """(first row, values (channels, n, width)) of the rows before `until`, normalised; 0 where no tile
+        ran. The rows are dropped from the band."""
         n = until - self.top
         part = self.acc[:, :n]
         wsum = part[self.channels]
         out = np.zeros((self.channels, n, self.width), np.float32)
         np.divide(part[: self.channels], wsum, out=out, where=wsum > 0)
-        return self.top, out
+        first, self.top = self.top, until
+        self.acc = self.acc[:, n:]
+        return first, out
