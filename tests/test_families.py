@@ -102,8 +102,9 @@ def test_family_trains_two_epochs_and_its_checkpoint_colorizes(family, mode, syn
 
 
 def test_family_checkpoint_colorizes_a_geotiff_with_colorize(synthetic_unpaired, synthetic_pairs, tmp_path):
-    colorize_mod = pytest.importorskip("aerocolor.colorize")
     from osgeo import gdal
+
+    from aerocolor import colorize as colorize_mod
 
     from aerocolor.data.synthetic import scene
 
