@@ -182,6 +182,7 @@ class RunFollower(QObject):
         self.path = os.path.join(run_dir, "events.jsonl")
         self._offset = 0
         self._buffer = LineBuffer()
+        self.finished_event: Optional[dict] = None
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self.poll)
@@ -190,8 +191,6 @@ class RunFollower(QObject):
         self.poll()
         if not self.finished_event:
             self._timer.start()
-
-    finished_event: Optional[dict] = None
 
     def stop(self) -> None:
         self._timer.stop()

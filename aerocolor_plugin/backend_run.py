@@ -5,7 +5,6 @@ a cancel callback and forwards events as they arrive.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 import time
