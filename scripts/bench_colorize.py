@@ -16,6 +16,7 @@ One U-Net 256 (ngf 64, random weights: speed does not depend on training) is tim
   .venv/bin/python scripts/bench_colorize.py --big --ngf 16 --setups "fp32 b1,bf16 cl b8"   # quicker
   .venv/bin/python scripts/bench_colorize.py --check-bf16 runs/x/checkpoints/latest.pt
   .venv/bin/python scripts/bench_colorize.py --forward-only --device cuda
+  python3 scripts/bench_colorize.py --in-memory 8192 --device cuda --batch 32   # no GDAL needed
 """
 from __future__ import annotations
 
@@ -159,6 +160,88 @@ def _child_main(kind: str, spec_json: str) -> None:
     print(json.dumps(result))
 
 
+# -- the tile engine without GDAL (for machines without it, e.g. a GPU box) -------------------
+class ArraySource:
+    """GreySource's interface over an in-memory texture."""
+
+    def __init__(self, grey):
+        from types import SimpleNamespace
+
+        import numpy as np
+
+        self.grey = grey
+        self.info = SimpleNamespace(width=grey.shape[1], height=grey.shape[0])
+        self.valid = np.ones(grey.shape, bool)
+
+    def read(self, y0: int, y1: int):
+        return self.grey[y0:y1], self.valid[y0:y1]
+
+
+class ArraySink:
+    def __init__(self, height: int, width: int):
+        import numpy as np
+
+        self.rgba = np.zeros((4, height, width), np.uint8)
+
+    def write(self, y0: int, rgba) -> None:
+        self.rgba[:, y0:y0 + rgba.shape[1]] = rgba
+
+
+def in_memory(model: str, device: str, side: int, batch: int, precision: str) -> dict:
+    """run_tiles (blending, Lab join, reader and writer threads) on an array, timed against the bare
+    forward on the same device; and the CUDA output against the CPU's on a small crop."""
+    import numpy as np
+    import torch
+
+    from aerocolor.checkpoint import load_generator
+    from aerocolor.colorize import ColorizeConfig, make_plan, run_tiles
+    from aerocolor.inference import TileModel
+    from aerocolor.runtime import no_cancel, resolve_device
+
+    dev = resolve_device(device)
+    rng = np.random.default_rng(0)
+    base = rng.random((side, side), dtype=np.float32)
+    k = np.ones(9, np.float32) / 9
+    grey = np.clip(0.5 + 2.0 * (np.apply_along_axis(lambda v: np.convolve(v, k, "same"), 1, base) - 0.5), 0, 1)
+    card, net = load_generator(model, dev)
+
+    def colorize_array(g, tm):
+        src, sink = ArraySource(g), ArraySink(*g.shape)
+        plan = make_plan(card, src.info, ColorizeConfig(tile=TILE, overlap=OVERLAP), 1.0)
+        sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+        sync()
+        t0 = time.perf_counter()
+        run_tiles(src, sink, tm, plan, batch, no_cancel(), lambda *_: None)
+        sync()
+        return sink.rgba, time.perf_counter() - t0, plan.count
+
+    tm = TileModel(card, net, dev, precision, True)
+    colorize_array(grey[:512, :512], tm)                      # warm-up
+    _, seconds, tiles = colorize_array(grey, tm)
+    x = torch.rand(batch, 1, TILE, TILE, device=dev) * 2 - 1
+    tm.forward_model(x)
+    n, t0 = 0, time.perf_counter()
+    while n < max(3, tiles // batch):
+        tm.forward_model(x)
+        n += 1
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    fwd = n * batch * TILE * TILE / 1e6 / (time.perf_counter() - t0)
+    result = {"device": str(dev), "side": side, "precision": precision, "batch": batch,
+              "pipeline_mps": side * side / 1e6 / seconds, "forward_mps": fwd}
+    if dev.type == "cuda":
+        crop = grey[:1024, :1024]
+        gpu32, _, _ = colorize_array(crop, TileModel(card, net, dev, "fp32", True))
+        cpu_card, cpu_net = load_generator(model, torch.device("cpu"))
+        cpu_tm = TileModel(cpu_card, cpu_net, torch.device("cpu"), "fp32", True)
+        src, sink = ArraySource(crop), ArraySink(*crop.shape)
+        plan = make_plan(card, src.info, ColorizeConfig(tile=TILE, overlap=OVERLAP), 1.0)
+        run_tiles(src, sink, cpu_tm, plan, batch, no_cancel(), lambda *_: None)
+        d = np.abs(gpu32.astype(np.int16) - sink.rgba.astype(np.int16))
+        result.update(cuda_vs_cpu_mean=float(d.mean()), cuda_vs_cpu_max=int(d.max()))
+    return result
+
+
 # -- bf16 check ---------------------------------------------------------------------------
 def check_bf16(model: str, work: str) -> dict:
     """Mean and max change of the 8-bit RGB output from fp32 to bf16 with a trained model."""
@@ -215,9 +298,23 @@ def main() -> None:
                     help="compare fp32 and bf16 outputs of a trained model (default: train a short one)")
     ap.add_argument("--train-steps", type=int, default=105)
     ap.add_argument("--work", help="folder for the generated files (default: a temporary one)")
+    ap.add_argument("--in-memory", type=int, metavar="SIDE",
+                    help="time the tile engine on a SIDE x SIDE array (no GDAL, no disk) against the forward")
+    ap.add_argument("--batch", type=int, default=16, help="batch for --in-memory")
+    ap.add_argument("--precision", default="bf16", help="precision for --in-memory")
     args = ap.parse_args()
     if args.child:
         _child_main(*args.child)
+        return
+    if args.in_memory:
+        work = args.work or tempfile.mkdtemp(prefix="bench_colorize_")
+        model = make_model(os.path.join(work, f"unet256_ngf{args.ngf}.pt"), ngf=args.ngf)
+        r = in_memory(model, args.device, args.in_memory, args.batch, args.precision)
+        factor = ((TILE - OVERLAP) / TILE) ** 2
+        print(json.dumps(r))
+        print(f"tile engine on {r['device']}, {args.in_memory}^2 px, {args.precision}, batch {args.batch}: "
+              f"{r['pipeline_mps']:.1f} MP/s; forward {r['forward_mps']:.1f} MP/s x overlap factor {factor:.3f} = "
+              f"{r['forward_mps'] * factor:.1f}; ratio {r['pipeline_mps'] / (r['forward_mps'] * factor):.2f}")
         return
 
     work = args.work or tempfile.mkdtemp(prefix="bench_colorize_")

@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Callable, List, Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -28,9 +28,11 @@ from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
 from aerocolor.inference import PRECISIONS, TileModel, native_bf16
 from aerocolor.protocol import EventSink
-from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, SourceInfo, bounded_cache, metres_per_unit
 from aerocolor.runtime import CancelFlag, no_cancel, resolve_device, set_threads
 from aerocolor.tiling import RowBlender, axis_weights, positions
+
+if TYPE_CHECKING:  # GDAL is imported when a raster is opened, so the tile engine runs without it
+    from aerocolor.raster import GreySource, RGBAWriter, SourceInfo
 
 GSD_MODES = ("auto", "model", "native")
 # Ground resolutions closer than this are treated as equal (no resampling for a 1 % difference).
@@ -114,6 +116,8 @@ def _check_paths(src: str, out: str) -> None:
 
 def model_gsd_m(card: dict) -> Optional[float]:
     gsd, units = card.get("gsd"), card.get("gsd_units") or "metre"
+    from aerocolor.raster import metres_per_unit
+
     factor = metres_per_unit(units)
     return float(gsd) * factor if gsd and factor else None
 
@@ -370,6 +374,7 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module]], input: str, output
     """Colorize the raster `input` with `model` (a checkpoint path, or (card, net) already loaded) into the
     GeoTIFF `output` (with --samples K: output_1.tif .. output_K.tif). Options: ColorizeConfig's fields."""
     from aerocolor.checkpoint import load_generator
+    from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, bounded_cache
 
     try:
         cfg = ColorizeConfig(**options)
