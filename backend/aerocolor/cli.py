@@ -358,7 +358,8 @@ def _add_colorize(sub) -> None:
     p = sub.add_parser("colorize", help="colorize a grey raster (GeoTIFF, VRT, ...) into a colour GeoTIFF")
     p.add_argument("input", help="grey raster: 1 band (8/16-bit or float) or 3 bands (turned grey)")
     p.add_argument("output", help="colour GeoTIFF (.tif) to write; --samples K writes OUTPUT_1.tif .. OUTPUT_K.tif")
-    p.add_argument("--model", required=True, help="checkpoint (.pt) of a trained model")
+    p.add_argument("--model", help="checkpoint (.pt) of a trained model (default: the bundled default model, "
+                                   "NEON forest at 10 cm; see 'aerocolor info' of it)")
     p.add_argument("--tile", type=int, help="tile side in model pixels (default: the model's training tile)")
     p.add_argument("--overlap", type=int, help="pixels shared by neighbouring tiles (default: tile / 8)")
     p.add_argument("--batch", type=int, help="tiles per forward pass (default: 8 on CPU, 16 on CUDA)")
@@ -386,6 +387,11 @@ def _run_colorize(args, events: EventSink) -> int:
     from aerocolor.colorize import colorize
     from aerocolor.runtime import CancelFlag
 
+    from aerocolor.assets import default_model
+
+    if args.model is None:
+        args.model = default_model()
+        _say(f"colorize: no --model given; using the bundled default model {args.model}")
     options = {k: getattr(args, k) for k in ("tile", "overlap", "batch", "device", "threads", "gsd", "precision",
                                              "cog", "compress", "overviews", "samples", "seed")}
     listener = _ProgressBar("colorize") if events.stream is None else None
