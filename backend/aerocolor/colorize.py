@@ -220,8 +220,10 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
     width, height, t_in = info.width, info.height, plan.tile_in
     blender = RowBlender(model.channels, width)
     stop = threading.Event()
-    read_q: "queue.Queue" = queue.Queue(maxsize=2)
-    write_q: "queue.Queue" = queue.Queue(maxsize=2)
+    # One strip read ahead and one waiting to be written are enough to keep the generator busy;
+    # each strip held costs a few full-width rows.
+    read_q: "queue.Queue" = queue.Queue(maxsize=1)
+    write_q: "queue.Queue" = queue.Queue(maxsize=1)
     errors: List[BaseException] = []
 
     def reader() -> None:

@@ -83,9 +83,23 @@ def lab_to_srgb8(L: np.ndarray, ab: np.ndarray) -> np.ndarray:
     return _tables()[1][idx]
 
 
+# Pixels converted at a time: the conversion's temporaries (ten float arrays) stay a few MB
+# however wide the raster, at no cost in speed.
+CHUNK_PIXELS = 1 << 18
+
+
 def to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str) -> np.ndarray:
     """model_input (h, w) as TileModel.prepare made it, valid (h, w), colour (C, h, w) at model scale
     -> uint8 (4, h, w). Lab: L* = (input + 1) * 50, the photo's own lightness."""
+    h, w = valid.shape
+    rows = max(1, CHUNK_PIXELS // max(w, 1))
+    if h > rows:
+        return np.concatenate([_to_rgba(model_input[r:r + rows], valid[r:r + rows], colour[:, r:r + rows], mode)
+                               for r in range(0, h, rows)], axis=1)
+    return _to_rgba(model_input, valid, colour, mode)
+
+
+def _to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str) -> np.ndarray:
     h, w = valid.shape
     out = np.zeros((4, h, w), np.uint8)
     keep = valid.reshape(-1)

@@ -22,8 +22,9 @@ from aerocolor.errors import BadInput, DiskError
 
 gdal.UseExceptions()
 
-# GDAL's block cache while colorize runs: enough for a few block rows of a wide raster.
-CACHE_BYTES = 96 * 1024 * 1024
+# GDAL's block cache while colorize runs: a few block rows of a wide raster. Strips are read once
+# (plus the overlap) and block rows are flushed when complete, so a larger cache buys nothing.
+CACHE_BYTES = 24 * 1024 * 1024
 # Pixels sampled (decimated read) to find the stretch of 16-bit and float input.
 STRETCH_SAMPLE = 1024 * 1024
 

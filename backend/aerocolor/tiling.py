@@ -54,14 +54,23 @@ class RowBlender:
 
     def __init__(self, channels: int, width: int):
         self.channels, self.width = channels, width
-        self.acc = np.zeros((channels + 1, 0, width), np.float32)  # the last plane sums the weights
-        self.top = 0                                                # raster row of acc[:, 0]
+        self.buf = np.zeros((channels + 1, 0, width), np.float32)  # the last plane sums the weights
+        self.top = 0      # raster row of buf[:, 0]
+        self.rows = 0     # rows of buf in use
+
+    @property
+    def acc(self) -> np.ndarray:
+        return self.buf[:, : self.rows]
 
     def extend(self, bottom: int) -> None:
         """Make raster rows up to `bottom` available for tiles."""
-        more = bottom - self.top - self.acc.shape[1]
-        if more > 0:
-            self.acc = np.concatenate([self.acc, np.zeros((self.channels + 1, more, self.width), np.float32)], 1)
+        need = bottom - self.top
+        if need > self.buf.shape[1]:
+            # Grown rarely (the band's height settles after two tile rows); rows are reused after that.
+            grown = np.zeros((self.channels + 1, need, self.width), np.float32)
+            grown[:, : self.rows] = self.buf[:, : self.rows]
+            self.buf = grown
+        self.rows = max(self.rows, need)
 
     def add(self, y: int, x: int, values: np.ndarray, weight: np.ndarray) -> None:
         """values (channels, h, w) at raster (y, x) with weight (h, w)."""
@@ -78,6 +87,11 @@ class RowBlender:
         wsum = part[self.channels]
         out = np.zeros((self.channels, n, self.width), np.float32)
         np.divide(part[: self.channels], wsum, out=out, where=wsum > 0)
-        first, self.top = self.top, until
-        self.acc = self.acc[:, n:]
+        rest = self.rows - n
+        step = max(1, min(n, 16))  # move the kept rows up a few at a time: no full-size temporary
+        for r in range(0, rest, step):
+            m = min(step, rest - r)
+            self.buf[:, r:r + m] = self.buf[:, n + r:n + r + m]
+        self.buf[:, rest:self.rows] = 0.0
+        first, self.top, self.rows = self.top, until, rest
         return first, out
