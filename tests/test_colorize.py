@@ -352,8 +352,8 @@ def test_a_crash_midway_leaves_no_output(tmp_path, tiny_checkpoint, monkeypatch)
             raise OSError("simulated failure while writing")
         return real(*args)
 
-    real = cz.to_rgba
-    monkeypatch.setattr(cz, "to_rgba", failing)
+    real = cz.rgba_chunks
+    monkeypatch.setattr(cz, "rgba_chunks", failing)
     with pytest.raises(OSError, match="simulated"):
         colorize(tiny_checkpoint, src, out, **FAST)
     assert open(out, "rb").read() == b"earlier result"      # the earlier file under that name is intact

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from aerocolor import __version__
-from aerocolor.compose import to_rgba
+from aerocolor.compose import rgba_chunks
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
 from aerocolor.inference import PRECISIONS, TileModel, native_bf16
@@ -248,7 +248,8 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
                 if item is _END:
                     return
                 y0, x_rows, valid, colour = item
-                writer.write(y0, to_rgba(x_rows, valid, colour, model.mode))
+                for r, rgba in rgba_chunks(x_rows, valid, colour, model.mode):
+                    writer.write(y0 + r, rgba)
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             errors.append(exc)
             stop.set()

@@ -91,12 +91,15 @@ CHUNK_PIXELS = 1 << 18
 def to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str) -> np.ndarray:
     """model_input (h, w) as TileModel.prepare made it, valid (h, w), colour (C, h, w) at model scale
     -> uint8 (4, h, w). Lab: L* = (input + 1) * 50, the photo's own lightness."""
+    return np.concatenate([rgba for _, rgba in rgba_chunks(model_input, valid, colour, mode)], axis=1)
+
+
+def rgba_chunks(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str):
+    """to_rgba a few rows at a time: yields (first row, uint8 (4, rows, w))."""
     h, w = valid.shape
     rows = max(1, CHUNK_PIXELS // max(w, 1))
-    if h > rows:
-        return np.concatenate([_to_rgba(model_input[r:r + rows], valid[r:r + rows], colour[:, r:r + rows], mode)
-                               for r in range(0, h, rows)], axis=1)
-    return _to_rgba(model_input, valid, colour, mode)
+    for r in range(0, h, rows):
+        yield r, _to_rgba(model_input[r:r + rows], valid[r:r + rows], colour[:, r:r + rows], mode)
 
 
 def _to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str) -> np.ndarray:

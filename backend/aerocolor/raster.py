@@ -230,9 +230,10 @@ class RGBAWriter:
     def __init__(self, path: str, info: SourceInfo, opts: OutputOptions):
         self.path, self.info, self.opts = path, info, opts
         self.tmp = part_name(path)
-        self._pending: List[np.ndarray] = []
-        self._pending_rows = 0
-        self._next_row = 0
+        # One block row of RGBA, filled as rows arrive and written when complete (no partial blocks).
+        self._buf = np.zeros((4, min(opts.block, info.height), info.width), np.uint8)
+        self._buf_top = 0       # raster row of _buf[:, 0]
+        self._filled = 0        # rows of _buf filled
         try:
             drv = gdal.GetDriverByName("GTiff")
             self.ds = drv.Create(self.tmp, info.width, info.height, 4, gdal.GDT_Byte, _creation_options(opts))
@@ -249,33 +250,32 @@ class RGBAWriter:
             ds.GetRasterBand(i + 1).SetColorInterpretation(ci)
 
     def write(self, y0: int, rgba: np.ndarray) -> None:
-        """Rows must arrive in order; they are written whenever whole block rows are complete."""
-        if y0 != self._next_row + self._pending_rows:
-            raise ValueError(f"rows out of order: got {y0}, expected {self._next_row + self._pending_rows}")
-        self._pending.append(rgba)
-        self._pending_rows += rgba.shape[1]
-        end = self._next_row + self._pending_rows
-        full = end if end == self.info.height else end - end % self.opts.block
-        if full > self._next_row:
-            self._flush(full)
+        """Rows must arrive in order; they are written whenever a block row is complete."""
+        if y0 != self._buf_top + self._filled:
+            raise ValueError(f"rows out of order: got {y0}, expected {self._buf_top + self._filled}")
+        done = 0
+        while done < rgba.shape[1]:
+            n = min(rgba.shape[1] - done, self._buf.shape[1] - self._filled)
+            self._buf[:, self._filled:self._filled + n] = rgba[:, done:done + n]
+            self._filled += n
+            done += n
+            if self._filled == self._buf.shape[1] or self._buf_top + self._filled == self.info.height:
+                self._flush()
 
-    def _flush(self, until: int) -> None:
-        buf = np.concatenate(self._pending, axis=1) if len(self._pending) > 1 else self._pending[0]
-        n = until - self._next_row
+    def _flush(self) -> None:
         try:
-            self.ds.WriteArray(np.ascontiguousarray(buf[:, :n]), 0, self._next_row)
+            self.ds.WriteArray(np.ascontiguousarray(self._buf[:, : self._filled]), 0, self._buf_top)
             self.ds.FlushCache()
         except RuntimeError as exc:
             raise disk_error(self.path, exc) from None
-        rest = buf[:, n:]
-        self._pending = [rest] if rest.shape[1] else []
-        self._pending_rows = rest.shape[1]
-        self._next_row = until
+        self._buf_top += self._filled
+        self._filled = 0
 
     def finish(self, metadata: dict, progress: Optional[Callable[[float], bool]] = None) -> None:
         """Metadata, overviews (or the COG layout), then close; the file is still under its temporary name."""
-        if self._next_row != self.info.height:
-            raise ValueError(f"only {self._next_row} of {self.info.height} rows were written")
+        if self._buf_top != self.info.height:
+            raise ValueError(f"only {self._buf_top} of {self.info.height} rows were written")
+        self._buf = None
         ds = self.ds
         try:
             ds.SetMetadata({k: str(v) for k, v in metadata.items()})
