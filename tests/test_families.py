@@ -204,7 +204,8 @@ def test_unet_takes_z_where_it_is_told():
         assert extra_u == ([3, 0, 0, 0, 0] if where == "middle" else [0] * 5)
         x = torch.rand(2, 1, 32, 32) * 2 - 1
         net.eval()
-        out1, out2 = net(x, torch.zeros(2, 3)), net(x, torch.ones(2, 3))
+        with torch.no_grad():
+            out1, out2 = net(x, torch.zeros(2, 3)), net(x, torch.ones(2, 3))
         assert out1.shape == (2, 2, 32, 32) and float((out1 - out2).abs().max()) > 0
         with pytest.raises(ValueError, match="latent code"):
             net(x)
