@@ -432,3 +432,24 @@ def test_output_loads_in_qgis_at_the_input_extent(tmp_path, tiny_checkpoint, qgi
         assert layer.extent().xMinimum() == 300000.0 and layer.extent().yMaximum() == 2500000.0
     finally:
         del layer, source
+
+
+def test_rgb_models_write_their_rgb(tmp_path, tiny_checkpoint):
+    from aerocolor.nets.unet import UNetGenerator
+
+    card = dict(checkpoint.card_of(tiny_checkpoint), color_mode="rgb")
+    torch.manual_seed(1)
+    net = UNetGenerator(1, 3, ngf=8, depth=6).eval()
+    g = texture(90, 150)
+    src = write_geotiff(str(tmp_path / "in.tif"), g)
+    out = str(tmp_path / "out.tif")
+    colorize((card, net), src, out, **FAST)
+    rgba = read(out)
+    # What the generator says for one tile, straight through the model: the output holds that RGB.
+    with torch.no_grad():
+        x = torch.from_numpy(g[:64, :64] / 255.0).float()[None, None] * 2 - 1
+        direct = ((net(x)[0] + 1) * 127.5).round().numpy()
+    assert rgba.shape == (4, 90, 150) and (rgba[3] == 255).all()
+    # (rows 0-25 and columns 0-42 are covered by the first tile alone)
+    assert np.abs(rgba[:3, :26, :43].astype(float) - direct[:, :26, :43]).max() <= 1.0
+    assert rgba[:3].std() > 1.0
