@@ -131,6 +131,7 @@ def format_card(card: dict) -> str:
         + (f" depth {card.get('unet_depth')}" if net.get('netG') == 'unet' else f" blocks {net.get('resnet_blocks')}")
         + f", norm {net.get('norm_g')}",
         f"discriminator PatchGAN ndf {net.get('ndf')} layers {net.get('d_layers')}, GAN mode {m.get('gan_mode')}",
+        f"options       " + (", ".join(f"{k} {v}" for k, v in m.items() if k not in ("net", "gan_mode")) or "-"),
         f"tile          {card.get('tile')} px (input sides multiple of {card.get('multiple')})",
         f"ground res.   {card.get('gsd') if card.get('gsd') else 'unknown'}"
         + (f" {card.get('gsd_units', 'm')}/px" if card.get('gsd') else ""),

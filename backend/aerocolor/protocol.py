@@ -97,7 +97,10 @@ class EventSink:
 
     def open_log(self, log_path: str) -> None:
         os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
-        self._log = open(log_path, "a", encoding="utf-8")
+        with self._lock:
+            if self._log is not None:
+                self._log.close()
+            self._log = open(log_path, "a", encoding="utf-8")
 
     def emit(self, type_: str, **fields: Any) -> dict:
         event = make_event(type_, **fields)
