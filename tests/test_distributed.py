@@ -17,9 +17,9 @@ from aerocolor.protocol import read_events
 from aerocolor.train import train
 from conftest import REPO
 
-# No normalisation, no dropout: every loss is a mean of per-sample terms, so two ranks with
-# one sample each must take exactly the step one process takes with both samples.
-NET = ["--ngf", "8", "--ndf", "8", "--norm-g", "none", "--norm-d", "none", "--no-dropout"]
+# No normalisation, no dropout, fp32: every loss is a mean of per-sample terms, so two ranks
+# with one sample each must take exactly the step one process takes with both samples.
+NET = ["--ngf", "8", "--ndf", "8", "--norm-g", "none", "--norm-d", "none", "--no-dropout", "--precision", "fp32"]
 
 
 def torchrun(*args, timeout=300, wait=True):

@@ -57,6 +57,10 @@ def test_run_folder_has_everything(tmp_path, synthetic_pairs):
     assert card["family"] == "pix2pix" and card["color_mode"] == "lab" and card["tile"] == 64
     assert card["train"]["model"]["net"]["ngf"] == 8 and card["epoch"] == 3
     assert card["data"]["train_images"] > 0 and card["metrics"]["val"]["L1"] > 0
+    # "auto" precision is resolved once and saved, so a resumed run trains the same way.
+    assert card["train"]["precision"] in ("fp32", "bf16")
+    with open(os.path.join(run, "config.json")) as fh:
+        assert json.load(fh)["precision"] == card["train"]["precision"]
     _, net = checkpoint.load_generator(path)
     assert net(torch.zeros(1, 1, 64, 64)).shape == (1, 2, 64, 64)
 

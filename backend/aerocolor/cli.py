@@ -89,7 +89,8 @@ def _add_train(sub) -> None:
     p.add_argument("--seed", type=int)
     p.add_argument("--device", help="auto (default), cpu, cuda or cuda:N")
     p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
-    p.add_argument("--precision", choices=("fp32", "bf16"))
+    p.add_argument("--precision", choices=("auto", "fp32", "bf16"),
+                   help="auto (default): bf16 autocast on CPUs with native bf16 (AVX-512/AMX), else fp32")
     p.add_argument("--channels-last", action="store_true", default=None)
     p.add_argument("--workers", type=int, help="data loading processes")
     p.add_argument("--save-every", type=int, help="keep a numbered checkpoint every N epochs")

@@ -100,7 +100,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"          # auto | cpu | cuda | cuda:N
     threads: int = 0              # 0: all cores
-    precision: str = "fp32"       # fp32 | bf16 (autocast)
+    precision: str = "auto"       # auto (bf16 on CPUs with native bf16, else fp32) | fp32 | bf16 (autocast)
     channels_last: bool = False
     workers: int = 0
     save_every: int = 10          # keep a numbered checkpoint every N epochs (latest.pt always)
