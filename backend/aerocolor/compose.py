@@ -31,7 +31,7 @@ def _tables():
     lin = torch.arange(_LIN_STEPS + 1, dtype=torch.float64) / _LIN_STEPS
     srgb8 = np.floor(color.linear_to_srgb(lin).numpy() * 255.0 + 0.5).astype(np.uint8)
     # The colour module's own matrix and white (folded together), so that a* = b* = 0 gives R = G = B.
-    m = (color._M_INV * color._WHITE[None, :]).numpy().astype(np.float32)  # noqa: SLF001 - training's constants
+    m = color.xyz_to_linear_rgb_matrix().numpy().astype(np.float32)
     return lightness, srgb8, m
 
 

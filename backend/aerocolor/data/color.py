@@ -22,6 +22,12 @@ _KAPPA = 3.0 * (6.0 / 29.0) ** 2
 AB_SCALE = 110.0
 
 
+def xyz_to_linear_rgb_matrix() -> torch.Tensor:
+    """M^-1 with the white folded in (float64): Lab's (X/Xn, Y/Yn, Z/Zn) to linear sRGB.
+    For code that converts outside torch (colorize's numpy writer) with exactly these constants."""
+    return _M_INV * _WHITE[None, :]
+
+
 def _channel_dim(x: torch.Tensor) -> int:
     return 1 if x.dim() == 4 else 0
 
