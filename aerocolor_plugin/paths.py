@@ -27,6 +27,13 @@ def backend_root() -> str:
     return os.path.dirname(os.path.dirname(found)) if found else ""
 
 
+def default_model() -> str:
+    """The backend's bundled default model (see its MODEL_CARD.md), or '' if this copy lacks it."""
+    root = backend_root()
+    path = os.path.join(root, "aerocolor", "assets", "default-model.pt") if root else ""
+    return path if path and os.path.isfile(path) else ""
+
+
 def top_file(name: str) -> str:
     """A file that stands in the plugin folder when installed and at the checkout's top in development."""
     return _first_existing(os.path.join(PLUGIN_DIR, name), os.path.join(os.path.dirname(SOURCE_DIR), name))

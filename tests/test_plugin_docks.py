@@ -151,10 +151,16 @@ def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters
     grey, colour = rasters
     dock = ColorizeDock()
     try:
-        assert dock.checkpoint.count() == 0
+        # No recent runs: the bundled default model is offered, and used when the field is empty.
+        assert dock.checkpoint.count() == 1
+        assert dock.checkpoint.currentText().endswith(os.path.join("assets", "default-model.pt"))
         assert dock.layer.itemData(0) == grey.id()          # grey first although its name sorts last
         assert dock.layer.itemText(1) == "a modern (colour)"
         assert dock.output.filePath().endswith("z_grey_1975_colorized.tif")
+        dock.checkpoint.setEditText("")
+        args = dock.colorize_args()
+        assert os.path.isfile(args[args.index("--model") + 1])
+        dock.checkpoint.setEditText(str(tmp_path / "missing.pt"))
         with pytest.raises(ValueError, match="model file"):
             dock.colorize_args()
         dock.checkpoint.setEditText(tiny_checkpoint)

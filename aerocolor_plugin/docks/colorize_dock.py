@@ -12,6 +12,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout,
 from ..backend_process import BackendProcess
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
+from ..paths import default_model
 from ..recent import recent_checkpoints, remember_checkpoint
 from .widgets import BackendBanner, format_eta
 
@@ -155,7 +156,11 @@ class ColorizeDock(QgsDockWidget):
     def refresh_checkpoints(self) -> None:
         text = self.checkpoint.currentText()
         self.checkpoint.clear()
-        self.checkpoint.addItems(recent_checkpoints())
+        items = recent_checkpoints()
+        bundled = default_model()
+        if bundled and bundled not in items:
+            items.append(bundled)  # recent runs first; the bundled default when there are none
+        self.checkpoint.addItems(items)
         if text:
             self.checkpoint.setEditText(text)
 
@@ -184,7 +189,7 @@ class ColorizeDock(QgsDockWidget):
         src = file_path_of(lyr)
         if not src:
             raise ValueError(tr("{0} is not a raster file on disk; save it as a GeoTIFF first.").format(lyr.name()))
-        model = self.checkpoint.currentText().strip()
+        model = self.checkpoint.currentText().strip() or default_model()
         if not model or not os.path.isfile(model):
             raise ValueError(tr("Choose a model file (.pt) from a training run."))
         out = self.output.filePath().strip()
