@@ -355,3 +355,32 @@ def test_each_familys_own_loss_falls_on_a_fixed_batch(family, key, synthetic_pai
         seen.append(fam.optimize()[key])
     first, last = sum(seen[:3]) / 3, sum(seen[-3:]) / 3
     assert last < 0.8 * first, (family, key, seen[:5], seen[-5:])
+
+
+def test_cyclegan_resumes_exactly_with_its_image_pools(synthetic_unpaired, tmp_path):
+    # A pool of 2 fills in two steps; afterwards what D sees depends on the pool's content,
+    # so a resumed run matches only if the pools travel with the checkpoint.
+    from aerocolor.errors import Cancelled
+    from aerocolor.train import Trainer
+
+    class StopAfter:
+        def __init__(self, n):
+            self.n = n
+
+        def is_set(self):
+            self.n -= 1
+            return self.n <= 0
+
+    opts = dict(model={"pool_size": 2}, batch=1, epochs=2, decay_epochs=0, steps_per_epoch=3)
+    whole = train(_cfg("cyclegan", synthetic_unpaired, str(tmp_path / "whole"), **opts))
+    t = Trainer(_cfg("cyclegan", synthetic_unpaired, str(tmp_path / "part"), **opts), cancel=StopAfter(4))
+    t.setup()
+    with pytest.raises(Cancelled):
+        t.run()
+    saved = checkpoint.load(str(tmp_path / "part" / "checkpoints" / "latest.pt"))["training"]
+    assert len(saved["family_state"]["pool_A"]) == 2
+    resumed = train(_cfg("cyclegan", synthetic_unpaired, str(tmp_path / "part"), **opts), resume=True)
+    a, b = checkpoint.load(whole)["nets"], checkpoint.load(resumed)["nets"]
+    for net in a:
+        for k, v in a[net].items():
+            assert torch.allclose(v.float(), b[net][k].float(), atol=1e-6), (net, k)

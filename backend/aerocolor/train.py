@@ -194,6 +194,7 @@ class Trainer:
                 "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
                 "history": self.history,
                 "epoch_acc": self.acc,
+                "family_state": self.family.extra_state(),
             },
         }
 
@@ -225,6 +226,7 @@ class Trainer:
         self.global_step, self.train_seconds = tr["global_step"], tr["train_seconds"]
         self.history = list(tr.get("history", []))
         self.acc = tr.get("epoch_acc") or {"sums": {}, "d_low": 0, "n": 0}
+        self.family.load_extra_state(tr.get("family_state") or {})
         torch.set_rng_state(tr["rng_cpu"].cpu())
         if tr.get("rng_cuda") and torch.cuda.is_available():
             torch.cuda.set_rng_state_all([t.cpu() for t in tr["rng_cuda"]])

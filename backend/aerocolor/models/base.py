@@ -143,6 +143,14 @@ class Family:
         cfg = TrainConfig.from_dict(card["train"])
         return build_generator(cfg.model.net, 1, color.output_channels(cfg.color_mode), cfg.tile)
 
+    def extra_state(self) -> dict:
+        """Training state beyond nets and optimisers (e.g. CycleGAN's image pools), saved with
+        every checkpoint so that a resumed run continues exactly; tensors and plain types only."""
+        return {}
+
+    def load_extra_state(self, state: dict) -> None:
+        """Restore what extra_state returned."""
+
     def card_extra(self) -> dict:
         """Entries the family adds to the checkpoint card (e.g. BicycleGAN's nz)."""
         return {}

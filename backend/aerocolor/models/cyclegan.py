@@ -70,6 +70,8 @@ class ImagePool:
 
 
 class CycleGAN(Family):
+    """Grey -> colour (G) and colour -> grey (F) trained together through the cycle."""
+
     name = "cyclegan"
     config_cls = CycleGANConfig
     paired = False
@@ -87,6 +89,13 @@ class CycleGAN(Family):
         self.pool_A, self.pool_B = ImagePool(o.pool_size), ImagePool(o.pool_size)
         self.opt_G = self.adam("G", list(self.G.parameters()) + list(self.F.parameters()), cfg.lr_g)
         self.opt_D = self.adam("D", list(self.D_A.parameters()) + list(self.D_B.parameters()), cfg.lr_d)
+
+    def extra_state(self) -> dict:
+        return {"pool_A": list(self.pool_A.images), "pool_B": list(self.pool_B.images)}
+
+    def load_extra_state(self, state: dict) -> None:
+        self.pool_A.images = [t.to(self.device) for t in state.get("pool_A", [])]
+        self.pool_B.images = [t.to(self.device) for t in state.get("pool_B", [])]
 
     def check(self) -> None:
         o: CycleGANConfig = self.opt
