@@ -384,3 +384,10 @@ def test_cyclegan_resumes_exactly_with_its_image_pools(synthetic_unpaired, tmp_p
     for net in a:
         for k, v in a[net].items():
             assert torch.allclose(v.float(), b[net][k].float(), atol=1e-6), (net, k)
+
+
+def test_unpaired_families_are_validated_against_the_truth_when_the_data_are_paired(synthetic_pairs, tmp_path):
+    path = train(_cfg("cyclegan", synthetic_pairs, str(tmp_path / "run"), epochs=1, decay_epochs=0))
+    card = checkpoint.load(path)["card"]
+    assert 0 < card["metrics"]["val"]["L1"] < 1
+    assert card["data"]["val_images"] > 0

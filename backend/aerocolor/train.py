@@ -22,7 +22,7 @@ from aerocolor import __version__, checkpoint, distributed
 from aerocolor.config import TrainConfig, save_json, to_dict
 from aerocolor.data import color
 from aerocolor.data.build import read_manifest
-from aerocolor.data.datasets import Augment, open_dataset
+from aerocolor.data.datasets import Augment, detect_layout, open_dataset
 from aerocolor.errors import BadInput, Cancelled
 from aerocolor.models import family_class
 from aerocolor.models.base import generator_multiple
@@ -103,8 +103,10 @@ class Trainer:
         if cfg.tile % mult:
             raise BadInput(f"The tile size {cfg.tile} must be a multiple of {mult} for this generator.")
         self.train_set = open_dataset(cfg.data, "train", cfg.tile, fam_cls.paired, Augment(), cfg.seed, cfg.stretch)
-        self.val_set = open_dataset(cfg.data, "val", cfg.tile, fam_cls.paired, None, cfg.seed, cfg.stretch) \
-            if fam_cls.paired else None
+        # Validation needs true pairs: every family gets it when the data are paired (an unpaired
+        # family trains on them as two unrelated sets but is still scored against the truth).
+        self.val_set = open_dataset(cfg.data, "val", cfg.tile, True, None, cfg.seed, cfg.stretch) \
+            if detect_layout(cfg.data) != "unpaired" else None
         # Read one sample now so a bad file or a too-large tile fails before any training.
         self.train_set[0]
         self.family = fam_cls(cfg, self.device)
@@ -271,7 +273,8 @@ class Trainer:
         with torch.no_grad(), self._autocast():
             for batch in loader:
                 fam.set_input(batch)
-                _, out, target = fam.visuals()
+                _, out, _ = fam.visuals()
+                target = batch["B"].to(out.device).float()
                 total += float((out - target).abs().mean()) * out.size(0)
                 count += out.size(0)
         fam.train_mode(True)
@@ -355,6 +358,8 @@ class Trainer:
         with torch.no_grad(), self._autocast():
             fam.set_input(self._fixed)
             grey, out, target = fam.visuals()
+        if self.val_set is not None:  # the fixed tiles are true pairs: show the truth for every family
+            target = self._fixed["B"].float()
         fam.train_mode(True)
         path = sample_grid(os.path.join(p["samples"], f"epoch_{self.epoch:03d}.png"), grey, out, target)
         self.events.emit("sample", epoch=self.epoch, path=path)
