@@ -233,33 +233,45 @@ def _make_classes():
             buf.seek(0)
             super().__init__(name, features_list, feature_extractor_weights_path=buf, **kwargs)
 
-    class TorchScriptInception(Base):
-        """A TorchScript FID network: uint8 -> 299x299 (TF-style bilinear) -> [-1, 1) -> 2048-d."""
+    class SingleOutput(Base):
+        """An extractor that gives one named output and is never compiled by torch-fidelity."""
+
+        FEATURE = ""
+
+        @classmethod
+        def get_provided_features_list(cls):
+            return (cls.FEATURE,)
+
+        @classmethod
+        def get_default_feature_layer_for_metric(cls, metric):
+            return cls.FEATURE
+
+        @staticmethod
+        def can_be_compiled():
+            return False
+
+    class ScriptNet(SingleOutput):
+        """A TorchScript network loaded from the given file, frozen."""
 
         def __init__(self, name, features_list, feature_extractor_weights_path=None, **kwargs):
             super().__init__(name, features_list)
             self.net = _load_torchscript(feature_extractor_weights_path)
             self.requires_grad_(False)
 
-        @staticmethod
-        def get_provided_features_list():
-            return ("2048",)
+        def run(self, x):
+            # The profiling executor re-optimises on every new shape and is several times slower here.
+            with torch.jit.optimized_execution(False):
+                return self.net(x)
 
-        @staticmethod
-        def get_default_feature_layer_for_metric(metric):
-            return "2048"
+    class TorchScriptInception(ScriptNet):
+        """A TorchScript FID network: uint8 -> 299x299 (TF-style bilinear) -> [-1, 1) -> 2048-d."""
 
-        @staticmethod
-        def can_be_compiled():
-            return False
+        FEATURE = "2048"
 
         def forward(self, x):
             x = tf_resize(x.float(), size=(299, 299), align_corners=False)
             # The same scaling as the TF graph: (x - 128) / 128, so 255 maps just below 1.
-            x = (x - 128.0) / 128.0
-            # The profiling executor re-optimises on every new shape and is several times slower here.
-            with torch.jit.optimized_execution(False):
-                feats = self.net(x)
+            feats = self.run((x - 128.0) / 128.0)
             if feats.dim() > 2:
                 feats = feats.flatten(2).mean(2)
             if feats.shape[1] != 2048:
@@ -267,8 +279,10 @@ def _make_classes():
                                f"give the standard FID network.")
             return (feats.float(),)
 
-    class TorchvisionInception(Base):
+    class TorchvisionInception(SingleOutput):
         """torchvision's Inception-v3 classifier (ImageNet normalisation, 1000 logits), for IS."""
+
+        FEATURE = "logits"
 
         def __init__(self, name, features_list, feature_extractor_weights_path=None, **kwargs):
             super().__init__(name, features_list)
@@ -281,46 +295,18 @@ def _make_classes():
             self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
             self.requires_grad_(False)
 
-        @staticmethod
-        def get_provided_features_list():
-            return ("logits",)
-
-        @staticmethod
-        def get_default_feature_layer_for_metric(metric):
-            return "logits"
-
-        @staticmethod
-        def can_be_compiled():
-            return False
-
         def forward(self, x):
             x = F.interpolate(x.float() / 255.0, size=(299, 299), mode="bilinear", align_corners=False)
             return (self.net((x - self.mean) / self.std).float(),)
 
-    class TorchScriptClassifier(Base):
+    class TorchScriptClassifier(ScriptNet):
         """A classifier the user names: TorchScript, (N, 3, 299, 299) in [-1, 1] -> class logits."""
 
-        def __init__(self, name, features_list, feature_extractor_weights_path=None, **kwargs):
-            super().__init__(name, features_list)
-            self.net = _load_torchscript(feature_extractor_weights_path)
-            self.requires_grad_(False)
-
-        @staticmethod
-        def get_provided_features_list():
-            return ("logits",)
-
-        @staticmethod
-        def get_default_feature_layer_for_metric(metric):
-            return "logits"
-
-        @staticmethod
-        def can_be_compiled():
-            return False
+        FEATURE = "logits"
 
         def forward(self, x):
-            x = F.interpolate(x.float(), size=(299, 299), mode="bilinear", align_corners=False) / 127.5 - 1.0
-            with torch.jit.optimized_execution(False):
-                out = self.net(x)
+            out = self.run(F.interpolate(x.float(), size=(299, 299), mode="bilinear", align_corners=False)
+                           / 127.5 - 1.0)
             if out.dim() != 2:
                 raise BadInput("The classifier named for IS must return (N, classes) logits.")
             return (out.float(),)
