@@ -23,6 +23,24 @@ class LineBuffer:
         return [rest.decode("utf-8", errors="replace")] if rest.strip() else []
 
 
+def record_line(holder, line: str) -> Optional[dict]:
+    """File one stdout line of the backend into ``holder`` (anything with events, garbage, result
+    and error attributes): the event it holds, or None for a blank line or one that is not an
+    event (kept in garbage: a stray print or a torn line is logged, never fatal)."""
+    if not line.strip():
+        return None
+    ev = protocol.parse_line(line)
+    if ev is None:
+        holder.garbage.append(line)
+        return None
+    holder.events.append(ev)
+    if ev["type"] == "result":
+        holder.result = ev
+    elif ev["type"] == "error":
+        holder.error = ev
+    return ev
+
+
 def exit_message(code: int, crashed: bool, error: Optional[dict], log_path: str = "") -> str:
     """One sentence for the user about how the backend ended; '' when it succeeded."""
     where = tr(" The log is in {0}.").format(log_path) if log_path else ""

@@ -11,7 +11,7 @@ from typing import List, Optional
 from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, pyqtSignal
 
 from . import backend_env
-from .backend_events import LineBuffer, exit_message
+from .backend_events import LineBuffer, exit_message, record_line
 from .i18n_util import tr
 from .seam import protocol
 
@@ -116,20 +116,11 @@ class BackendProcess(QObject):
             self._emit_log(line)
 
     def _handle_line(self, line: str) -> None:
-        if not line.strip():
-            return
-        ev = protocol.parse_line(line)
-        if ev is None:
-            # Not fatal: a stray print or a torn line is logged and skipped.
-            self.garbage.append(line)
+        ev = record_line(self, line)
+        if ev is not None:
+            self.received.emit(ev)
+        elif line.strip():
             self._emit_log(tr("(not an event) {0}").format(line))
-            return
-        self.events.append(ev)
-        if ev["type"] == "result":
-            self.result = ev
-        elif ev["type"] == "error":
-            self.error = ev
-        self.received.emit(ev)
 
     def _emit_log(self, text: str) -> None:
         if self._log_fh is not None:

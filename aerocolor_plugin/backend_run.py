@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional
 
 from . import backend_env
-from .backend_events import LineBuffer, exit_message
+from .backend_events import LineBuffer, exit_message, record_line
 from .seam import protocol
 
 
@@ -67,19 +67,11 @@ def run_backend(args: List[str], on_event: Callable[[dict], None] = lambda ev: N
         with lock:
             batch, lines[:] = list(lines), []
         for line in batch:
-            if not line.strip():
-                continue
-            ev = protocol.parse_line(line)
-            if ev is None:
-                outcome.garbage.append(line)
+            ev = record_line(outcome, line)
+            if ev is not None:
+                on_event(ev)
+            elif line.strip():
                 on_log(f"(not an event) {line}")
-                continue
-            outcome.events.append(ev)
-            if ev["type"] == "result":
-                outcome.result = ev
-            elif ev["type"] == "error":
-                outcome.error = ev
-            on_event(ev)
 
     cancelled_at = None
     escalated = 0

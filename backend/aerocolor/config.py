@@ -81,6 +81,11 @@ class NetConfig:
         return self.norm_d
 
 
+def unpaired_net() -> NetConfig:
+    """The networks CycleGAN and CUT default to: a ResNet generator, instance norm, no dropout."""
+    return NetConfig(netG="resnet", norm_g="instance", dropout=False, norm_d="instance")
+
+
 @dataclass
 class TrainConfig:
     family: str = "pix2pix"

@@ -58,9 +58,16 @@ def loss_plot(path: str, history: List[Dict]) -> Optional[str]:
         ax.set_title("validation")
         ax.set_xlabel("epoch")
         ax.legend(fontsize=8)
+    return save_figure(fig, path, dpi=90)
+
+
+def save_figure(fig, path: str, dpi: int = 90) -> str:
+    """Lay out, save under a temporary name, rename, and free a matplotlib figure."""
+    import matplotlib.pyplot as plt
+
     fig.tight_layout()
     tmp = path + ".part.png"
-    fig.savefig(tmp, dpi=90)
+    fig.savefig(tmp, dpi=dpi)
     plt.close(fig)
     os.replace(tmp, path)
     return path

@@ -36,6 +36,7 @@ import torch
 
 from aerocolor.config import TrainConfig
 from aerocolor.errors import AeroColorError, BadInput, Cancelled
+from aerocolor.plots import save_figure
 from aerocolor.protocol import EventSink, read_events
 
 RESULT = "result.json"
@@ -504,12 +505,7 @@ def _loss_figure(path: str, names: List[str], status: Dict[str, dict]) -> Option
             ax.tick_params(labelsize=7)
             if ax.lines:
                 ax.legend(fontsize=7)
-    fig.tight_layout()
-    tmp = path + ".part.png"
-    fig.savefig(tmp, dpi=80)
-    plt.close(fig)
-    os.replace(tmp, path)
-    return path
+    return save_figure(fig, path, dpi=80)
 
 
 def _sample_figure(path: str, out: str, names: List[str], status: Dict[str, dict], count: int) -> Optional[str]:

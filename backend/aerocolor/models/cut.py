@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 
-from aerocolor.config import NetConfig, TrainConfig
+from aerocolor.config import NetConfig, TrainConfig, unpaired_net
 from aerocolor.data import color
 from aerocolor.errors import BadInput
 from aerocolor.losses import GANLoss, gradient_penalty, patch_nce
@@ -28,13 +28,9 @@ from aerocolor.nets.feature_mlp import FeatureTap, PatchSampleMLP
 from aerocolor.nets.unet import unet_depth_for
 
 
-def _cut_net() -> NetConfig:
-    return NetConfig(netG="resnet", norm_g="instance", dropout=False, norm_d="instance")
-
-
 @dataclass
 class CUTConfig:
-    net: NetConfig = field(default_factory=_cut_net)
+    net: NetConfig = field(default_factory=unpaired_net)
     gan_mode: str = "lsgan"
     lambda_gan: float = 1.0
     lambda_nce: float = 1.0          # lambda_X: PatchNCE between input and output

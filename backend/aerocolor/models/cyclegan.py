@@ -22,20 +22,16 @@ from typing import Dict, List
 import torch
 import torch.nn.functional as F
 
-from aerocolor.config import NetConfig
+from aerocolor.config import NetConfig, unpaired_net
 from aerocolor.data import color
 from aerocolor.errors import BadInput
 from aerocolor.losses import GANLoss, gradient_penalty
 from aerocolor.models.base import Family, build_discriminator, build_generator, check_gan_options
 
 
-def _cyclegan_net() -> NetConfig:
-    return NetConfig(netG="resnet", norm_g="instance", dropout=False, norm_d="instance")
-
-
 @dataclass
 class CycleGANConfig:
-    net: NetConfig = field(default_factory=_cyclegan_net)
+    net: NetConfig = field(default_factory=unpaired_net)
     gan_mode: str = "lsgan"
     lambda_a: float = 10.0        # cycle grey -> colour -> grey
     lambda_b: float = 10.0        # cycle colour -> grey -> colour
