@@ -114,6 +114,7 @@ def test_swipe_follows_the_drag_and_esc_leaves(two_layers, qgis_canvas):
     from aerocolor_plugin.swipe import SwipeMapTool
 
     top, beneath = two_layers
+    _refreshed(qgis_canvas)   # the canvas's own picture of the top layer, before the tool paints over it
     tool = SwipeMapTool(qgis_canvas)
     tool.set_layer(top)
     qgis_canvas.setMapTool(tool)
@@ -125,7 +126,7 @@ def test_swipe_follows_the_drag_and_esc_leaves(two_layers, qgis_canvas):
     tool.canvasMoveEvent(move)
     assert tool.item.position == pytest.approx(240 / qgis_canvas.viewport().width())
     tool.canvasReleaseEvent(move)
-    assert wait_until(lambda: tool.item.ready, 20)
+    assert wait_until(lambda: tool.item.ready and not qgis_canvas.isDrawing(), 20)
     img = _render(qgis_canvas)
     assert _red(img[100, 230]) and _blue(img[100, 250])
     tool.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier))
