@@ -8,6 +8,7 @@ configuration measured in the same run, since machines are noisy.
   .venv/bin/python scripts/bench_train.py                       # pix2pix U-Net 256, fp32 vs bf16
   .venv/bin/python scripts/bench_train.py --family cut --variants fp32
   .venv/bin/python scripts/bench_train.py --iters 30 --threads 2 --variants fp32,bf16,bf16-cl
+  .venv/bin/python scripts/bench_train.py --variants bf16-native,bf16   # the small-layer matmul path's gain
   .venv/bin/python scripts/bench_train.py --quality 400 --tile 128 --ngf 32 --ndf 32 --variants fp32,bf16
       # trains each variant the same way on synthetic scenes and compares validation L1
 """
@@ -33,7 +34,21 @@ VARIANTS = {
     "fp32-cl": {"precision": "fp32", "channels_last": True},
     "bf16": {"precision": "bf16", "channels_last": False},
     "bf16-cl": {"precision": "bf16", "channels_last": True},
+    # torch's own convolution kernels everywhere, without the matrix-product path for
+    # small-spatial layers (aerocolor.nets.conv): the baseline that path is judged against.
+    "fp32-native": {"precision": "fp32", "channels_last": False, "native_conv": True},
+    "bf16-native": {"precision": "bf16", "channels_last": False, "native_conv": True},
 }
+
+
+def variant_settings(name: str) -> dict:
+    """The TrainConfig entries of a variant; switches the matrix-product path off where it says so."""
+    v = dict(VARIANTS[name])
+    if v.pop("native_conv", False):
+        import aerocolor.nets.conv
+
+        aerocolor.nets.conv.MATMUL_MAX_PIXELS = 0
+    return v
 
 
 def child(args) -> dict:
@@ -47,7 +62,7 @@ def child(args) -> dict:
 
     set_threads(args.threads)
     torch.manual_seed(0)
-    v = VARIANTS[args.variant]
+    v = variant_settings(args.variant)
     model = {"net": {"netG": args.netG, "ngf": args.ngf, "ndf": args.ndf}}
     for item in args.set:
         k, _, val = item.partition("=")
@@ -96,7 +111,7 @@ def quality(args) -> dict:
     if not os.path.isdir(data):
         build_synthetic(80, DatasetConfig(out=data, tile=args.tile, layout="pairs", seed=7,
                                           val_fraction=0.2, test_fraction=0.0))
-    v = VARIANTS[args.variant]
+    v = variant_settings(args.variant)
     model = {"net": {"netG": args.netG, "ngf": args.ngf, "ndf": args.ndf}}
     for item in args.set:
         k, _, val = item.partition("=")

@@ -87,7 +87,7 @@ class Trainer:
         self.threads = set_threads(cfg.threads or max(1, (os.cpu_count() or 1) // local))
         self.device = resolve_device(cfg.device)
         if cfg.precision == "auto":
-            # bf16 autocast: 1.5x the steps per second on an AMX CPU with the same validation L1
+            # bf16 autocast: 1.5-1.7x the steps per second on CPUs with native bf16, the same validation L1
             # (scripts/bench_train.py --quality); on the GPUs we measured it gained nothing for these
             # small networks. Resolved once and saved, so a resumed run keeps it.
             from aerocolor.inference import native_bf16

@@ -11,6 +11,7 @@ from typing import Tuple
 import torch
 import torch.nn as nn
 
+from aerocolor.nets.conv import Conv2d
 from aerocolor.nets.layers import conv_bias, norm_layer
 
 
@@ -29,9 +30,9 @@ class _DownBlock(nn.Module):
         super().__init__()
         norm_fn, bias = norm_layer(norm), conv_bias(norm)
         self.body = nn.Sequential(
-            norm_fn(c_in), nn.LeakyReLU(0.2, True), nn.Conv2d(c_in, c_in, 3, 1, 1, bias=bias),
-            norm_fn(c_in), nn.LeakyReLU(0.2, True), nn.Conv2d(c_in, c_out, 3, 1, 1), nn.AvgPool2d(2))
-        self.short = nn.Sequential(nn.AvgPool2d(2), nn.Conv2d(c_in, c_out, 1))
+            norm_fn(c_in), nn.LeakyReLU(0.2, True), Conv2d(c_in, c_in, 3, 1, 1, bias=bias),
+            norm_fn(c_in), nn.LeakyReLU(0.2, True), Conv2d(c_in, c_out, 3, 1, 1), nn.AvgPool2d(2))
+        self.short = nn.Sequential(nn.AvgPool2d(2), Conv2d(c_in, c_out, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.body(x) + self.short(x)
@@ -41,7 +42,7 @@ class LatentEncoder(nn.Module):
     def __init__(self, in_ch: int, nz: int, nef: int = 64, stages: int = 4, norm: str = "instance"):
         super().__init__()
         widths = [nef * min(2 ** i, 4) for i in range(stages + 1)]
-        layers = [nn.Conv2d(in_ch, widths[0], 4, 2, 1)]
+        layers = [Conv2d(in_ch, widths[0], 4, 2, 1)]
         layers += [_DownBlock(widths[i], widths[i + 1], norm) for i in range(stages)]
         layers += [nn.LeakyReLU(0.2, True), nn.AdaptiveAvgPool2d(1)]
         self.features = nn.Sequential(*layers)

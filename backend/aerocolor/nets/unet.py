@@ -13,6 +13,7 @@ from typing import Optional
 import torch
 import torch.nn as nn
 
+from aerocolor.nets.conv import Conv2d, ConvTranspose2d
 from aerocolor.nets.layers import conv_bias, norm_layer
 
 Z_WHERE = ("input", "middle", "all")
@@ -48,7 +49,7 @@ class UNetGenerator(nn.Module):
         for i in range(depth):
             c_in = (in_ch if i == 0 else widths[i - 1]) + z_extra(i)
             layers = [] if i == 0 else [nn.LeakyReLU(0.2, True)]
-            layers.append(nn.Conv2d(c_in, widths[i], 4, 2, 1, bias=bias if 0 < i < depth - 1 else True))
+            layers.append(Conv2d(c_in, widths[i], 4, 2, 1, bias=bias if 0 < i < depth - 1 else True))
             if 0 < i < depth - 1:
                 layers.append(norm_fn(widths[i]))
             self.down.append(nn.Sequential(*layers))
@@ -60,7 +61,7 @@ class UNetGenerator(nn.Module):
             innermost, outermost = i == depth - 1, i == 0
             c_in = widths[i] + (z_mid if innermost else 0) if innermost else widths[i] * 2
             c_out = out_ch if outermost else widths[i - 1]
-            layers = [nn.ReLU(True), nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=True if outermost else bias)]
+            layers = [nn.ReLU(True), ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=True if outermost else bias)]
             if outermost:
                 layers.append(nn.Tanh())
             else:
