@@ -23,4 +23,8 @@ class PatchDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.device.type == "cpu":
+            # oneDNN's channels-last kernels skip a reorder per layer here: 3-5 % of a bf16
+            # pix2pix step on an AVX512-BF16 CPU, neutral in fp32 (the U-Net is faster without).
+            x = x.contiguous(memory_format=torch.channels_last)
         return self.net(x)
