@@ -453,3 +453,22 @@ def test_rgb_models_write_their_rgb(tmp_path, tiny_checkpoint):
     # (rows 0-25 and columns 0-42 are covered by the first tile alone)
     assert np.abs(rgba[:3, :26, :43].astype(float) - direct[:, :26, :43]).max() <= 1.0
     assert rgba[:3].std() > 1.0
+
+
+def test_bf16_weights_match_autocast_and_leave_the_net_alone():
+    import torch
+
+    from aerocolor.inference import bf16_weights
+    from aerocolor.nets.unet import UNetGenerator
+
+    torch.manual_seed(0)
+    net = UNetGenerator(1, 2, 8, 5).eval()
+    x = torch.rand(2, 1, 32, 32) * 2 - 1
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        want = net(x).float()
+        got = bf16_weights(net)(x).float()
+    assert all(p.dtype == torch.float32 for p in net.parameters())
+    assert (got - want).abs().max() <= 2 ** -7      # within bf16's rounding of outputs in [-1, 1]
+    with torch.no_grad():
+        exact = net(x)
+    assert (got - exact).abs().mean() < 0.01

@@ -45,11 +45,13 @@ class Conv2d(nn.Conv2d):
         if not takes_matmul_path(self, x):
             return super().forward(x)
         ho, wo = self.out_size(*x.shape[-2:])
+        n = x.shape[0]
         cols = F.unfold(x, self.kernel_size, padding=self.padding, stride=self.stride)  # N, C*k*k, L
-        # (N*L, C*k*k) @ (C*k*k, Co): one GEMM that reads the weights once for the whole batch.
-        out = cols.transpose(1, 2) @ self.weight.reshape(self.out_channels, -1).t()
-        out = out.transpose(1, 2).reshape(x.shape[0], self.out_channels, ho, wo).contiguous()
-        return _bias(out, self.bias)
+        # (N*L, C*k*k) @ (C*k*k, Co): one 2-D GEMM that reads the weights once for the whole batch
+        # (a 3-D matmul would copy the weights once per image).
+        out = cols.transpose(1, 2).reshape(n * ho * wo, -1) @ self.weight.reshape(self.out_channels, -1).t()
+        out = out.reshape(n, ho * wo, self.out_channels).transpose(1, 2).reshape(n, self.out_channels, ho, wo)
+        return _bias(out.contiguous(), self.bias)
 
 
 class ConvTranspose2d(nn.ConvTranspose2d):
@@ -62,7 +64,9 @@ class ConvTranspose2d(nn.ConvTranspose2d):
         if output_size is not None or not takes_matmul_path(self, x):
             return super().forward(x, output_size)
         # Each input pixel spreads C_out*k*k values; fold adds up the overlapping ones.
-        cols = x.flatten(2).transpose(1, 2) @ self.weight.reshape(self.in_channels, -1)  # N, L, Co*k*k
-        out = F.fold(cols.transpose(1, 2).float(), self.out_size(*x.shape[-2:]), self.kernel_size,
+        n, c, h, w = x.shape
+        rows = x.flatten(2).transpose(1, 2).reshape(n * h * w, c)
+        cols = (rows @ self.weight.reshape(c, -1)).reshape(n, h * w, -1)  # N, L, Co*k*k
+        out = F.fold(cols.transpose(1, 2).float(), self.out_size(h, w), self.kernel_size,
                      padding=self.padding, stride=self.stride).to(cols.dtype)
         return _bias(out, self.bias)
