@@ -9,8 +9,8 @@ configuration measured in the same run, since machines are noisy.
   .venv/bin/python scripts/bench_train.py --family cut --variants fp32
   .venv/bin/python scripts/bench_train.py --iters 30 --threads 2 --variants fp32,bf16,bf16-cl
   .venv/bin/python scripts/bench_train.py --variants bf16-native,bf16   # the small-layer matmul path's gain
-  .venv/bin/python scripts/bench_train.py --quality 400 --tile 128 --ngf 32 --ndf 32 --variants fp32,bf16
-      # trains each variant the same way on synthetic scenes and compares validation L1
+  .venv/bin/python scripts/bench_train.py --quality 400 --seeds 4 --tile 128 --ngf 32 --ndf 32 --variants fp32,bf16
+      # trains each variant the same way on synthetic scenes and compares validation L1 over seeds
 """
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ def quality(args) -> dict:
         cfg = TrainConfig.from_dict({"family": args.family, "data": data, "run": run, "tile": args.tile,
                                      "batch": args.batch, "color_mode": args.color_mode, "device": args.device,
                                      "threads": args.threads, "epochs": 1, "decay_epochs": 0,
-                                     "save_every": 0, "val_max": 64, "seed": 3,
+                                     "save_every": 0, "val_max": 64, "seed": args.seed,
                                      "model": model, **v})
         t = Trainer(cfg)
         t.setup()
@@ -149,6 +149,10 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[], help="family option KEY=JSON")
     ap.add_argument("--quality", type=int, metavar="STEPS",
                     help="train STEPS steps per variant on synthetic scenes and compare validation L1")
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="with --quality: train each variant with this many seeds and report the mean and range "
+                         "(a GAN's validation L1 moves by 10-20 %% between runs that differ only in rounding)")
+    ap.add_argument("--seed", type=int, default=3, help=argparse.SUPPRESS)
     ap.add_argument("--data-dir", default=os.path.join(REPO, "out", "bench"), help="where --quality keeps its data")
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
@@ -157,27 +161,37 @@ def main() -> None:
         print(json.dumps(quality(args) if args.quality else child(args)))
         return
 
-    rows = []
-    for name in args.variants.split(","):
-        cmd = [sys.executable, __file__, "--variant", name] + [a for a in sys.argv[1:] if not a.startswith("--variants")]
-        cmd = [c for i, c in enumerate(cmd)]
-        if "--variants" in sys.argv:
-            i = sys.argv.index("--variants")
-            cmd = [sys.executable, __file__, "--variant", name] + sys.argv[1:i] + sys.argv[i + 2:]
+    def run_variant(name: str, seed: int) -> dict:
+        argv = list(sys.argv[1:])
+        if "--variants" in argv:
+            i = argv.index("--variants")
+            del argv[i:i + 2]
+        cmd = [sys.executable, __file__, "--variant", name, "--seed", str(seed)] + argv
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode != 0:
             print(res.stderr, file=sys.stderr)
             raise SystemExit(f"variant {name} failed")
-        rows.append((name, json.loads(res.stdout.strip().splitlines()[-1])))
+        return json.loads(res.stdout.strip().splitlines()[-1])
 
+    names = args.variants.split(",")
     if args.quality:
-        base_l1 = rows[0][1]["val_L1"]
+        # Seeds in the outer loop, so a machine that slows down part-way hurts every variant alike.
+        seeds = [args.seed + k for k in range(args.seeds)]
+        runs = {name: [] for name in names}
+        for seed in seeds:
+            for name in names:
+                runs[name].append(run_variant(name, seed))
+        mean = {name: sum(r["val_L1"] for r in rs) / len(rs) for name, rs in runs.items()}
+        base_l1 = mean[names[0]]
         print(f"\nquality: {args.family} {args.netG} {args.tile}px ngf {args.ngf}, {args.quality} steps of batch "
-              f"{args.batch} on synthetic scenes, same seed; validation L1 of the colorized RGB (0-1 units)")
-        print(f"{'variant':10s} {'val L1':>8s} {'x ' + rows[0][0]:>9s} {'s/it':>8s}")
-        for name, r in rows:
-            print(f"{name:10s} {r['val_L1']:8.4f} {r['val_L1'] / base_l1:9.3f} {r['s_per_it']:8.3f}")
+              f"{args.batch} on synthetic scenes, seeds {seeds}; validation L1 of the colorized RGB (0-1 units)")
+        print(f"{'variant':12s} {'mean L1':>8s} {'x ' + names[0]:>13s} {'min':>8s} {'max':>8s} {'s/it':>8s}")
+        for name in names:
+            l1 = [r["val_L1"] for r in runs[name]]
+            s_it = sum(r["s_per_it"] for r in runs[name]) / len(l1)
+            print(f"{name:12s} {mean[name]:8.4f} {mean[name] / base_l1:13.3f} {min(l1):8.4f} {max(l1):8.4f} {s_it:8.3f}")
         return
+    rows = [(name, run_variant(name, args.seed)) for name in names]
     ref = REFERENCE_S_PER_IT.get(args.family)
     base = rows[0][1]["s_per_it"]
     print(f"\n{args.family} {args.netG} {args.tile}px ngf {args.ngf} ndf {args.ndf} batch {args.batch} "
