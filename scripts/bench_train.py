@@ -152,7 +152,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=1,
                     help="with --quality: train each variant with this many seeds and report the mean and range "
                          "(a GAN's validation L1 moves by 10-20 %% between runs that differ only in rounding)")
-    ap.add_argument("--seed", type=int, default=3, help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=3, help="the (first) seed of --quality")
     ap.add_argument("--data-dir", default=os.path.join(REPO, "out", "bench"), help="where --quality keeps its data")
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
@@ -166,7 +166,7 @@ def main() -> None:
         if "--variants" in argv:
             i = argv.index("--variants")
             del argv[i:i + 2]
-        cmd = [sys.executable, __file__, "--variant", name, "--seed", str(seed)] + argv
+        cmd = [sys.executable, __file__, "--variant", name] + argv + ["--seed", str(seed)]   # the last one counts
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode != 0:
             print(res.stderr, file=sys.stderr)
