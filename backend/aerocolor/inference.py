@@ -35,7 +35,7 @@ def bf16_weights(net: torch.nn.Module) -> torch.nn.Module:
     """A copy of `net` whose convolution and linear weights are stored in bf16.
 
     Autocast rounds each fp32 weight to bf16 on every forward; rounding once here gives the
-    same numbers (round to nearest even either way) and saves the copies: 8 % of a bf16
+    same numbers (round to nearest even either way) and saves the copies: 8-15 % of a bf16
     U-Net forward on the CPU. Normalisation layers stay fp32, as autocast keeps them.
     The caller's net is left as it was.
     """
