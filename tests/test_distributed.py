@@ -89,3 +89,14 @@ def test_two_processes_stop_together_and_resume(synthetic_pairs, tmp_path):
     assert [h["epoch"] for h in done["training"]["history"]] == list(range(1, 9))
     hellos = _hellos(run)
     assert [h["resumed"] for h in hellos] == [False, True]
+    # Each rank took back its own random state (CUT draws its NCE patches from it), so the
+    # stopped and resumed run ends exactly where the same run without a stop ends.
+    assert len(stopped["rng_cpu_ranks"]) == 2
+    assert not torch.equal(stopped["rng_cpu_ranks"][0], stopped["rng_cpu_ranks"][1])
+    straight = str(tmp_path / "straight")
+    res = torchrun(*[straight if a == run else a for a in args])
+    assert res.returncode == 0, res.stderr[-3000:]
+    whole = checkpoint.load(os.path.join(straight, "checkpoints", "latest.pt"))
+    for name, net in whole["nets"].items():
+        for key, w in net.items():
+            assert torch.equal(done["nets"][name][key], w), (name, key)

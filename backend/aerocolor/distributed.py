@@ -139,3 +139,13 @@ def mean_over_ranks(values: Dict[str, float]) -> Dict[str, float]:
     t = torch.tensor([values[k] for k in keys], dtype=torch.float64, device=_comm_device())
     dist.all_reduce(t)
     return {k: float(v) / dist.get_world_size() for k, v in zip(keys, t.tolist())}
+
+
+def rng_states() -> List[torch.Tensor]:
+    """Every rank's CPU random state, in rank order, on every rank (saved so a resume continues each
+    rank's own dropout and sampling draws, not rank 0's)."""
+    mine = torch.get_rng_state()
+    t = mine.to(_comm_device())
+    out = [torch.empty_like(t) for _ in range(dist.get_world_size())]
+    dist.all_gather(out, t)
+    return [s.cpu() for s in out]

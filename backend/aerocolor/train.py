@@ -47,6 +47,7 @@ class Trainer:
         self.cancel = cancel or no_cancel()
         self.rank, self.world = rank, world
         self.is_main = rank == 0
+        self._rank_rng: Optional[List[torch.Tensor]] = None  # every rank's random state at the last save
         self.events = events or EventSink()
         self.resume = resume
         self.history: List[Dict] = []
@@ -121,8 +122,8 @@ class Trainer:
             distributed.broadcast_nets(self.family.nets.values())
             for opt in self.family.optimizers.values():
                 distributed.average_gradients_before_step(opt)
-            if self.resume and self.rank:  # the checkpoint holds rank 0's random state only
-                torch.manual_seed(cfg.seed * 1000003 + self.rank * 7919 + self.global_step)
+            if self.resume and self.rank:
+                self._restore_rank_rng()
         if self.is_main:
             os.makedirs(os.path.join(cfg.run, "checkpoints"), exist_ok=True)
             save_json(p["config"], cfg)
@@ -193,6 +194,7 @@ class Trainer:
                 "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
                 "global_step": self.global_step, "train_seconds": self.train_seconds,
                 "rng_cpu": torch.get_rng_state(),
+                "rng_cpu_ranks": self._rank_rng if self.world > 1 else None,  # every rank's, when several
                 "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
                 "history": self.history,
                 "epoch_acc": self.acc,
@@ -210,6 +212,15 @@ class Trainer:
             checkpoint.save(os.path.join(self.cfg.run, "checkpoints", f"epoch_{self.epoch:03d}.pt"), state)
         self.events.emit("checkpoint", epoch=self.epoch, step=self.global_step, path=p["latest"])
         return p["latest"]
+
+    def _restore_rank_rng(self) -> None:
+        """A resumed rank other than 0 takes back its own random state; from a checkpoint saved by
+        another number of processes it gets a seed derived from its rank and step instead."""
+        states = self._rank_rng
+        if states and len(states) == self.world:
+            torch.set_rng_state(states[self.rank].cpu())
+        else:
+            torch.manual_seed(self.cfg.seed * 1000003 + self.rank * 7919 + self.global_step)
 
     def _load(self, path: str) -> None:
         obj = checkpoint.load(path, map_location=self.device)
@@ -230,6 +241,7 @@ class Trainer:
         self.acc = tr.get("epoch_acc") or {"sums": {}, "d_low": 0, "n": 0}
         self.family.load_extra_state(tr.get("family_state") or {})
         torch.set_rng_state(tr["rng_cpu"].cpu())
+        self._rank_rng = tr.get("rng_cpu_ranks")
         if tr.get("rng_cuda") and torch.cuda.is_available():
             torch.cuda.set_rng_state_all([t.cpu() for t in tr["rng_cuda"]])
 
@@ -324,6 +336,7 @@ class Trainer:
                 if cancelled:
                     if self.world > 1:
                         distributed.average_buffers(self.family.nets.values())
+                        self._rank_rng = distributed.rng_states()
                     self.save()
                     raise Cancelled(f"Training stopped at epoch {epoch + 1}, step {self.step_in_epoch}; "
                                     f"resume with --resume --run {cfg.run}.")
@@ -335,6 +348,7 @@ class Trainer:
             if self.world > 1:
                 sums = distributed.mean_over_ranks(sums)
                 distributed.average_buffers(self.family.nets.values())
+                self._rank_rng = distributed.rng_states()
             val = self.validate() if self.is_main else {}
             n_steps = max(acc["n"], 1)
             record = {"epoch": self.epoch, "losses": {k: v / n_steps for k, v in sums.items()},
