@@ -472,3 +472,10 @@ def test_bf16_weights_match_autocast_and_leave_the_net_alone():
     with torch.no_grad():
         exact = net(x)
     assert (got - exact).abs().mean() < 0.01
+    # Rounded and laid out channels-last in one pass: same numbers, the layout colorize runs in.
+    cl = bf16_weights(net, torch.device("cpu"), torch.channels_last)
+    convs = [m.weight for m in cl.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))]
+    assert convs and all(w.dtype == torch.bfloat16 and w.is_contiguous(memory_format=torch.channels_last)
+                         for w in convs)
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        assert (cl(x).float() - got).abs().max() <= 2 ** -7   # kernels for either layout may round apart
