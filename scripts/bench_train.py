@@ -124,7 +124,11 @@ def quality(args) -> dict:
                                      "model": model, **v})
         t = Trainer(cfg)
         t.setup()
-        cfg.epochs = max(1, round(args.quality / t.steps_per_epoch))
+        # The last --decay-share of the steps decay the learning rate linearly to zero (the study's
+        # schedule shape), so each run ends on settled weights rather than mid-oscillation.
+        epochs = max(1, round(args.quality / t.steps_per_epoch))
+        cfg.decay_epochs = round(epochs * args.decay_share)
+        cfg.epochs = max(1, epochs - cfg.decay_epochs)
         t0 = time.perf_counter()
         t.run()
         return {"val_L1": t.history[-1]["val"]["L1"], "seconds": time.perf_counter() - t0,
@@ -153,6 +157,8 @@ def main() -> None:
                     help="with --quality: train each variant with this many seeds and report the mean and range "
                          "(a GAN's validation L1 moves by 10-20 %% between runs that differ only in rounding)")
     ap.add_argument("--seed", type=int, default=3, help="the (first) seed of --quality")
+    ap.add_argument("--decay-share", type=float, default=0.0,
+                    help="with --quality: share of the steps at the end whose learning rate decays linearly to zero")
     ap.add_argument("--data-dir", default=os.path.join(REPO, "out", "bench"), help="where --quality keeps its data")
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
@@ -181,6 +187,7 @@ def main() -> None:
         for seed in seeds:
             for name in names:
                 runs[name].append(run_variant(name, seed))
+            print(f"seed {seed}: " + "  ".join(f"{n} {runs[n][-1]['val_L1']:.4f}" for n in names), flush=True)
         mean = {name: sum(r["val_L1"] for r in rs) / len(rs) for name, rs in runs.items()}
         base_l1 = mean[names[0]]
         print(f"\nquality: {args.family} {args.netG} {args.tile}px ngf {args.ngf}, {args.quality} steps of batch "
@@ -190,6 +197,15 @@ def main() -> None:
             l1 = [r["val_L1"] for r in runs[name]]
             s_it = sum(r["s_per_it"] for r in runs[name]) / len(l1)
             print(f"{name:12s} {mean[name]:8.4f} {mean[name] / base_l1:13.3f} {min(l1):8.4f} {max(l1):8.4f} {s_it:8.3f}")
+        if len(seeds) > 1:
+            # Paired by seed: the spread of the differences says how far the mean ratio can be trusted.
+            base_runs = [r["val_L1"] for r in runs[names[0]]]
+            for name in names[1:]:
+                d = [r["val_L1"] - b for r, b in zip(runs[name], base_runs)]
+                m = sum(d) / len(d)
+                se = (sum((x - m) ** 2 for x in d) / (len(d) - 1) / len(d)) ** 0.5
+                print(f"{name} - {names[0]}: mean difference {m:+.4f} ({100 * m / base_l1:+.1f} %), "
+                      f"standard error {se:.4f} ({100 * se / base_l1:.1f} %) over {len(d)} seeds")
         return
     rows = [(name, run_variant(name, args.seed)) for name in names]
     ref = REFERENCE_S_PER_IT.get(args.family)
