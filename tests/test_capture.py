@@ -306,6 +306,15 @@ def test_xyz_capture_matches_served_tiles_and_skips_blank_and_missing(server, tm
     assert src["crs_authid"] == "EPSG:3857" and src["gsd_units"] == "metre"
     assert man["gsd"] == pytest.approx(2 * math.pi * 6378137 / 2 ** Z / 256 * math.cos(math.radians(25.04)), rel=0.01)
 
+    # Run again: the blank tile is remembered, not fetched (and retried) again; the missing one is
+    # tried again, since a network layer may serve it now. (QGIS's network cache may answer a
+    # repeated request, so the server's count cannot show the blank tile was skipped.)
+    before = dict(server.requests)
+    again = _capture(cfg, layer, _xyz_aoi(3, 2))
+    assert again["skipped"] == man["skipped"] and again["capture"]["resumed"] == len(man["tiles"])
+    assert again["capture"]["attempts"] == 1 + cfg.retries  # the missing tile's tries only
+    assert server.requests[(Z, X0 + 2, Y0 + 1)] > before[(Z, X0 + 2, Y0 + 1)]
+
 
 def test_capture_task_and_processing_algorithm(server, tmp_path, qgis_app):
     from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject

@@ -17,7 +17,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 from .aoi import Aoi, estimate, in_crs, tiles_in
 from .grid import MERCATOR_CRS, Grid, res_grid, snapped_origin, zoom_grid
 from .render import LayerError, LayerRef, TileReader, fetch
-from .writer import BadInput, Cancelled, TileSink, finish, layout, prepare_folder
+from .writer import BadInput, Cancelled, TileSink, finish, layout, prepare_folder, read_skipped, record_skipped
 
 HISTORICAL_ROLES = ("none", "unpaired", "test")
 
@@ -168,6 +168,7 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
                        f"has imagery.")
     resumed = prepare_folder(cfg.out, _request(cfg, colour, historical if hist_layer else None, aoi))
     sink = TileSink(cfg.out, cfg.layout, cfg.fmt, cfg.historical_role if hist_layer else "none")
+    skipped_before = read_skipped(cfg.out) if resumed else {}
     coarsest = min(cfg.zooms) if cfg.zooms else None
     readers: Dict[str, Tuple[TileReader, Optional[TileReader]]] = {}
     started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
@@ -184,6 +185,8 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
         if sink.on_disk(split, name):
             counts["on_disk"] += 1
             entries.append(_entry(grid, col, row, name, split))
+        elif name in skipped_before:
+            counts[skipped_before[name]] += 1
         else:
             if grid.key not in readers:
                 readers[grid.key] = (TileReader(colour, grid),
@@ -202,6 +205,7 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
                         pixels = None
             if pixels is None:
                 counts[why] += 1
+                record_skipped(cfg.out, name, why)
             else:
                 georef = (grid.geotransform(col, row), QgsCoordinateReferenceSystem(grid.crs).toWkt())
                 sink.write(split, name, pixels, hist, georef)

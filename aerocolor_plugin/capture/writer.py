@@ -21,6 +21,10 @@ from aerocolor.data import layout  # noqa: E402
 from aerocolor.errors import BadInput, Cancelled  # noqa: E402,F401 (Cancelled: for the engine)
 
 REQUEST = "capture.json"
+# Tiles found blank or all nodata, one JSON line each: a resume skips them instead of fetching
+# (and retrying) them again. Tiles missing from a network layer are not kept: they may come now.
+SKIPPED = "capture_skipped.jsonl"
+KEEP_SKIPPED = ("blank", "nodata")
 HISTORICAL_DIR = "historical"  # test tiles of the historical layer (inputs without ground truth)
 
 # Settings that do not change which files a capture makes; a resume may change them.
@@ -69,6 +73,29 @@ def _write_json(path: str, obj: dict) -> None:
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(obj, fh, indent=1)
     os.replace(tmp, path)
+
+
+def read_skipped(out: str) -> Dict[str, str]:
+    """Tile id -> why it was skipped by an earlier run of this capture (a torn last line is ignored)."""
+    found: Dict[str, str] = {}
+    try:
+        with open(os.path.join(out, SKIPPED), encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    continue
+                if item.get("why") in KEEP_SKIPPED:
+                    found[str(item.get("id"))] = item["why"]
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def record_skipped(out: str, name: str, why: str) -> None:
+    if why in KEEP_SKIPPED:
+        with open(os.path.join(out, SKIPPED), "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"id": name, "why": why}) + "\n")
 
 
 class TileSink:
