@@ -1,11 +1,10 @@
 """Raster in, raster out: a grey photo (any size GDAL reads) and a checkpoint give a colour GeoTIFF
 on the same grid.
 
-Four threads share the work: a reader fetches the next strip of rows and turns it into
-model input, the main thread cuts overlapping tiles and runs them through the generator
-in batches, a blender adds their outputs into a band of rows (tiling.py), and a writer
-joins colour to lightness and writes finished rows (compose.py, raster.py). At most a
-few strips are alive at once, so memory does not grow with the raster.
+Three threads share the work: a reader fetches the next strip of rows, the main thread
+runs overlapping tiles through the generator in batches and blends them (tiling.py),
+and a writer joins colour to lightness and writes finished rows (compose.py, raster.py).
+At most a few strips are alive at once, so memory does not grow with the raster.
 
     colorize("model.pt", "photo_1975.tif", "colour_1975.tif", tile=256, overlap=32)
 """
@@ -219,94 +218,50 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
     """Colorize every tile row of `src` into `writer`; returns (tiles run, tiles skipped)."""
     info = src.info
     width, height, t_in = info.width, info.height, plan.tile_in
+    blender = RowBlender(model.channels, width)
     stop = threading.Event()
-    # One strip read ahead, a couple of batches waiting to be blended and one strip waiting to be
-    # written keep the generator busy; each strip held costs a few full-width rows.
+    # One strip read ahead and one waiting to be written are enough to keep the generator busy;
+    # each strip held costs a few full-width rows.
     read_q: "queue.Queue" = queue.Queue(maxsize=1)
-    blend_q: "queue.Queue" = queue.Queue(maxsize=2)
     write_q: "queue.Queue" = queue.Queue(maxsize=1)
     errors: List[BaseException] = []
 
-    def worker(body: Callable[[], None]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                body()
-            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-                errors.append(exc)
-                stop.set()
-        return run
-
-    def take(q: "queue.Queue"):
-        """The next item for a helper thread; None once the pipeline stops."""
-        while True:
-            try:
-                return q.get(timeout=0.1)
-            except queue.Empty:
-                if stop.is_set():
-                    return None
-
-    # The helpers do all per-pixel work but the generator's, so the main thread only cuts tiles
-    # and runs them: on a few cores the generator's threads wait for nothing.
-    def read() -> None:
-        for y in plan.ys:
-            grey, valid = src.read(y, min(y + t_in, height))
-            if not valid.all() and valid.any():
-                # Missing pixels would read as black to the model; the strip's mean grey is neutral.
-                grey = np.where(valid, grey, np.float32(grey[valid].mean()))
-            if not _put(read_q, (y, model.prepare(grey), valid), stop):
-                return
-        _put(read_q, _END, stop)
-
-    def blend() -> None:
-        """Adds each batch's tiles into the band of rows and hands every finished strip to the writer."""
-        blender = RowBlender(model.channels, width)
-        strips: dict = {}   # strip index -> [y, model input, valid, tiles still to add], until written
-        emitted = 0         # strips handed to the writer
-        while True:
-            item = take(blend_q)
-            if item is None:
-                return
-            if item is _END:
-                break
-            if item[0] == "strip":
-                _, k, y, x_strip, valid, n = item
-                blender.extend(y + x_strip.shape[0])
-                strips[k] = [y, x_strip, valid, n]
-            else:
-                _, part, out = item
-                for (k, i), colour in zip(part, out):
-                    x, wx = plan.xs[i], plan.wx[i]
-                    h, w = strips[k][1].shape[0], wx.shape[0]
-                    blender.add(strips[k][0], x, colour[:, :h, :w], plan.wy[k][:, None] * wx[None, :])
-                    strips[k][3] -= 1
-            while emitted in strips and strips[emitted][3] == 0:
-                k = emitted
-                # Rows above the next strip's first row are touched by no later tile.
-                until = height if k + 1 == len(plan.ys) else plan.ys[k + 1]
-                y0, colour = blender.take(until)
-                colour = colour.astype(np.float16)  # half the memory in flight; 5e-4 of the range is far below 1/255
-                n = until - y0
-                _, x_strip, valid, _ = strips.pop(k)
-                if not _put(write_q, (y0, x_strip[:n], valid[:n], colour), stop):
+    def reader() -> None:
+        try:
+            for y in plan.ys:
+                if not _put(read_q, (y,) + src.read(y, min(y + t_in, height)), stop):
                     return
-                emitted += 1
-        _put(write_q, _END, stop)
+            _put(read_q, _END, stop)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            errors.append(exc)
+            stop.set()
 
-    def write() -> None:
-        while True:
-            item = take(write_q)
-            if item is None or item is _END:
-                return
-            y0, x_rows, valid, colour = item
-            for r, rgba in rgba_chunks(x_rows, valid, colour, model.mode):
-                writer.write(y0 + r, rgba)
+    def write_rows() -> None:
+        try:
+            while True:
+                try:
+                    item = write_q.get(timeout=0.1)
+                except queue.Empty:
+                    if stop.is_set():
+                        return
+                    continue
+                if item is _END:
+                    return
+                y0, x_rows, valid, colour = item
+                for r, rgba in rgba_chunks(x_rows, valid, colour, model.mode):
+                    writer.write(y0 + r, rgba)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            errors.append(exc)
+            stop.set()
 
-    threads = [threading.Thread(target=worker(body), name=f"colorize-{body.__name__}", daemon=True)
-               for body in (read, blend, write)]
+    threads = [threading.Thread(target=reader, name="colorize-read", daemon=True),
+               threading.Thread(target=write_rows, name="colorize-write", daemon=True)]
     for t in threads:
         t.start()
     counts = {"run": 0, "skipped": 0}
-    pending: list = []      # tiles cut but not yet run: ((strip index, column index), model input (t_in, t_in))
+    pending: list = []      # tiles cut but not yet run: (strip index, column index, model input (t_in, t_in))
+    strips: dict = {}       # strip index -> (y, model input, valid, tiles still to run), until written
+    emitted = [0]           # strips handed to the writer
 
     def check() -> None:
         if cancel.is_set():
@@ -314,44 +269,67 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
         if errors:
             raise errors[0]
 
-    def hand_on(item) -> None:
-        if not _put(blend_q, item, stop):
-            raise errors[0] if errors else RuntimeError("the blender stopped")
-
     def run_batch(part: list) -> None:
-        out = model(np.stack([cut for _, cut in part]))
-        hand_on(("tiles", [key for key, _ in part], out))
+        out = model(np.stack([cut for _, _, cut in part]))
+        for (k, i, _), colour in zip(part, out):
+            x, wx = plan.xs[i], plan.wx[i]
+            y, x_strip = strips[k][0], strips[k][1]
+            h, w = x_strip.shape[0], wx.shape[0]
+            blender.add(y, x, colour[:, :h, :w], plan.wy[k][:, None] * wx[None, :])
+            strips[k][3] -= 1
         counts["run"] += len(part)
         on_tiles(counts["run"] + counts["skipped"], plan.count)
         check()
+
+    def write_finished() -> None:
+        """Hand every strip whose tiles (and all earlier strips' tiles) are done to the writer."""
+        while emitted[0] in strips and strips[emitted[0]][3] == 0:
+            k = emitted[0]
+            # Rows above the next strip's first row are touched by no later tile.
+            until = height if k + 1 == len(plan.ys) else plan.ys[k + 1]
+            y0, colour = blender.take(until)
+            colour = colour.astype(np.float16)  # half the memory in flight; 5e-4 of the range is far below 1/255
+            n = until - y0
+            _, x_strip, valid, _ = strips.pop(k)
+            if not _put(write_q, (y0, x_strip[:n], valid[:n], colour), stop):
+                raise errors[0] if errors else RuntimeError("the writer stopped")
+            emitted[0] += 1
 
     try:
         # Batches are filled across tile rows, so every forward pass but the last has `batch` tiles.
         for k in range(len(plan.ys)):
             item = _get(read_q, stop, cancel, errors)
             check()
-            y, x_strip, valid = item
-            del item
-            cuts = [(i, _cut(x_strip, x, t_in)) for i, x in enumerate(plan.xs) if valid[:, x:x + t_in].any()]
-            counts["skipped"] += len(plan.xs) - len(cuts)
-            hand_on(("strip", k, y, x_strip, valid, len(cuts)))  # before any of its tiles
-            pending.extend(((k, i), cut) for i, cut in cuts)
-            del x_strip, valid, cuts
+            y, grey, valid = item
+            blender.extend(y + grey.shape[0])
+            if not valid.all() and valid.any():
+                # Missing pixels would read as black to the model; the strip's mean grey is neutral.
+                grey = np.where(valid, grey, np.float32(grey[valid].mean()))
+            x_strip = model.prepare(grey)
+            del item, grey  # only the model input is kept (the writer takes L* from it)
+            strips[k] = [y, x_strip, valid, 0]
+            for i, x in enumerate(plan.xs):
+                if valid[:, x:x + t_in].any():
+                    pending.append((k, i, _cut(x_strip, x, t_in)))
+                    strips[k][3] += 1
+                else:
+                    counts["skipped"] += 1
             while len(pending) >= batch:
                 run_batch(pending[:batch])
                 del pending[:batch]
-            if not any(key[0] == k for key, _ in pending):
+            if not strips[k][3]:
                 on_tiles(counts["run"] + counts["skipped"], plan.count)
+            write_finished()
         if pending:
             run_batch(pending)
             pending.clear()
-        hand_on(_END)
-        for t in threads[1:]:
-            while t.is_alive():
-                t.join(timeout=0.1)
-                check()
-        check()
-        return counts["run"], counts["skipped"]
+        write_finished()
+        run, skipped = counts["run"], counts["skipped"]
+        _put(write_q, _END, stop)
+        threads[1].join()
+        if errors:
+            raise errors[0]
+        return run, skipped
     finally:
         stop.set()
         for t in threads:
