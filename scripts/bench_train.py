@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.join(REPO, "backend"))
 # Seconds per iteration of the reference implementations on this machine kind (2 threads,
 # batch 1 unless said), from the issues: the figures our ratios are judged against.
 REFERENCE_S_PER_IT = {"pix2pix": 0.76, "cyclegan": 9.45, "cut": 7.25, "fastcut": 3.81, "bicyclegan": 2.05}
+REFERENCE_LAB_S_PER_IT = {"pix2pix": 0.75}  # the reference's Lab colorization model
 
 VARIANTS = {
     "fp32": {"precision": "fp32", "channels_last": False},
@@ -208,7 +209,7 @@ def main() -> None:
                       f"standard error {se:.4f} ({100 * se / base_l1:.1f} %) over {len(d)} seeds")
         return
     rows = [(name, run_variant(name, args.seed)) for name in names]
-    ref = REFERENCE_S_PER_IT.get(args.family)
+    ref = (REFERENCE_LAB_S_PER_IT if args.color_mode == "lab" else REFERENCE_S_PER_IT).get(args.family)
     base = rows[0][1]["s_per_it"]
     print(f"\n{args.family} {args.netG} {args.tile}px ngf {args.ngf} ndf {args.ndf} batch {args.batch} "
           f"{args.color_mode} on {args.device}, {args.threads} threads, {args.iters} iterations after {args.warmup} warm-up")
