@@ -153,6 +153,24 @@ def test_nodata_becomes_transparent_and_empty_tiles_are_skipped(tmp_path, tiny_c
     assert result.skipped >= 2 and result.tiles + result.skipped == len(positions(200, 64, 8)) * len(positions(260, 64, 8))
 
 
+def test_8bit_rows_reach_the_model_as_training_computes_them(tmp_path):
+    from aerocolor.data.color import model_input
+    from aerocolor.inference import TileModel
+    from aerocolor.raster import GreySource
+
+    g = texture(40, 50)
+    src = GreySource(write_geotiff(str(tmp_path / "in8.tif"), g))
+    grey, valid = src.read(0, 40)
+    src.close()
+    assert grey.dtype == np.uint8 and np.array_equal(grey, g) and valid.all()
+    for mode in ("lab", "rgb"):
+        tm = TileModel({"color_mode": mode, "tile": 64}, torch.nn.Identity(), torch.device("cpu"))
+        want = model_input(torch.from_numpy(g).float() / 255.0, mode).numpy()
+        got = tm.prepare(grey)
+        assert got.dtype == np.float32 and np.allclose(got, want, rtol=0, atol=1e-6)
+        assert np.allclose(tm.prepare(g.astype(np.float32) / 255.0), want, rtol=0, atol=1e-5)  # float input
+
+
 def test_16bit_and_float_input(tmp_path, tiny_checkpoint):
     g = texture(150, 170).astype(np.uint16) * 40 + 1000
     g[:10, :10] = 0

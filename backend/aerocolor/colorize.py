@@ -304,7 +304,9 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
             blender.extend(y + grey.shape[0])
             if not valid.all() and valid.any():
                 # Missing pixels would read as black to the model; the strip's mean grey is neutral.
-                grey = np.where(valid, grey, np.float32(grey[valid].mean()))
+                fill = grey[valid].mean()
+                grey = np.where(valid, grey, np.asarray(np.rint(fill) if grey.dtype == np.uint8 else fill,
+                                                        grey.dtype))
             x_strip = model.prepare(grey)
             del item, grey  # only the model input is kept (the writer takes L* from it)
             strips[k] = [y, x_strip, valid, 0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 from typing import Optional
 
 import numpy as np
@@ -99,14 +100,23 @@ class TileModel:
         return out.float()
 
     def prepare(self, grey: np.ndarray) -> np.ndarray:
-        """Grey in [0, 1] (any shape) to model input in [-1, 1]: color.model_input, with L* from a table
-        (on the CPU the exact formula costs more than a small generator)."""
+        """Grey in [0, 1] (any shape), or uint8 codes standing for code / 255, to model input in [-1, 1]:
+        color.model_input, with L* from a table (on the CPU the exact formula costs more than a small
+        generator)."""
+        if grey.dtype == np.uint8:
+            # 8-bit photos, the usual case: one lookup per pixel instead of a dozen passes.
+            return np.take(self._byte_inputs, grey)
         if self.mode == "lab":
             x = lightness(grey)
             x *= np.float32(1 / 50)
             x -= np.float32(1)
             return x
         return (grey * np.float32(2) - np.float32(1)).astype(np.float32, copy=False)
+
+    @functools.cached_property
+    def _byte_inputs(self) -> np.ndarray:
+        """Model input for each 8-bit code: the very numbers training computes for those greys."""
+        return color.model_input(torch.arange(256, dtype=torch.float32) / 255.0, self.mode).numpy()
 
     @torch.inference_mode()
     def __call__(self, x: np.ndarray) -> np.ndarray:

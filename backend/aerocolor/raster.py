@@ -169,7 +169,8 @@ class GreySource:
         return valid
 
     def read(self, y0: int, y1: int) -> Tuple[np.ndarray, np.ndarray]:
-        """Rows [y0, y1): grey float32 (h, W) in [0, 1] and valid mask (h, W)."""
+        """Rows [y0, y1): grey (h, W) and valid mask (h, W). Grey is float32 in [0, 1], except for an
+        8-bit one-band raster, whose uint8 values come as they are (grey = value / 255)."""
         w, rows = self.info.width, y1 - y0
         try:
             raw = np.stack([self.ds.GetRasterBand(b).ReadAsArray(0, y0, w, rows) for b in self.info.bands])
@@ -179,6 +180,8 @@ class GreySource:
                            f"or a VRT source missing.", str(exc)) from None
         if self._float:
             valid &= np.isfinite(raw).all(axis=0)
+        if self.info.dtype == "Byte" and not self.info.colour:
+            return raw[0], valid
         unit, _ = to_unit(raw, self.stretch, limits=self.info.limits)
         if self.info.colour:
             grey = np.tensordot(np.asarray(LUMA_WEIGHTS, np.float32), unit, axes=1)
