@@ -88,9 +88,10 @@ class Trainer:
         self.threads = set_threads(cfg.threads or max(1, (os.cpu_count() or 1) // local))
         self.device = resolve_device(cfg.device)
         if cfg.precision == "auto":
-            # bf16 autocast: 1.5-1.7x the steps per second on CPUs with native bf16, the same validation L1
-            # (scripts/bench_train.py --quality); on the GPUs we measured it gained nothing for these
-            # small networks. Resolved once and saved, so a resumed run keeps it.
+            # bf16 autocast: 1.5-1.7x the steps per second on CPUs with native bf16, validation L1 +1.5 %
+            # (standard error 1.0 %) over 16 seeds (scripts/bench_train.py --quality --decay-share 0.5);
+            # on the GPUs we measured it gained nothing for these small networks. Resolved once and
+            # saved, so a resumed run keeps it.
             from aerocolor.inference import native_bf16
 
             cfg.precision = "bf16" if self.device.type == "cpu" and native_bf16(self.device) else "fp32"
