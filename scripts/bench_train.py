@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -203,8 +204,7 @@ def main() -> None:
             base_runs = [r["val_L1"] for r in runs[names[0]]]
             for name in names[1:]:
                 d = [r["val_L1"] - b for r, b in zip(runs[name], base_runs)]
-                m = sum(d) / len(d)
-                se = (sum((x - m) ** 2 for x in d) / (len(d) - 1) / len(d)) ** 0.5
+                m, se = statistics.mean(d), statistics.stdev(d) / len(d) ** 0.5
                 print(f"{name} - {names[0]}: mean difference {m:+.4f} ({100 * m / base_l1:+.1f} %), "
                       f"standard error {se:.4f} ({100 * se / base_l1:.1f} %) over {len(d)} seeds")
         return
