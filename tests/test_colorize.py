@@ -497,3 +497,20 @@ def test_bf16_weights_match_autocast_and_leave_the_net_alone():
                          for w in convs)
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
         assert (cl(x).float() - got).abs().max() <= 2 ** -7   # kernels for either layout may round apart
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_tile_model_hands_the_blender_whole_planes(precision):
+    """The blender adds each colour plane of a tile; the generator runs channels-last, so the tile model
+    must return plane-by-plane (C-contiguous) float32, equal to the channels-first run."""
+    from aerocolor.inference import TileModel
+    from aerocolor.nets.unet import UNetGenerator
+
+    torch.manual_seed(0)
+    net = UNetGenerator(1, 2, 8, 5).eval()
+    card = {"color_mode": "lab", "tile": 32}
+    x = np.random.default_rng(0).random((3, 32, 32), dtype=np.float32) * 2 - 1
+    cl = TileModel(card, net, torch.device("cpu"), precision, channels_last=True)(x)
+    plain = TileModel(card, net, torch.device("cpu"), precision, channels_last=False)(x)
+    assert cl.dtype == np.float32 and cl.shape == (3, 2, 32, 32) and cl.flags["C_CONTIGUOUS"]
+    assert np.abs(cl - plain).max() <= (2 ** -6 if precision == "bf16" else 1e-5)
