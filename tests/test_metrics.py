@@ -226,6 +226,25 @@ def test_is_classifier_search_order(tmp_path, monkeypatch):
     assert clf.extractor == features.EXTRACTOR_TF_INCEPTION and clf.source == "torch-fidelity cache"
 
 
+def test_torchvision_inception_sees_inputs_in_minus_one_to_one(tmp_path):
+    """torchvision's Inception-v3 weights were trained on [-1, 1] inputs (torchvision's builder switches
+    transform_input on for them); the IS extractor must hand its first convolution that range."""
+    from torchvision.models import inception_v3
+
+    net = inception_v3(weights=None, aux_logits=True, init_weights=False, transform_input=False)
+    path = str(tmp_path / "inception_v3_google-0cc3c7bd.pth")
+    torch.save(net.state_dict(), path)
+    ext = features.create_extractor(features.Network(features.EXTRACTOR_TORCHVISION, path, "user path", "", False),
+                                    ("logits",), torch.device("cpu"))
+    seen = []
+    ext.net.Conv2d_1a_3x3.register_forward_pre_hook(lambda _m, args: seen.append(args[0]))
+    x = torch.randint(0, 256, (2, 3, 299, 299), dtype=torch.uint8)
+    with torch.no_grad():
+        (logits,) = ext(x)
+    assert logits.shape == (2, 1000)
+    assert torch.allclose(seen[0], x.float() / 127.5 - 1.0, atol=1e-5)
+
+
 def test_a_pickled_weights_file_is_refused(tmp_path):
     path = str(tmp_path / "evil.pth")
     torch.save({"net": torch.nn.Linear(2, 2)}, path)  # a pickled module, not a state dict of tensors

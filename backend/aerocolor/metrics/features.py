@@ -288,7 +288,9 @@ def _make_classes():
             super().__init__(name, features_list)
             from torchvision.models import inception_v3
 
-            net = inception_v3(weights=None, aux_logits=True, init_weights=False, transform_input=False)
+            # torchvision's ImageNet weights were trained on inputs in [-1, 1]; transform_input turns the
+            # ImageNet-normalised input below into that range, as torchvision's own builder does.
+            net = inception_v3(weights=None, aux_logits=True, init_weights=False, transform_input=True)
             net.load_state_dict(load_state_dict(feature_extractor_weights_path))
             self.net = net.eval()
             self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
