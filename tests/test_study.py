@@ -97,6 +97,10 @@ def test_tiny_study_runs_resumes_and_reports(study_spec):
     assert "not available in this AeroColor yet" in md
     n = res["lab"]["metrics"]["pred"]["images"]
     assert f"scored on the same {n} test tiles" in md and f"FID rests on {n} and {n} images" in md
+    # Colourfulness is judged against the truth's, and KID comes with its spread.
+    assert f"colourfulness is {res['lab']['metrics']['colourfulness']['ref']['mean']:.1f}" in md
+    kid = res["lab"]["metrics"]["kid"]
+    assert f"| {100 * kid['mean']:.2f} ± {100 * kid['std']:.2f} |" in md
     report_dir = os.path.dirname(second["report_md"])
     for png in ("losses_q3.png", "samples_q3.png"):
         assert os.path.getsize(os.path.join(report_dir, png)) > 1000

@@ -456,7 +456,9 @@ def _fmt(x, nd=3) -> str:
 
 COLUMNS = [  # (header, function of a done result -> text)
     ("FID", lambda r: _fmt(r["metrics"].get("fid", {}).get("value"), 1)),
-    ("KID x100", lambda r: _fmt(100 * r["metrics"]["kid"]["mean"], 2) if "kid" in r["metrics"] else "n/a"),
+    ("KID x100", lambda r: (f"{_fmt(100 * r['metrics']['kid']['mean'], 2)} ± {_fmt(100 * r['metrics']['kid']['std'], 2)}"
+                            if r["metrics"].get("kid", {}).get("std") is not None else
+                            _fmt(100 * r["metrics"]["kid"]["mean"], 2)) if "kid" in r["metrics"] else "n/a"),
     ("IS", lambda r: _fmt(r["metrics"]["is"].get("mean"), 2) if r["metrics"].get("is", {}).get("available") else "n/a"),
     ("PSNR dB", lambda r: _fmt(r["metrics"].get("paired", {}).get("psnr"), 2)),
     ("SSIM", lambda r: _fmt(r["metrics"].get("paired", {}).get("ssim"), 3)),
@@ -583,7 +585,12 @@ def write_report(out: str, spec: dict, names: List[str], status: Dict[str, dict]
                    f"{net.get('description', 'the feature network')} [{net.get('source', '')}]. {is_note}.",
                "", "Warnings on the figures' reliability:", ""]
         md += [f"- {w}" for w in first.get("warnings", [])] or ["- none"]
-    md += ["", "## All variants", "", "Each figure rests on the test tiles above; KID is shown x100; 'D near 0' is the "
+        ref_c = (first.get("colourfulness") or {}).get("ref", {}).get("mean")
+        if ref_c is not None:
+            md += ["", f"The ground-truth tiles' colourfulness is {ref_c:.1f}: a variant's colourfulness is best "
+                       f"near it, not at its highest."]
+    md += ["", "## All variants", "", "Each figure rests on the test tiles above; KID is shown x100 with its "
+           "spread over subsets; 'D near 0' is the "
            "share of training steps whose discriminator loss was below 0.05; 'train s' is the time spent in "
            "optimisation steps.", ""]
 
