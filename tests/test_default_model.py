@@ -13,8 +13,10 @@ from aerocolor.metrics.baselines import constant_colour, grey_copy
 from aerocolor.metrics.paired import ciede2000, psnr
 from conftest import run_cli
 
-# Margins by which the default model must beat each baseline on the held-out OSBS_029 sample
-# (measured when it was bundled: +1.3 dB PSNR and -2.2 CIEDE2000 against the stronger baseline).
+# Margins by which the default model must beat each baseline on the held-out OSBS_029 sample, a site
+# never seen in training (measured when it was bundled: +1.3 dB PSNR and -2.2 CIEDE2000 against the
+# stronger baseline). The card's table adds the NEON test split, which needs scripts/get_sample_data
+# and so stays with scripts/evaluate_default_model.py: tests run offline on what the repository holds.
 MIN_PSNR_GAIN_DB = 0.5
 MIN_CIEDE2000_GAIN = 1.0
 
@@ -35,13 +37,18 @@ def test_the_shipped_checkpoint_is_complete_and_small():
     assert "training" not in obj and card["exported"]["half"] is True
     assert card["family"] == "pix2pix" and card["color_mode"] == "lab" and card["gsd"] == pytest.approx(0.1)
     mc = card["model_card"]
-    for key in ("data", "licence", "ground_resolution_m", "tiles", "training", "hardware", "held_out",
-                "metrics", "baselines", "limits", "recipe", "mean_training_ab"):
+    for key in ("data", "licence", "ground_resolution_m", "tiles", "training", "hardware", "wall_minutes",
+                "held_out", "metrics", "baselines", "limits", "recipe", "mean_training_ab"):
         assert mc.get(key), key
     assert "train your own" in mc["limits"]
     with open(assets.MODEL_CARD) as fh:
         text = fh.read()
-    assert f"{mc['metrics']['psnr_db']:.2f}" in text and "Limits" in text
+    # The card beside the file says what the card inside it says.
+    for figures in [mc["metrics"]] + list(mc["baselines"].values()):
+        assert f"{figures['psnr_db']:.2f} | {figures['ciede2000']:.2f}" in text.replace("**", ""), figures
+    for words in (mc["data"], mc["licence"], mc["hardware"], mc["limits"], mc["recipe"]):
+        assert words in text, words
+    assert f"about {mc['wall_minutes']:g} minutes" in text and "## Limits" in text
     info = json.loads(run_cli("info", assets.DEFAULT_MODEL, "--json").stdout)
     assert info["model_card"]["name"] == mc["name"]
 
