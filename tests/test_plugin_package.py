@@ -144,6 +144,26 @@ def test_translations_cover_every_ui_string():
     assert proc.returncode == 0, proc.stdout
 
 
+def test_zh_tw_file_filters_keep_ascii_patterns(qgis_app):
+    """Qt's file dialogs find patterns only in ASCII parentheses: '（*.pt）' lists no files at all."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from qgis.PyQt.QtCore import QTranslator
+
+    from aerocolor_plugin.i18n_util import CONTEXT, I18N_DIR
+
+    translator = QTranslator()
+    assert translator.load(os.path.join(I18N_DIR, "aerocolor_zh_TW.qm"))
+    sources = [m.text for m in ET.parse(os.path.join(I18N_DIR, "aerocolor_zh_TW.ts")).getroot().iter("source")]
+    checked = 0
+    for source in sources:
+        for pattern in re.findall(r"\(\*\.[^()]*\)", source):
+            assert pattern in translator.translate(CONTEXT, source), source
+            checked += 1
+    assert checked >= 3
+
+
 def test_plugin_never_imports_torch_or_bare_qt():
     """Import statements only (the diagnostics script the backend runs may name torch in a string)."""
     import ast

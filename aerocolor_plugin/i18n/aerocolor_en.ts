@@ -104,87 +104,87 @@
       <translation>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="105" />
+      <location filename="../backend_env.py" line="106" />
       <source>AEROCOLOR_PYTHON variable</source>
       <translation>AEROCOLOR_PYTHON variable</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="108" />
+      <location filename="../backend_env.py" line="109" />
       <source>development checkout's .venv</source>
       <translation>development checkout's .venv</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="110" />
+      <location filename="../backend_env.py" line="111" />
       <source>managed environment in the QGIS profile</source>
       <translation>managed environment in the QGIS profile</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="114" />
+      <location filename="../backend_env.py" line="115" />
       <source>QGIS's own Python (it has torch)</source>
       <translation>QGIS's own Python (it has torch)</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="131" />
+      <location filename="../backend_env.py" line="132" />
       <source>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</source>
       <translation>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="136" />
+      <location filename="../backend_env.py" line="137" />
       <source>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</source>
       <translation>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="146" />
+      <location filename="../backend_env.py" line="147" />
       <source>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</source>
       <translation>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="214" />
+      <location filename="../backend_env.py" line="215" />
       <source>The backend interpreter did not run; choose another one or click "Set up backend".</source>
       <translation>The backend interpreter did not run; choose another one or click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="216" />
+      <location filename="../backend_env.py" line="217" />
       <source>The backend interpreter has no PyTorch; click "Set up backend" to install it.</source>
       <translation>The backend interpreter has no PyTorch; click "Set up backend" to install it.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="218" />
+      <location filename="../backend_env.py" line="219" />
       <source>The backend interpreter cannot import the bundled backend; reinstall the plugin.</source>
       <translation>The backend interpreter cannot import the bundled backend; reinstall the plugin.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="28" />
+      <location filename="../backend_events.py" line="46" />
       <source> The log is in {0}.</source>
       <translation> The log is in {0}.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="30" />
+      <location filename="../backend_events.py" line="48" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="36" />
+      <location filename="../backend_events.py" line="54" />
       <source>Cancelled; earlier results are kept.</source>
       <translation>Cancelled; earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="38" />
+      <location filename="../backend_events.py" line="56" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>The backend refused the input; check the settings and the log.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="39" />
+      <location filename="../backend_events.py" line="57" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>The backend failed with exit code {0}; see the log.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="125" />
+      <location filename="../backend_process.py" line="123" />
       <source>(not an event) {0}</source>
       <translation>(not an event) {0}</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="158" />
+      <location filename="../backend_process.py" line="149" />
       <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
     </message>
@@ -469,167 +469,167 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="103" />
+      <location filename="../docks/colorize_dock.py" line="104" />
       <source>Choose a grey layer and a model.</source>
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="145" />
+      <location filename="../docks/colorize_dock.py" line="146" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="163" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="163" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="183" />
+      <location filename="../docks/colorize_dock.py" line="188" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="186" />
+      <location filename="../docks/colorize_dock.py" line="191" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="189" />
+      <location filename="../docks/colorize_dock.py" line="194" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="192" />
+      <location filename="../docks/colorize_dock.py" line="197" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="196" />
+      <location filename="../docks/colorize_dock.py" line="201" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="198" />
+      <location filename="../docks/colorize_dock.py" line="203" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="224" />
+      <location filename="../docks/colorize_dock.py" line="229" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="239" />
+      <location filename="../docks/colorize_dock.py" line="244" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="253" />
+      <location filename="../docks/colorize_dock.py" line="258" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="255" />
+      <location filename="../docks/colorize_dock.py" line="260" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="257" />
+      <location filename="../docks/colorize_dock.py" line="262" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="264" />
+      <location filename="../docks/colorize_dock.py" line="269" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="28" />
+      <location filename="../docks/colorize_dock.py" line="29" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="45" />
+      <location filename="../docks/colorize_dock.py" line="46" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="49" />
+      <location filename="../docks/colorize_dock.py" line="50" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="54" />
+      <location filename="../docks/colorize_dock.py" line="55" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="57" />
+      <location filename="../docks/colorize_dock.py" line="58" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="58" />
+      <location filename="../docks/colorize_dock.py" line="59" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="62" />
+      <location filename="../docks/colorize_dock.py" line="63" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="63" />
+      <location filename="../docks/colorize_dock.py" line="64" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="67" />
+      <location filename="../docks/colorize_dock.py" line="68" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="68" />
+      <location filename="../docks/colorize_dock.py" line="69" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="75" />
+      <location filename="../docks/colorize_dock.py" line="76" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="79" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
+      <location filename="../docks/colorize_dock.py" line="80" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="80" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="82" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="88" />
+      <location filename="../docks/colorize_dock.py" line="89" />
       <source>Modern layer</source>
       <translation>Modern layer</translation>
     </message>

@@ -104,87 +104,87 @@
       <translation>無法啟動後端直譯器 {0}；請選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="105" />
+      <location filename="../backend_env.py" line="106" />
       <source>AEROCOLOR_PYTHON variable</source>
       <translation>AEROCOLOR_PYTHON 環境變數</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="108" />
+      <location filename="../backend_env.py" line="109" />
       <source>development checkout's .venv</source>
       <translation>開發目錄中的 .venv</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="110" />
+      <location filename="../backend_env.py" line="111" />
       <source>managed environment in the QGIS profile</source>
       <translation>QGIS 設定檔中的受管環境</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="114" />
+      <location filename="../backend_env.py" line="115" />
       <source>QGIS's own Python (it has torch)</source>
       <translation>QGIS 內建的 Python（已安裝 torch）</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="131" />
+      <location filename="../backend_env.py" line="132" />
       <source>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</source>
       <translation>後端直譯器 {0} 不存在；請在 AeroColor 設定中選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="136" />
+      <location filename="../backend_env.py" line="137" />
       <source>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</source>
       <translation>找不到可執行 AeroColor 後端的 Python；請按「設定後端」，或在 AeroColor 設定中指定已安裝 torch 的直譯器。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="146" />
+      <location filename="../backend_env.py" line="147" />
       <source>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</source>
       <translation>外掛內附的後端遺失；請重新安裝 AeroColor 外掛。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="214" />
+      <location filename="../backend_env.py" line="215" />
       <source>The backend interpreter did not run; choose another one or click "Set up backend".</source>
       <translation>後端直譯器無法執行；請選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="216" />
+      <location filename="../backend_env.py" line="217" />
       <source>The backend interpreter has no PyTorch; click "Set up backend" to install it.</source>
       <translation>後端直譯器沒有 PyTorch；請按「設定後端」安裝。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="218" />
+      <location filename="../backend_env.py" line="219" />
       <source>The backend interpreter cannot import the bundled backend; reinstall the plugin.</source>
       <translation>後端直譯器無法匯入內附的後端；請重新安裝外掛。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="28" />
+      <location filename="../backend_events.py" line="46" />
       <source> The log is in {0}.</source>
       <translation> 記錄檔位於 {0}。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="30" />
+      <location filename="../backend_events.py" line="48" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>後端意外停止（當機或被終止）；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="36" />
+      <location filename="../backend_events.py" line="54" />
       <source>Cancelled; earlier results are kept.</source>
       <translation>已取消；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="38" />
+      <location filename="../backend_events.py" line="56" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>後端拒絕了輸入；請檢查設定與記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="39" />
+      <location filename="../backend_events.py" line="57" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="125" />
+      <location filename="../backend_process.py" line="123" />
       <source>(not an event) {0}</source>
       <translation>（非事件）{0}</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="158" />
+      <location filename="../backend_process.py" line="149" />
       <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
@@ -469,167 +469,167 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="103" />
+      <location filename="../docks/colorize_dock.py" line="104" />
       <source>Choose a grey layer and a model.</source>
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="145" />
+      <location filename="../docks/colorize_dock.py" line="146" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="163" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="163" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>AeroColor models (*.pt)</source>
-      <translation>AeroColor 模型（*.pt）</translation>
+      <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="183" />
+      <location filename="../docks/colorize_dock.py" line="188" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="186" />
+      <location filename="../docks/colorize_dock.py" line="191" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="189" />
+      <location filename="../docks/colorize_dock.py" line="194" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="192" />
+      <location filename="../docks/colorize_dock.py" line="197" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="196" />
+      <location filename="../docks/colorize_dock.py" line="201" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="198" />
+      <location filename="../docks/colorize_dock.py" line="203" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="224" />
+      <location filename="../docks/colorize_dock.py" line="229" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="239" />
+      <location filename="../docks/colorize_dock.py" line="244" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="253" />
+      <location filename="../docks/colorize_dock.py" line="258" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="255" />
+      <location filename="../docks/colorize_dock.py" line="260" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="257" />
+      <location filename="../docks/colorize_dock.py" line="262" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="264" />
+      <location filename="../docks/colorize_dock.py" line="269" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="28" />
+      <location filename="../docks/colorize_dock.py" line="29" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="45" />
+      <location filename="../docks/colorize_dock.py" line="46" />
       <source>Grey layer</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="49" />
+      <location filename="../docks/colorize_dock.py" line="50" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="54" />
+      <location filename="../docks/colorize_dock.py" line="55" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="57" />
+      <location filename="../docks/colorize_dock.py" line="58" />
       <source>GeoTIFF (*.tif *.tiff)</source>
-      <translation>GeoTIFF（*.tif *.tiff）</translation>
+      <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="58" />
+      <location filename="../docks/colorize_dock.py" line="59" />
       <source>Output GeoTIFF</source>
       <translation>輸出 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="62" />
+      <location filename="../docks/colorize_dock.py" line="63" />
       <source>model's</source>
       <translation>依模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="63" />
+      <location filename="../docks/colorize_dock.py" line="64" />
       <source>Tile (px)</source>
       <translation>圖塊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="67" />
+      <location filename="../docks/colorize_dock.py" line="68" />
       <source>auto</source>
       <translation>自動</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="68" />
+      <location filename="../docks/colorize_dock.py" line="69" />
       <source>Overlap (px)</source>
       <translation>重疊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="75" />
+      <location filename="../docks/colorize_dock.py" line="76" />
       <source>Device</source>
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="79" />
       <source>the model's (resample)</source>
       <translation>依模型（重新取樣）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
+      <location filename="../docks/colorize_dock.py" line="80" />
       <source>the input's own</source>
       <translation>依輸入本身</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="80" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="82" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="88" />
+      <location filename="../docks/colorize_dock.py" line="89" />
       <source>Modern layer</source>
       <translation>現代圖層</translation>
     </message>
