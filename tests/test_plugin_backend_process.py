@@ -5,7 +5,6 @@ import os
 import sys
 
 import numpy as np
-import pytest
 
 from plugin_support import REPO, clear_project, fake_python, wait_until  # noqa: F401  (puts REPO on sys.path)
 
@@ -19,13 +18,6 @@ def _process(python: str, **kw):
     proc.log.connect(logs.append)
     proc.finished.connect(lambda code, msg: done.append((code, msg)))
     return proc, seen, logs, done
-
-
-def _backend_commands() -> set:
-    from aerocolor.cli import build_parser
-
-    sub = next(a for a in build_parser()._actions if a.dest == "command")
-    return set(sub.choices)
 
 
 # -- the fake backend: every way a run can end ---------------------------------------------
@@ -154,8 +146,6 @@ def test_real_backend_cancel_keeps_a_checkpoint(qgis_app, tmp_path, synthetic_pa
 
 
 def test_real_backend_colorizes_and_the_layer_keeps_extent_and_crs(qgis_app, tmp_path, tiny_checkpoint):
-    if "colorize" not in _backend_commands():
-        pytest.skip("the backend has no 'colorize' subcommand yet")
     from conftest import write_geotiff
     from qgis.core import QgsProject, QgsRasterLayer
 

@@ -178,10 +178,6 @@ def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters
 
 def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, backend_python, tiny_checkpoint,
                                                           tmp_path):
-    from test_plugin_backend_process import _backend_commands
-
-    if "colorize" not in _backend_commands():
-        pytest.skip("the backend has no 'colorize' subcommand yet")
     from qgis.core import QgsProject
 
     from aerocolor_plugin.docks.colorize_dock import ColorizeDock

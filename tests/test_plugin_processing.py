@@ -146,10 +146,6 @@ def test_processing_train_cancel(provider, tmp_path, synthetic_pairs):
 
 
 def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint):
-    from test_plugin_backend_process import _backend_commands
-
-    if "colorize" not in _backend_commands():
-        pytest.skip("the backend has no 'colorize' subcommand yet")
     import processing
     from conftest import write_geotiff
     from osgeo import gdal

@@ -61,6 +61,18 @@ def _refreshed(canvas):
     assert wait_until(lambda: done, 20)
 
 
+@pytest.fixture
+def tree_toggles(two_layers):
+    """Every visibility change in the layer tree during the test (the root relays its descendants')."""
+    from qgis.core import QgsProject
+
+    toggled = []
+    root = QgsProject.instance().layerTreeRoot()
+    root.visibilityChanged.connect(toggled.append)
+    yield toggled
+    root.visibilityChanged.disconnect(toggled.append)
+
+
 def _red(px):
     return px[0] > 150 and px[2] < 80
 
@@ -70,7 +82,7 @@ def _blue(px):
 
 
 @pytest.mark.parametrize("orientation", ["vertical", "horizontal"])
-def test_swipe_shows_top_on_one_side_and_beneath_on_the_other(two_layers, qgis_canvas, orientation):
+def test_swipe_shows_top_on_one_side_and_beneath_on_the_other(two_layers, tree_toggles, qgis_canvas, orientation):
     from qgis.core import QgsProject
 
     from aerocolor_plugin.swipe import SwipeMapTool
@@ -96,7 +108,7 @@ def test_swipe_shows_top_on_one_side_and_beneath_on_the_other(two_layers, qgis_c
         assert _red(img[5, w // 2]) and _blue(img[h - 5, w // 2])
     assert _red(near) and _blue(far)
 
-    # The layer tree is untouched, and leaving the tool restores the plain map.
+    # The layer tree is untouched (not even toggled and back), and leaving the tool restores the plain map.
     node = QgsProject.instance().layerTreeRoot().findLayer(top.id())
     assert node.isVisible()
     qgis_canvas.unsetMapTool(tool)
@@ -104,9 +116,10 @@ def test_swipe_shows_top_on_one_side_and_beneath_on_the_other(two_layers, qgis_c
     qgis_canvas.update()
     after = _render(qgis_canvas)
     assert _red(after[100, 250]) and _red(after[180, 150])
+    assert tree_toggles == []
 
 
-def test_swipe_follows_the_drag_and_esc_leaves(two_layers, qgis_canvas):
+def test_swipe_follows_the_drag_and_esc_leaves(two_layers, tree_toggles, qgis_canvas):
     from qgis.gui import QgsMapMouseEvent
     from qgis.PyQt.QtCore import QEvent, QPoint, Qt
     from qgis.PyQt.QtGui import QKeyEvent
@@ -131,6 +144,7 @@ def test_swipe_follows_the_drag_and_esc_leaves(two_layers, qgis_canvas):
     assert _red(img[100, 230]) and _blue(img[100, 250])
     tool.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier))
     assert qgis_canvas.mapTool() is not tool
+    assert tree_toggles == []
 
 
 def test_swipe_paints_a_hidpi_rendering_at_the_right_place(qgis_app, qgis_canvas, tmp_path):
