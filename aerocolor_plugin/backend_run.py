@@ -13,6 +13,7 @@ from typing import Callable, List, Optional
 
 from . import backend_env
 from .backend_events import LineBuffer, exit_message, record_line
+from .i18n_util import tr
 from .seam import protocol
 
 
@@ -71,7 +72,7 @@ def run_backend(args: List[str], on_event: Callable[[dict], None] = lambda ev: N
             if ev is not None:
                 on_event(ev)
             elif line.strip():
-                on_log(f"(not an event) {line}")
+                on_log(tr("(not an event) {0}").format(line))
 
     cancelled_at = None
     escalated = 0

@@ -10,14 +10,14 @@ from qgis.PyQt.QtWidgets import QAction, QActionGroup, QMenu, QToolButton
 from .i18n_util import install_translator, tr
 from .resources import icon
 
-MENU = "&AeroColor"
-
 
 class AeroColorPlugin:
     def __init__(self, iface):
         # iface is None under qgis_process: only initProcessing is called then.
         self.iface = iface
         self.translator = install_translator()
+        # After the translator, so the menu has the user's language; the same name removes it again.
+        self.menu = tr("&AeroColor")
         self.provider = None
         self.actions: List[QAction] = []
         self.toolbar = None
@@ -41,7 +41,7 @@ class AeroColorPlugin:
         action = QAction(icon(icon_name), text, self.iface.mainWindow())
         action.setCheckable(checkable)
         action.triggered.connect(slot)
-        self.iface.addPluginToMenu(MENU, action)
+        self.iface.addPluginToMenu(self.menu, action)
         self.actions.append(action)
         return action
 
@@ -111,7 +111,7 @@ class AeroColorPlugin:
                 canvas.unsetMapTool(self.swipe_tool)
             self.swipe_tool = None
         for action in self.actions:
-            self.iface.removePluginMenu(MENU, action)
+            self.iface.removePluginMenu(self.menu, action)
             self.iface.removeToolBarIcon(action)
         self.actions = []
         for dock in (self.capture_dock, self.train_dock, self.colorize_dock):

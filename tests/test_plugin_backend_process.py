@@ -172,3 +172,18 @@ def test_real_backend_colorizes_and_the_layer_keeps_extent_and_crs(qgis_app, tmp
         assert order.index(layer) == order.index(source) - 1   # directly above its source
     finally:
         clear_project()
+
+
+def test_run_backend_log_is_translated(qgis_app, tmp_path):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from aerocolor_plugin.backend_run import run_backend
+    from aerocolor_plugin.i18n_util import install_translator
+
+    translator = install_translator("zh_TW")
+    try:
+        logs = []
+        assert run_backend(["ok"], python=fake_python(str(tmp_path)), on_log=logs.append).ok
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert "（非事件）this line is not JSON" in logs

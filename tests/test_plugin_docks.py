@@ -58,6 +58,27 @@ def test_plugin_starts_and_unloads_in_a_stub_qgis(qgis_app, qgis_iface, backend_
     assert QgsApplication.processingRegistry().providerById("aerocolor") is None
 
 
+def test_plugin_menu_is_translated(qgis_app, qgis_iface, monkeypatch):
+    from qgis.PyQt.QtCore import QSettings
+
+    import aerocolor_plugin
+
+    menus = []
+    monkeypatch.setattr(qgis_iface, "addPluginToMenu", lambda name, action: menus.append(name))
+    before = QSettings().value("locale/userLocale")
+    QSettings().setValue("locale/userLocale", "zh_TW")
+    try:
+        plugin = aerocolor_plugin.classFactory(qgis_iface)
+        plugin.initGui()
+        plugin.unload()
+    finally:
+        if before is None:
+            QSettings().remove("locale/userLocale")
+        else:
+            QSettings().setValue("locale/userLocale", before)
+    assert menus and set(menus) == {"AeroColor(&A)"}
+
+
 def test_backend_banner_explains_a_missing_backend(qgis_app, tmp_path):
     from aerocolor_plugin import backend_env
     from aerocolor_plugin.docks.widgets import BackendBanner

@@ -874,6 +874,11 @@
       <translation>Select the layer to swipe in the Layers panel.</translation>
     </message>
     <message>
+      <location filename="../plugin.py" line="20" />
+      <source>&amp;AeroColor</source>
+      <translation>&amp;AeroColor</translation>
+    </message>
+    <message>
       <location filename="../plugin.py" line="67" />
       <source>Capture training tiles</source>
       <translation>Capture training tiles</translation>

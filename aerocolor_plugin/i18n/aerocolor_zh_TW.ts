@@ -874,6 +874,11 @@
       <translation>請在圖層面板中選取要滑動比較的圖層。</translation>
     </message>
     <message>
+      <location filename="../plugin.py" line="20" />
+      <source>&amp;AeroColor</source>
+      <translation>AeroColor(&amp;A)</translation>
+    </message>
+    <message>
       <location filename="../plugin.py" line="67" />
       <source>Capture training tiles</source>
       <translation>擷取訓練圖塊</translation>
