@@ -82,6 +82,23 @@ class BackendProcess(QObject):
         self._proc.write(b"cancel\n")
         QTimer.singleShot(self.grace_ms, self._terminate)
 
+    def shutdown(self, wait_ms: int = 10000) -> None:
+        """QGIS is closing: ask the backend to stop and save, and wait for it (bounded), since the
+        QProcess dies with its parent and would kill it mid-save; then escalate as cancel does."""
+        if not self.is_running():
+            return
+        if not self._cancelling:
+            self._cancelling = True
+            self._proc.write(b"cancel\n")
+        if self._proc.waitForFinished(wait_ms):
+            return
+        self._emit_log(tr("The backend did not stop; terminating it."))
+        self._proc.terminate()
+        if not self._proc.waitForFinished(self.grace_ms):
+            self._emit_log(tr("The backend did not terminate; killing it."))
+            self._proc.kill()
+            self._proc.waitForFinished(self.grace_ms)
+
     def _terminate(self) -> None:
         if self.is_running():
             self._emit_log(tr("The backend did not stop; terminating it."))

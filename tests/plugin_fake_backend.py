@@ -49,6 +49,18 @@ def main(argv):
                 emit("error", code="cancelled", message="Cancelled at step 0; earlier results are kept.")
                 return 3
         return 1
+    if scenario == "train":
+        # Like the trainer: a cancel saves a checkpoint (which takes a while) before it ends.
+        run = argv[argv.index("--run") + 1]
+        emit("progress", stage="train", epoch=1, epochs=1, step=0, steps=1, fraction=0.0)
+        for line in sys.stdin:
+            if line.strip() == "cancel":
+                time.sleep(1.0)
+                os.makedirs(os.path.join(run, "checkpoints"), exist_ok=True)
+                open(os.path.join(run, "checkpoints", "latest.pt"), "wb").close()
+                emit("error", code="cancelled", message="Stopped at epoch 1; resume to continue.")
+                return 3
+        return 1
     if scenario == "deaf":
         # Ignores the polite cancel and SIGTERM: only a kill ends it.
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from plugin_support import clear_project, wait_until
+from plugin_support import clear_project, fake_python, wait_until
 
 
 @pytest.fixture
@@ -77,6 +77,29 @@ def test_plugin_menu_is_translated(qgis_app, qgis_iface, monkeypatch):
         else:
             QSettings().setValue("locale/userLocale", before)
     assert menus and set(menus) == {"AeroColor(&A)"}
+
+
+def test_unload_lets_a_training_save_before_it_goes(qgis_app, qgis_iface, tmp_path):
+    """QGIS exit: after 'cancel' the backend gets time to save; deleting its QProcess would kill it."""
+    from qgis.PyQt.QtCore import QCoreApplication, QEvent
+
+    import aerocolor_plugin
+    from aerocolor_plugin import backend_env
+
+    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    try:
+        plugin = aerocolor_plugin.classFactory(qgis_iface)
+        plugin.initGui()
+        dock = plugin.train_dock
+        run = tmp_path / "run"
+        dock.run_dir.setFilePath(str(run))
+        dock.start(resume=True)
+        assert wait_until(lambda: any(e["type"] == "progress" for e in dock.process.events), 30)
+        plugin.unload()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert wait_until(lambda: (run / "checkpoints" / "latest.pt").is_file(), 3)
+    finally:
+        backend_env.set_configured_python("")
 
 
 def test_backend_banner_explains_a_missing_backend(qgis_app, tmp_path):

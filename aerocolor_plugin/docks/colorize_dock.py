@@ -125,8 +125,8 @@ class ColorizeDock(QgsDockWidget):
         """Before the plugin unloads: stop listening to the project, stop our processes."""
         self.disconnect_project()
         self.banner.stop()
-        if self.process is not None and self.process.is_running():
-            self.process.cancel()
+        if self.process is not None:
+            self.process.shutdown()
 
     def disconnect_project(self) -> None:
         project = QgsProject.instance()

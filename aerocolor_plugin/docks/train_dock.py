@@ -147,8 +147,8 @@ class TrainDock(QgsDockWidget):
         self.banner.stop()
         if self.follower is not None:
             self.follower.stop()
-        if self.process is not None and self.process.is_running():
-            self.process.cancel()
+        if self.process is not None:
+            self.process.shutdown()
 
     # -- arguments ------------------------------------------------------------------------
     def _suggest_run(self, path: str) -> None:
