@@ -1,4 +1,4 @@
-"""Qt-free helpers both backend runners share: line buffering and exit-code messages."""
+"""Qt-free helpers both backend runners share: line buffering, exit-code messages, colorize progress."""
 from __future__ import annotations
 
 from typing import List, Optional
@@ -39,6 +39,31 @@ def record_line(holder, line: str) -> Optional[dict]:
     elif ev["type"] == "error":
         holder.error = ev
     return ev
+
+
+class ColorizeProgress:
+    """One forward-only fraction for a colorize run, whose stages each count from 0 to 1 (tiles,
+    then overviews): tiles fill the first 95 %, overviews the rest."""
+
+    TILES = 0.95
+
+    def __init__(self):
+        self.value = 0.0
+        self.stage = ""
+        self._tiles = 0.0
+
+    def update(self, ev: dict) -> float:
+        fraction = min(max(float(ev.get("fraction") or 0.0), 0.0), 1.0)
+        self.stage = str(ev.get("stage") or "")
+        if self.stage == "overviews":
+            # Scaled by the tiles done so far, so with several outputs (--samples) each one's
+            # overviews stay within the tiles' share.
+            value = self._tiles * (self.TILES + (1 - self.TILES) * fraction)
+        else:
+            self._tiles = fraction
+            value = self.TILES * fraction
+        self.value = max(self.value, value)
+        return self.value
 
 
 def exit_message(code: int, crashed: bool, error: Optional[dict], log_path: str = "") -> str:

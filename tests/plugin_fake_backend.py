@@ -5,6 +5,7 @@ plugin builds for the real backend.
 """
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -49,6 +50,17 @@ def main(argv):
                 emit("error", code="cancelled", message="Cancelled at step 0; earlier results are kept.")
                 return 3
         return 1
+    if scenario == "colorize":
+        # Like colorize: tiles, then overviews, each stage counting from 0 to 1 (and a last tiles
+        # report after them); the "colour" output is a copy of the input.
+        src, out = argv[-2:]
+        for stage in ("colorize", "overviews"):
+            for fraction in (0.0, 0.5, 1.0):
+                emit("progress", stage=stage, fraction=fraction)
+        emit("progress", stage="colorize", fraction=1.0)
+        shutil.copyfile(src, out)
+        emit("result", ok=True, outputs={"raster": out})
+        return 0
     if scenario == "train":
         # Like the trainer: a cancel saves a checkpoint (which takes a while) before it ends.
         run = argv[argv.index("--run") + 1]

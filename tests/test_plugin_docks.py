@@ -249,6 +249,39 @@ def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, bac
         dock.shutdown()
 
 
+def _fake_colorize(dock, tmp_path) -> None:
+    """Start the dock on the fake backend (its colorize copies the input)."""
+    from aerocolor_plugin import backend_env
+
+    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    model = tmp_path / "fake.pt"
+    model.write_bytes(b"")
+    dock.checkpoint.setEditText(str(model))
+    dock.output.setFilePath(str(tmp_path / "colour.tif"))
+    dock.start()
+
+
+def test_colorize_dock_progress_never_goes_back(qgis_app, rasters, tmp_path):
+    """Tiles then overviews, each counting 0..1 in the backend: one bar that only moves forward."""
+    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    dock = ColorizeDock()
+    values, texts = [], []
+    dock.progress.valueChanged.connect(values.append)
+    try:
+        _fake_colorize(dock, tmp_path)
+        dock.process.received.connect(lambda ev: texts.append(dock.status.text()))
+        assert wait_until(lambda: dock.process.exit_code is not None, 30)
+        assert dock.process.exit_code == 0, dock.status.text()
+    finally:
+        dock.shutdown()
+        backend_env.set_configured_python("")
+    assert values == sorted(values) and values[-1] == 1000
+    assert 950 in values                              # the tiles' share ends there; overviews fill the rest
+    assert any(t.startswith("Building overviews") for t in texts), texts
+
+
 def test_mosaic_dialog_offers_colour_layers_and_starts_a_task(qgis_app, rasters, backend_python, tmp_path):
     from qgis.PyQt.QtCore import Qt
 

@@ -160,6 +160,35 @@ def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint):
     assert ds.GetGeoTransform() == gdal.Open(src).GetGeoTransform()
 
 
+def test_processing_colorize_progress_never_goes_back(provider, tmp_path):
+    """The backend counts tiles and then overviews from 0 to 1 each: the feedback shows one forward bar."""
+    import processing
+    from conftest import write_geotiff
+    from qgis.core import QgsProcessingFeedback
+
+    from aerocolor_plugin import backend_env
+    from plugin_support import fake_python
+
+    class Feedback(QgsProcessingFeedback):
+        texts = []
+
+        def setProgressText(self, text):  # noqa: N802
+            self.texts.append(text)
+            super().setProgressText(text)
+
+    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    src = write_geotiff(str(tmp_path / "grey.tif"), np.zeros((20, 30), np.uint8))
+    model = tmp_path / "fake.pt"
+    model.write_bytes(b"")
+    progress, feedback = [], Feedback()
+    feedback.progressChanged.connect(progress.append)
+    processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": str(model), "OUTPUT": str(tmp_path / "c.tif")},
+                   feedback=feedback)
+    assert progress == sorted(progress) and progress[-1] == pytest.approx(100.0)
+    assert pytest.approx(95.0) in progress
+    assert "Building overviews…" in feedback.texts
+
+
 # -- qgis_process: a real shell command, with the plugin found through QGIS_PLUGINPATH ------
 def qgis_process_env(tmp_path) -> dict:
     """qgis_process loads Processing plugins that its profile enables: a throw-away profile says so.

@@ -9,6 +9,7 @@ from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                  QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
+from ..backend_events import ColorizeProgress
 from ..backend_process import BackendProcess
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
@@ -32,6 +33,7 @@ class ColorizeDock(QgsDockWidget):
         self.process: Optional[BackendProcess] = None
         self.source: Optional[QgsRasterLayer] = None
         self.added: Optional[QgsRasterLayer] = None
+        self.overall = ColorizeProgress()
         self._suggested = ""
 
         body = QWidget()
@@ -225,6 +227,7 @@ class ColorizeDock(QgsDockWidget):
         self.process = BackendProcess(self, log_path=os.path.splitext(out)[0] + ".log")
         self.process.received.connect(self.on_event)
         self.process.finished.connect(self.on_finished)
+        self.overall = ColorizeProgress()
         self.progress.setValue(0)
         self.status.setText(tr("Starting the backend…"))
         self.run_button.setEnabled(False)
@@ -240,9 +243,14 @@ class ColorizeDock(QgsDockWidget):
     def on_event(self, ev: dict) -> None:
         kind = ev.get("type")
         if kind == "progress":
-            self.progress.setValue(int(round(float(ev.get("fraction") or 0.0) * 1000)))
-            self.status.setText(tr("Colorizing: {0} %. {1}").format(
-                int(round(float(ev.get("fraction") or 0.0) * 100)), format_eta(ev.get("eta_s"))))
+            # Tiles and then overviews each count from 0 to 1: one bar that only moves forward.
+            value = self.overall.update(ev)
+            self.progress.setValue(int(round(value * 1000)))
+            percent = int(value * 100)
+            if self.overall.stage == "overviews":
+                self.status.setText(tr("Building overviews: {0} %.").format(percent))
+            else:
+                self.status.setText(tr("Colorizing: {0} %. {1}").format(percent, format_eta(ev.get("eta_s"))))
         elif kind == "notice":
             self.status.setText(str(ev.get("message", "")))
 

@@ -154,47 +154,47 @@
       <translation>The backend interpreter cannot import the bundled backend; reinstall the plugin.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="46" />
+      <location filename="../backend_events.py" line="71" />
       <source> The log is in {0}.</source>
       <translation> The log is in {0}.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="48" />
+      <location filename="../backend_events.py" line="73" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="54" />
+      <location filename="../backend_events.py" line="79" />
       <source>Cancelled; earlier results are kept.</source>
       <translation>Cancelled; earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="56" />
+      <location filename="../backend_events.py" line="81" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>The backend refused the input; check the settings and the log.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="57" />
+      <location filename="../backend_events.py" line="82" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>The backend failed with exit code {0}; see the log.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="123" />
+      <location filename="../backend_process.py" line="140" />
       <source>(not an event) {0}</source>
       <translation>(not an event) {0}</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="149" />
+      <location filename="../backend_process.py" line="166" />
       <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="87" />
+      <location filename="../backend_process.py" line="95" />
       <source>The backend did not stop; terminating it.</source>
       <translation>The backend did not stop; terminating it.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="93" />
+      <location filename="../backend_process.py" line="98" />
       <source>The backend did not terminate; killing it.</source>
       <translation>The backend did not terminate; killing it.</translation>
     </message>
@@ -469,167 +469,172 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="104" />
+      <location filename="../docks/colorize_dock.py" line="106" />
       <source>Choose a grey layer and a model.</source>
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="146" />
+      <location filename="../docks/colorize_dock.py" line="148" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="168" />
+      <location filename="../docks/colorize_dock.py" line="170" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="168" />
+      <location filename="../docks/colorize_dock.py" line="170" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="188" />
+      <location filename="../docks/colorize_dock.py" line="190" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="191" />
+      <location filename="../docks/colorize_dock.py" line="193" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="194" />
+      <location filename="../docks/colorize_dock.py" line="196" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="197" />
+      <location filename="../docks/colorize_dock.py" line="199" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="201" />
+      <location filename="../docks/colorize_dock.py" line="203" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="203" />
+      <location filename="../docks/colorize_dock.py" line="205" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="229" />
+      <location filename="../docks/colorize_dock.py" line="232" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="244" />
+      <location filename="../docks/colorize_dock.py" line="251" />
+      <source>Building overviews: {0} %.</source>
+      <translation>Building overviews: {0} %.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="253" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="258" />
+      <location filename="../docks/colorize_dock.py" line="266" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="260" />
+      <location filename="../docks/colorize_dock.py" line="268" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
+      <location filename="../docks/colorize_dock.py" line="270" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="269" />
+      <location filename="../docks/colorize_dock.py" line="277" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="29" />
+      <location filename="../docks/colorize_dock.py" line="30" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="46" />
+      <location filename="../docks/colorize_dock.py" line="48" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="50" />
+      <location filename="../docks/colorize_dock.py" line="52" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="55" />
+      <location filename="../docks/colorize_dock.py" line="57" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="58" />
+      <location filename="../docks/colorize_dock.py" line="60" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="59" />
+      <location filename="../docks/colorize_dock.py" line="61" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="63" />
+      <location filename="../docks/colorize_dock.py" line="65" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="64" />
+      <location filename="../docks/colorize_dock.py" line="66" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="68" />
+      <location filename="../docks/colorize_dock.py" line="70" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="69" />
+      <location filename="../docks/colorize_dock.py" line="71" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
+      <location filename="../docks/colorize_dock.py" line="75" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="76" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="80" />
+      <location filename="../docks/colorize_dock.py" line="82" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="83" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="82" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="89" />
+      <location filename="../docks/colorize_dock.py" line="91" />
       <source>Modern layer</source>
       <translation>Modern layer</translation>
     </message>
@@ -919,17 +924,22 @@
       <translation>Horizontal line</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="41" />
+      <location filename="../processing/base.py" line="42" />
+      <source>Building overviews…</source>
+      <translation>Building overviews…</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="45" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>Backend {0} on {1} (torch {2}).</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="46" />
+      <location filename="../processing/base.py" line="50" />
       <source>Epoch {0}: {1}</source>
       <translation>Epoch {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="59" />
+      <location filename="../processing/base.py" line="63" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</translation>
     </message>

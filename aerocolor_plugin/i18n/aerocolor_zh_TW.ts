@@ -154,47 +154,47 @@
       <translation>後端直譯器無法匯入內附的後端；請重新安裝外掛。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="46" />
+      <location filename="../backend_events.py" line="71" />
       <source> The log is in {0}.</source>
       <translation> 記錄檔位於 {0}。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="48" />
+      <location filename="../backend_events.py" line="73" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>後端意外停止（當機或被終止）；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="54" />
+      <location filename="../backend_events.py" line="79" />
       <source>Cancelled; earlier results are kept.</source>
       <translation>已取消；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="56" />
+      <location filename="../backend_events.py" line="81" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>後端拒絕了輸入；請檢查設定與記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="57" />
+      <location filename="../backend_events.py" line="82" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="123" />
+      <location filename="../backend_process.py" line="140" />
       <source>(not an event) {0}</source>
       <translation>（非事件）{0}</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="149" />
+      <location filename="../backend_process.py" line="166" />
       <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="87" />
+      <location filename="../backend_process.py" line="95" />
       <source>The backend did not stop; terminating it.</source>
       <translation>後端未停止；正在終止。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="93" />
+      <location filename="../backend_process.py" line="98" />
       <source>The backend did not terminate; killing it.</source>
       <translation>後端未終止；正在強制結束。</translation>
     </message>
@@ -469,167 +469,172 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="104" />
+      <location filename="../docks/colorize_dock.py" line="106" />
       <source>Choose a grey layer and a model.</source>
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="146" />
+      <location filename="../docks/colorize_dock.py" line="148" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="168" />
+      <location filename="../docks/colorize_dock.py" line="170" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="168" />
+      <location filename="../docks/colorize_dock.py" line="170" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="188" />
+      <location filename="../docks/colorize_dock.py" line="190" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="191" />
+      <location filename="../docks/colorize_dock.py" line="193" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="194" />
+      <location filename="../docks/colorize_dock.py" line="196" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="197" />
+      <location filename="../docks/colorize_dock.py" line="199" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="201" />
+      <location filename="../docks/colorize_dock.py" line="203" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="203" />
+      <location filename="../docks/colorize_dock.py" line="205" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="229" />
+      <location filename="../docks/colorize_dock.py" line="232" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="244" />
+      <location filename="../docks/colorize_dock.py" line="251" />
+      <source>Building overviews: {0} %.</source>
+      <translation>建立金字塔中：{0} %。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="253" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="258" />
+      <location filename="../docks/colorize_dock.py" line="266" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="260" />
+      <location filename="../docks/colorize_dock.py" line="268" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
+      <location filename="../docks/colorize_dock.py" line="270" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="269" />
+      <location filename="../docks/colorize_dock.py" line="277" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="29" />
+      <location filename="../docks/colorize_dock.py" line="30" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="46" />
+      <location filename="../docks/colorize_dock.py" line="48" />
       <source>Grey layer</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="50" />
+      <location filename="../docks/colorize_dock.py" line="52" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="55" />
+      <location filename="../docks/colorize_dock.py" line="57" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="58" />
+      <location filename="../docks/colorize_dock.py" line="60" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="59" />
+      <location filename="../docks/colorize_dock.py" line="61" />
       <source>Output GeoTIFF</source>
       <translation>輸出 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="63" />
+      <location filename="../docks/colorize_dock.py" line="65" />
       <source>model's</source>
       <translation>依模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="64" />
+      <location filename="../docks/colorize_dock.py" line="66" />
       <source>Tile (px)</source>
       <translation>圖塊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="68" />
+      <location filename="../docks/colorize_dock.py" line="70" />
       <source>auto</source>
       <translation>自動</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="69" />
+      <location filename="../docks/colorize_dock.py" line="71" />
       <source>Overlap (px)</source>
       <translation>重疊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
+      <location filename="../docks/colorize_dock.py" line="75" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="76" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>Device</source>
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>the model's (resample)</source>
       <translation>依模型（重新取樣）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="80" />
+      <location filename="../docks/colorize_dock.py" line="82" />
       <source>the input's own</source>
       <translation>依輸入本身</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="83" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="82" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="89" />
+      <location filename="../docks/colorize_dock.py" line="91" />
       <source>Modern layer</source>
       <translation>現代圖層</translation>
     </message>
@@ -919,17 +924,22 @@
       <translation>水平線</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="41" />
+      <location filename="../processing/base.py" line="42" />
+      <source>Building overviews…</source>
+      <translation>建立金字塔中…</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="45" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>後端 {0} 於 {1}（torch {2}）。</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="46" />
+      <location filename="../processing/base.py" line="50" />
       <source>Epoch {0}: {1}</source>
       <translation>第 {0} 輪：{1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="59" />
+      <location filename="../processing/base.py" line="63" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器（{0}）；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>

@@ -6,6 +6,7 @@ from typing import List
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
 
 from ..backend_env import BackendMissing
+from ..backend_events import ColorizeProgress
 from ..backend_run import RunOutcome, run_backend
 from ..i18n_util import tr
 from ..resources import icon
@@ -32,11 +33,14 @@ class AeroColorAlgorithm(QgsProcessingAlgorithm):
     def run_backend(self, args: List[str], feedback: QgsProcessingFeedback) -> RunOutcome:
         """Run one backend subcommand; progress and log go to feedback, cancel comes from it."""
         feedback = feedback or QgsProcessingFeedback()
+        overall = ColorizeProgress() if args[:1] == ["colorize"] else None
 
         def on_event(ev: dict) -> None:
             kind = ev.get("type")
             if kind == "progress" and ev.get("fraction") is not None:
-                feedback.setProgress(100.0 * float(ev["fraction"]))
+                if overall is not None and ev.get("stage") == "overviews" and overall.stage != "overviews":
+                    feedback.setProgressText(tr("Building overviews…"))
+                feedback.setProgress(100.0 * (overall.update(ev) if overall else float(ev["fraction"])))
             elif kind == "hello":
                 feedback.pushInfo(tr("Backend {0} on {1} (torch {2}).").format(
                     ev.get("version"), ev.get("device"), ev.get("torch")))
