@@ -146,6 +146,86 @@ def test_geotiff_capture_keeps_source_pixels_and_records_the_manifest(geotiff, t
         assert json.load(fh)["tiles"] == tiles
 
 
+UTM_RES = 1.0  # about the ground pixel of zoom 19 in 64 px tiles at this latitude (1.04 m)
+
+
+def _smooth_utm(path, size=400):
+    """A 3-band 8-bit GeoTIFF in UTM (EPSG:32617, 1 m) of smooth colour fields, as an orthophoto
+    looks at tile scale: nearest-neighbour resampling by two programs then differs by a DN or two."""
+    from conftest import write_geotiff
+
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
+    arr = np.stack([128 + 80 * np.sin(xx / 23) * np.cos(yy / 31), 128 + 80 * np.cos(xx / 17 + yy / 29),
+                    128 + 60 * np.sin((xx + yy) / 41)]).astype(np.uint8)
+    return write_geotiff(path, arr, geotransform=(ORIGIN[0], UTM_RES, 0.0, ORIGIN[1], 0.0, -UTM_RES))
+
+
+def _stretched(layer):
+    """The layer drawn with a hard contrast stretch: rendered tiles are mostly 0 and 255."""
+    from qgis.core import Qgis, QgsContrastEnhancement, QgsMultiBandColorRenderer
+
+    renderer = QgsMultiBandColorRenderer(layer.dataProvider(), 1, 2, 3)
+    for setter in (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement,
+                   renderer.setBlueContrastEnhancement):
+        ce = QgsContrastEnhancement(Qgis.DataType.Byte)
+        ce.setContrastEnhancementAlgorithm(
+            QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum)
+        ce.setMinimumValue(115)
+        ce.setMaximumValue(140)
+        setter(ce)
+    layer.setRenderer(renderer)
+    return layer
+
+
+def _warp(path, bounds, tile):
+    """GDAL's own nearest-neighbour warp of the file to a web-mercator tile: RGB and its alpha."""
+    from osgeo import gdal
+
+    ds = gdal.Warp("", path, format="MEM", outputBounds=bounds, width=tile, height=tile, dstSRS="EPSG:3857",
+                   resampleAlg="near", dstAlpha=True)
+    arr = np.moveaxis(ds.ReadAsArray(), 0, -1)
+    return arr[..., :3], arr[..., 3] > 0
+
+
+def test_geotiff_in_another_crs_is_read_from_the_file_and_reprojected(qgis_app, tmp_path):
+    """A UTM orthophoto on a web-mercator zoom grid (the study's case): the file's own values,
+    reprojected; not its styled rendering."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+
+    from aerocolor_plugin.capture.engine import CaptureConfig
+    from aerocolor_plugin.capture.grid import zoom_grid
+    from aerocolor_plugin.capture.render import LayerRef, TileReader
+
+    path = _smooth_utm(str(tmp_path / "utm.tif"))
+    layer = _stretched(_layer(path))
+    out = tmp_path / "set"
+    man = _capture(CaptureConfig(out=str(out), zooms=[19], tile=64, block=1), layer)
+    # 400 m of UTM on 66 m tiles: a whole 4 x 4 inside, and a ring of part-covered tiles that are nodata.
+    assert len(man["tiles"]) >= 16 and man["skipped"]["nodata"] >= 16
+    for t in man["tiles"]:
+        got = read_png(out / t["split"] / "B" / (t["id"] + ".png"))
+        ref, inside = _warp(path, t["bounds"], 64)
+        assert inside.mean() > 0.99, t["id"]
+        assert np.abs(got[inside].astype(int) - ref[inside]).mean() < 2, t["id"]
+
+    # A tile on the file's edge: what lies outside the file is no data, where GDAL's warp has none.
+    grid = zoom_grid(19, 64)
+    box = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:3857"),
+                                 QgsProject.instance()).transformBoundingBox(layer.extent())
+    col, row = grid.range_of((box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()))[:2]
+    reader = TileReader(LayerRef.of(layer), grid, context=QgsProject.instance().transformContext())
+    assert reader.mode == "provider"
+    pixels, valid = reader.read(col, row)
+    ref, inside = _warp(path, grid.bounds(col, row), 64)
+    assert 0 < valid.sum() < valid.size
+    assert (valid != inside).mean() < 0.02  # at most the odd pixel on the boundary
+    both = valid & inside
+    assert np.abs(pixels[both].astype(int) - ref[both]).mean() < 2
+    # Beyond the file (as tiles in the corners of a large rotated file's box are): all no data.
+    pixels, valid = reader.read(col - 1, row - 1)
+    assert not valid.any() and pixels.shape == (64, 64, 3)
+
+
 def test_polygon_aoi_takes_the_tiles_that_overlap_its_features(geotiff, tmp_path):
     from qgis.core import QgsFeature, QgsGeometry, QgsRectangle, QgsVectorLayer
 

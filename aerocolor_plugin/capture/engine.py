@@ -189,8 +189,8 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
             counts[skipped_before[name]] += 1
         else:
             if grid.key not in readers:
-                readers[grid.key] = (TileReader(colour, grid),
-                                     TileReader(historical, grid, grey=True) if hist_layer else None)
+                readers[grid.key] = (TileReader(colour, grid, context=context),
+                                     TileReader(historical, grid, grey=True, context=context) if hist_layer else None)
             reader, hist_reader = readers[grid.key]
             pixels, why, attempts = fetch(reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s)
             counts["attempts"] += attempts

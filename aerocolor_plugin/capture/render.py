@@ -6,9 +6,11 @@ for pixel. Their requests go through QgsNetworkAccessManager: its per-thread ins
 the main instance's proxy and cache settings, so QGIS's proxy, authentication and disk cache
 hold for capture exactly as for the map canvas.
 
-Local 8-bit rasters whose CRS is the grid's are read from a clone of the layer's data
-provider at the grid's resolution (no styling, no colour change); anything else is rendered
-with the layer's own style, which is what the user sees.
+Local 8-bit rasters are read from a clone of the layer's data provider at the grid's
+resolution (no styling, no colour change); in another CRS than the grid's (a UTM orthophoto on
+a web-mercator zoom grid) through a QgsRasterProjector, which resamples nearest-neighbour, so
+tiles hold the file's own values. Anything else is rendered with the layer's own style, which
+is what the user sees.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 import numpy as np
-from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsMapRendererParallelJob, QgsMapSettings,
-                       QgsMultiBandColorRenderer, QgsRasterLayer, QgsRectangle, QgsSingleBandGrayRenderer)
+from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsCoordinateTransformContext,
+                       QgsMapRendererParallelJob, QgsMapSettings, QgsMultiBandColorRenderer, QgsRasterBlock,
+                       QgsRasterLayer, QgsRasterProjector, QgsRectangle, QgsSingleBandGrayRenderer)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QImage
 
@@ -95,6 +98,20 @@ def image_to_array(img: QImage) -> np.ndarray:
     return rows[:, : img.width() * 4].reshape(img.height(), img.width(), 4).copy()
 
 
+def marked_nodata(block: QgsRasterBlock, arr: np.ndarray) -> np.ndarray:
+    """Pixels a block marks as no data, such as those a projector finds outside its source.
+
+    They hold 0 or the block's nodata value, so only pixels of that value are asked, one by one:
+    a block has no bulk accessor for its nodata bitmap.
+    """
+    mask = np.zeros(arr.shape, bool)
+    if block.hasNoData():
+        fill = block.noDataValue() if block.hasNoDataValue() else 0
+        for r, c in zip(*np.nonzero(arr == fill)):
+            mask[r, c] = block.isNoData(int(r), int(c))
+    return mask
+
+
 def map_settings(layer: QgsRasterLayer, crs: QgsCoordinateReferenceSystem, tile: int) -> QgsMapSettings:
     """Settings reused for every tile of one grid: only the extent changes."""
     ms = QgsMapSettings()
@@ -127,17 +144,23 @@ class TileReader:
     nodata, outside its extent).
     """
 
-    def __init__(self, ref: LayerRef, grid: Grid, grey: Optional[bool] = None):
+    def __init__(self, ref: LayerRef, grid: Grid, grey: Optional[bool] = None,
+                 context: Optional[QgsCoordinateTransformContext] = None):
         self.ref = ref
         self.grid = grid
         self.layer = ref.open()
         self.grey = is_grey_layer(self.layer) if grey is None else grey
         self.crs = QgsCoordinateReferenceSystem(grid.crs)
         self.provider = None
-        if (ref.provider == "gdal" and not ref.is_network and self.layer.crs() == self.crs
+        if (ref.provider == "gdal" and not ref.is_network
                 and all(self.layer.dataProvider().dataType(b) == Qgis.DataType.Byte for b in self._bands())):
             self.provider = self.layer.dataProvider().clone()
-            self.extent = self.layer.extent()
+            self.source = self.provider
+            self.extent = self.layer.extent() if self.layer.crs() == self.crs else None
+            if self.extent is None:
+                self.source = QgsRasterProjector()
+                self.source.setCrs(self.layer.crs(), self.crs, context or QgsCoordinateTransformContext())
+                self.source.setInput(self.provider)
         else:
             self.settings = map_settings(self.layer, self.crs, grid.tile)
 
@@ -171,18 +194,22 @@ class TileReader:
         rect = QgsRectangle(*bounds)
         bands = self._bands()[:1] if self.grey else self._bands()
         out = np.empty((n, n, len(bands)), np.uint8)
-        valid = self._inside(bounds)
+        valid = self._inside(bounds) if self.extent is not None else np.ones((n, n), bool)
         for i, b in enumerate(bands):
-            block = self.provider.block(b, rect, n, n)
+            block = self.source.block(b, rect, n, n)
+            if self.extent is None and block is not None and block.isEmpty():
+                return np.zeros_like(out), np.zeros_like(valid)  # the projector found none of the file here
             if block is None or not block.isValid():
                 raise LayerError(f"{self.ref.name} could not be read at {bounds}; check the file.")
             arr = np.frombuffer(bytes(block.data()), np.uint8).reshape(n, n)
             out[..., i] = arr
             if self.provider.sourceHasNoDataValue(b) and self.provider.useSourceNoDataValue(b):
                 valid &= arr != np.uint8(self.provider.sourceNoDataValue(b))
+            if self.extent is None:  # the projector marks what falls outside the file
+                valid &= ~marked_nodata(block, arr)
         alpha = self._alpha_band()
         if alpha > 0:
-            block = self.provider.block(alpha, rect, n, n)
+            block = self.source.block(alpha, rect, n, n)
             valid &= np.frombuffer(bytes(block.data()), np.uint8).reshape(n, n) > 0
         return out, valid
 
