@@ -503,21 +503,28 @@ def test_capture_dock_estimates_asks_and_captures(server, tmp_path, qgis_iface):
 
 
 @pytest.mark.parametrize("role", ["unpaired", "test"])
-def test_historical_grey_layer_gives_the_a_set_or_test_tiles(geotiff, tmp_path, role):
+@pytest.mark.parametrize("stored", ["grey", "rgb"])
+def test_historical_layer_gives_the_a_set_or_test_tiles(geotiff, tmp_path, role, stored):
+    """The historical photo becomes grey tiles; one scanned or stored as RGB is made grey by the
+    backend's formula (as the colour->grey A tiles are), not cut down to its red band."""
     from conftest import write_geotiff
 
+    from aerocolor.data.layout import grey_of
     from aerocolor_plugin.capture.render import LayerRef
 
     path, src = geotiff
-    old = np.random.default_rng(3).integers(0, 256, (200, 264), dtype=np.uint8)
+    rng = np.random.default_rng(3)
+    old = rng.integers(0, 256, (200, 264) if stored == "grey" else (3, 200, 264), dtype=np.uint8)
     hist = _layer(write_geotiff(str(tmp_path / "photo_1975.tif"), old,
                                 geotransform=(ORIGIN[0], RES, 0.0, ORIGIN[1], 0.0, -RES)))
+    photo = old[..., None] if stored == "grey" else np.moveaxis(old, 0, -1)
     out = tmp_path / role
     man = _capture(_local_cfg(out, layout="unpaired", historical_role=role), _layer(path),
                    historical=LayerRef.of(hist))
     assert len(man["tiles"]) == 12 and man["sources"][1]["role"] == "historical_" + role
     for t in man["tiles"]:
-        window = _source_window(old[..., None], t["bounds"], 64)[..., 0]
+        window = _source_window(photo, t["bounds"], 64)
+        window = window[..., 0] if stored == "grey" else (grey_of(window)[..., 0] * 255 + 0.5).astype(np.uint8)
         a = read_png(out / (t["split"] + "A") / (t["id"] + ".png"))
         if role == "unpaired":  # the grey set is the historical photo itself
             assert np.array_equal(a, window)

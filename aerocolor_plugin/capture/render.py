@@ -11,6 +11,9 @@ resolution (no styling, no colour change); in another CRS than the grid's (a UTM
 a web-mercator zoom grid) through a QgsRasterProjector, which resamples nearest-neighbour, so
 tiles hold the file's own values. Anything else is rendered with the layer's own style, which
 is what the user sees.
+
+Grey tiles (the historical layer) are the BT.601 luma of colour pixels, the backend's formula
+for the grey A tiles, so a photo stored as RGB is grey the same way.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QImage
 
 from .grid import Grid
+from .writer import layout
 
 NETWORK_PROVIDERS = ("wms", "wcs", "arcgismapserver", "xyzvectortiles")
 
@@ -98,6 +102,13 @@ def image_to_array(img: QImage) -> np.ndarray:
     return rows[:, : img.width() * 4].reshape(img.height(), img.width(), 4).copy()
 
 
+def grey_tile(pixels: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 colour to (H, W, 1) uint8 grey by the backend's own formula and rounding."""
+    if pixels.shape[-1] == 1:
+        return pixels
+    return (layout.grey_of(pixels) * 255.0 + 0.5).astype(np.uint8)
+
+
 def marked_nodata(block: QgsRasterBlock, arr: np.ndarray) -> np.ndarray:
     """Pixels a block marks as no data, such as those a projector finds outside its source.
 
@@ -140,8 +151,8 @@ class TileReader:
     """Reads the tiles of one grid from one layer, in the thread that made it.
 
     ``read(col, row)`` returns (pixels uint8 (H, W, C), valid (H, W) bool): C is 3 for colour
-    and 1 for grey layers; ``valid`` is False where the layer has no data (transparent,
-    nodata, outside its extent).
+    and 1 for grey (``grey``: the historical layer); ``valid`` is False where the layer has no
+    data (transparent, nodata, outside its extent).
     """
 
     def __init__(self, ref: LayerRef, grid: Grid, grey: Optional[bool] = None,
@@ -185,14 +196,15 @@ class TileReader:
         bounds = self.grid.bounds(col, row)
         if self.provider is None:
             rgba = render_tile(self.settings, bounds)
-            pixels = rgba[..., :1] if self.grey else rgba[..., :3]
-            return pixels, rgba[..., 3] == 255
-        return self._read_provider(bounds)
+            pixels, valid = rgba[..., :3], rgba[..., 3] == 255
+        else:
+            pixels, valid = self._read_provider(bounds)
+        return (grey_tile(pixels) if self.grey else pixels), valid
 
     def _read_provider(self, bounds) -> Tuple[np.ndarray, np.ndarray]:
         n = self.grid.tile
         rect = QgsRectangle(*bounds)
-        bands = self._bands()[:1] if self.grey else self._bands()
+        bands = self._bands()
         out = np.empty((n, n, len(bands)), np.uint8)
         valid = self._inside(bounds) if self.extent is not None else np.ones((n, n), bool)
         for i, b in enumerate(bands):
