@@ -282,6 +282,30 @@ def test_colorize_dock_progress_never_goes_back(qgis_app, rasters, tmp_path):
     assert any(t.startswith("Building overviews") for t in texts), texts
 
 
+def test_colorize_dock_adds_the_result_when_the_source_was_removed(qgis_app, rasters, tmp_path):
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    grey, colour = rasters
+    grey_id = grey.id()
+    dock = ColorizeDock()
+    try:
+        _fake_colorize(dock, tmp_path)
+        # The user removes the grey layer while the backend works on it.
+        dock.process.received.connect(lambda ev: ev["type"] == "hello" and QgsProject.instance().removeMapLayer(grey_id))
+        assert wait_until(lambda: dock.process.exit_code is not None, 30)
+    finally:
+        dock.shutdown()
+        backend_env.set_configured_python("")
+    assert QgsProject.instance().mapLayer(grey_id) is None
+    assert dock.added is not None and dock.added.isValid(), dock.status.text()
+    assert dock.added.name() == "z grey 1975 (colorized)"
+    assert QgsProject.instance().layerTreeRoot().children()[0].layer() is dock.added    # at the top
+    assert "removed" in dock.status.text()
+
+
 def test_mosaic_dialog_offers_colour_layers_and_starts_a_task(qgis_app, rasters, backend_python, tmp_path):
     from qgis.PyQt.QtCore import Qt
 

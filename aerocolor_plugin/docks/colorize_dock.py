@@ -6,6 +6,7 @@ from typing import List, Optional
 
 from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                  QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
@@ -32,6 +33,7 @@ class ColorizeDock(QgsDockWidget):
         self.iface = iface
         self.process: Optional[BackendProcess] = None
         self.source: Optional[QgsRasterLayer] = None
+        self.source_name = ""
         self.added: Optional[QgsRasterLayer] = None
         self.overall = ColorizeProgress()
         self._suggested = ""
@@ -222,6 +224,7 @@ class ColorizeDock(QgsDockWidget):
             self.status.setText(str(exc))
             return
         self.source = self.selected_layer()
+        self.source_name = self.source.name()  # for the result's name, should the layer be removed meanwhile
         self.added = None
         out = args[-1]
         self.process = BackendProcess(self, log_path=os.path.splitext(out)[0] + ".log")
@@ -265,13 +268,20 @@ class ColorizeDock(QgsDockWidget):
         if not raster or not os.path.isfile(raster):
             self.status.setText(tr("The backend finished but wrote no raster; see the log."))
             return
-        name = tr("{0} (colorized)").format(self.source.name() if self.source else os.path.basename(raster))
+        # The user may have removed the source during the run; its C++ object is gone then.
+        removed = self.source is not None and sip.isdeleted(self.source)
+        source = None if removed else self.source
+        name = tr("{0} (colorized)").format(self.source_name or os.path.basename(raster))
         modern = self.modern.currentLayer() if self.group.isChecked() else None
-        group = tr("{0} – comparison").format(self.source.name()) if modern is not None and self.source else ""
+        group = tr("{0} – comparison").format(self.source_name) if modern is not None and self.source_name else ""
         try:
-            self.added = add_result_layer(raster, self.source, name, modern, group)
+            self.added = add_result_layer(raster, source, name, modern, group)
         except ValueError as exc:
             self.status.setText(str(exc))
             return
         self.progress.setValue(1000)
-        self.status.setText(tr("Done: {0}").format(raster))
+        if removed:
+            self.status.setText(tr("Done: {0}. The source layer was removed meanwhile, so the result is at "
+                                   "the top of the layer tree.").format(raster))
+        else:
+            self.status.setText(tr("Done: {0}").format(raster))

@@ -469,172 +469,177 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="106" />
+      <location filename="../docks/colorize_dock.py" line="108" />
       <source>Choose a grey layer and a model.</source>
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="148" />
+      <location filename="../docks/colorize_dock.py" line="150" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="170" />
+      <location filename="../docks/colorize_dock.py" line="172" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="170" />
+      <location filename="../docks/colorize_dock.py" line="172" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="190" />
+      <location filename="../docks/colorize_dock.py" line="192" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="193" />
+      <location filename="../docks/colorize_dock.py" line="195" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="196" />
+      <location filename="../docks/colorize_dock.py" line="198" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="199" />
+      <location filename="../docks/colorize_dock.py" line="201" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="203" />
+      <location filename="../docks/colorize_dock.py" line="205" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="205" />
+      <location filename="../docks/colorize_dock.py" line="207" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="232" />
+      <location filename="../docks/colorize_dock.py" line="235" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="251" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>Building overviews: {0} %.</source>
       <translation>Building overviews: {0} %.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="253" />
+      <location filename="../docks/colorize_dock.py" line="256" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="266" />
+      <location filename="../docks/colorize_dock.py" line="269" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="268" />
+      <location filename="../docks/colorize_dock.py" line="274" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="270" />
+      <location filename="../docks/colorize_dock.py" line="276" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="277" />
+      <location filename="../docks/colorize_dock.py" line="284" />
+      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
+      <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="287" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="30" />
+      <location filename="../docks/colorize_dock.py" line="31" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="48" />
+      <location filename="../docks/colorize_dock.py" line="50" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="52" />
+      <location filename="../docks/colorize_dock.py" line="54" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="57" />
+      <location filename="../docks/colorize_dock.py" line="59" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="60" />
+      <location filename="../docks/colorize_dock.py" line="62" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
+      <location filename="../docks/colorize_dock.py" line="63" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="65" />
+      <location filename="../docks/colorize_dock.py" line="67" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="66" />
+      <location filename="../docks/colorize_dock.py" line="68" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="70" />
+      <location filename="../docks/colorize_dock.py" line="72" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="71" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="75" />
+      <location filename="../docks/colorize_dock.py" line="77" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="80" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="83" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="82" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="83" />
+      <location filename="../docks/colorize_dock.py" line="85" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="91" />
+      <location filename="../docks/colorize_dock.py" line="93" />
       <source>Modern layer</source>
       <translation>Modern layer</translation>
     </message>

@@ -469,172 +469,177 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="106" />
+      <location filename="../docks/colorize_dock.py" line="108" />
       <source>Choose a grey layer and a model.</source>
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="148" />
+      <location filename="../docks/colorize_dock.py" line="150" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="170" />
+      <location filename="../docks/colorize_dock.py" line="172" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="170" />
+      <location filename="../docks/colorize_dock.py" line="172" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="190" />
+      <location filename="../docks/colorize_dock.py" line="192" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="193" />
+      <location filename="../docks/colorize_dock.py" line="195" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="196" />
+      <location filename="../docks/colorize_dock.py" line="198" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="199" />
+      <location filename="../docks/colorize_dock.py" line="201" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="203" />
+      <location filename="../docks/colorize_dock.py" line="205" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="205" />
+      <location filename="../docks/colorize_dock.py" line="207" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="232" />
+      <location filename="../docks/colorize_dock.py" line="235" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="251" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>Building overviews: {0} %.</source>
       <translation>建立金字塔中：{0} %。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="253" />
+      <location filename="../docks/colorize_dock.py" line="256" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="266" />
+      <location filename="../docks/colorize_dock.py" line="269" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="268" />
+      <location filename="../docks/colorize_dock.py" line="274" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="270" />
+      <location filename="../docks/colorize_dock.py" line="276" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="277" />
+      <location filename="../docks/colorize_dock.py" line="284" />
+      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
+      <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="287" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="30" />
+      <location filename="../docks/colorize_dock.py" line="31" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="48" />
+      <location filename="../docks/colorize_dock.py" line="50" />
       <source>Grey layer</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="52" />
+      <location filename="../docks/colorize_dock.py" line="54" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="57" />
+      <location filename="../docks/colorize_dock.py" line="59" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="60" />
+      <location filename="../docks/colorize_dock.py" line="62" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
+      <location filename="../docks/colorize_dock.py" line="63" />
       <source>Output GeoTIFF</source>
       <translation>輸出 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="65" />
+      <location filename="../docks/colorize_dock.py" line="67" />
       <source>model's</source>
       <translation>依模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="66" />
+      <location filename="../docks/colorize_dock.py" line="68" />
       <source>Tile (px)</source>
       <translation>圖塊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="70" />
+      <location filename="../docks/colorize_dock.py" line="72" />
       <source>auto</source>
       <translation>自動</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="71" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>Overlap (px)</source>
       <translation>重疊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="75" />
+      <location filename="../docks/colorize_dock.py" line="77" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="80" />
       <source>Device</source>
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="83" />
       <source>the model's (resample)</source>
       <translation>依模型（重新取樣）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="82" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>the input's own</source>
       <translation>依輸入本身</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="83" />
+      <location filename="../docks/colorize_dock.py" line="85" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="91" />
+      <location filename="../docks/colorize_dock.py" line="93" />
       <source>Modern layer</source>
       <translation>現代圖層</translation>
     </message>
