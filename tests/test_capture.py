@@ -341,6 +341,29 @@ def test_bad_input_is_one_sentence_and_overwrites_nothing(geotiff, tmp_path, qgi
     assert sorted(str(p) for p in done.rglob("*")) == before
 
 
+def test_a_grey_layer_as_the_colour_source_is_refused_before_any_tile(geotiff, tmp_path, qgis_iface):
+    from conftest import write_geotiff
+    from qgis.core import QgsProject
+
+    from aerocolor.errors import BadInput
+    from aerocolor_plugin.docks.capture_dock import CaptureDock
+
+    old = np.random.default_rng(3).integers(0, 256, (200, 264), dtype=np.uint8)
+    grey = _layer(write_geotiff(str(tmp_path / "photo_1975.tif"), old,
+                                geotransform=(ORIGIN[0], RES, 0.0, ORIGIN[1], 0.0, -RES)))
+    with pytest.raises(BadInput, match=r"^src is grey; choose a colour layer as the source and .* historical layer\.$"):
+        _capture(_local_cfg(tmp_path / "set"), grey)
+    assert not (tmp_path / "set").exists()
+
+    QgsProject.instance().addMapLayer(grey)
+    dock = CaptureDock(None, qgis_iface)
+    dock.layer.setLayer(grey)
+    dock.output.setFilePath(str(tmp_path / "dock"))
+    assert dock.show_estimate() is None and "choose a colour layer" in dock.status.text()
+    assert not dock.start() and not (tmp_path / "dock").exists()
+    dock.deleteLater()
+
+
 # -- XYZ over HTTP ------------------------------------------------------------------------
 Z = 15
 X0, Y0 = 27435, 14020  # near Taipei

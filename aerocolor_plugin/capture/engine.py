@@ -16,7 +16,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 
 from .aoi import Aoi, estimate, in_crs, tiles_in
 from .grid import MERCATOR_CRS, Grid, res_grid, snapped_origin, zoom_grid
-from .render import LayerError, LayerRef, TileReader, fetch
+from .render import LayerError, LayerRef, TileReader, fetch, is_grey_layer
 from .writer import BadInput, Cancelled, TileSink, finish, layout, prepare_folder, read_skipped, record_skipped
 
 HISTORICAL_ROLES = ("none", "unpaired", "test")
@@ -140,6 +140,13 @@ def plan_capture(cfg: CaptureConfig, layer_crs: QgsCoordinateReferenceSystem, la
     return Plan(grids, geoms, limits, total, rect, crs_id(layer_crs))
 
 
+def refuse_grey_source(layer, name: str) -> None:
+    """A grey colour source would give grey B tiles, from which a model learns no colour."""
+    if is_grey_layer(layer):
+        raise BadInput(f"{name} is grey; choose a colour layer as the source and this one as the "
+                       f"historical layer.")
+
+
 def _request(cfg: CaptureConfig, colour: LayerRef, historical: Optional[LayerRef], aoi: Aoi) -> dict:
     return {"aerocolor_capture": 1, "config": asdict(cfg), "aoi": aoi.to_dict(),
             "colour": colour.public_uri or colour.uri,
@@ -161,6 +168,7 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
         hist_layer = historical.open() if historical is not None and cfg.historical_role != "none" else None
     except LayerError as exc:
         raise BadInput(str(exc)) from None
+    refuse_grey_source(layer, colour.name)
     plan = plan_capture(cfg, layer.crs(), layer.extent(), aoi, context, colour.name)
     tiles = plan.tiles()
     if not tiles:

@@ -14,7 +14,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayo
                                  QVBoxLayout, QWidget)
 
 from ..capture.aoi import aoi_from_canvas, aoi_from_layer, aoi_from_rect
-from ..capture.engine import HISTORICAL_ROLES, CaptureConfig, plan_capture
+from ..capture.engine import HISTORICAL_ROLES, CaptureConfig, plan_capture, refuse_grey_source
 from ..capture.render import LayerError, LayerRef
 from ..capture.task import CaptureTask
 from ..capture.writer import layout
@@ -221,11 +221,12 @@ class CaptureDock(QgsDockWidget):
 
         layer = self.layer.currentLayer()
         colour = LayerRef.of(layer)
-        hist_layer = self.historical.currentLayer()
-        historical = LayerRef.of(hist_layer) if hist_layer is not None else None
-        cfg = self.config()
-        aoi = self.area_of_interest()
         try:
+            refuse_grey_source(layer, layer.name())  # first: the layer is the first choice in the dock
+            hist_layer = self.historical.currentLayer()
+            historical = LayerRef.of(hist_layer) if hist_layer is not None else None
+            cfg = self.config()
+            aoi = self.area_of_interest()
             plan = plan_capture(cfg, layer.crs(), layer.extent(), aoi, QgsProject.instance().transformContext(),
                                 layer.name())
         except BadInput as exc:
