@@ -59,6 +59,8 @@ class AeroColorPlugin:
         self.capture_dock = CaptureDock(window, self.iface)
         self.train_dock = TrainDock(window)
         self.colorize_dock = ColorizeDock(window, self.iface)
+        # A finished training offers its model for colorizing at once.
+        self.train_dock.trained.connect(lambda _path: self.colorize_dock.refresh_checkpoints())
         # Hidden until asked for; show_dock puts them into one tab group.
         for dock in (self.capture_dock, self.train_dock, self.colorize_dock):
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)

@@ -220,6 +220,39 @@ def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters
         dock.shutdown()
 
 
+def test_colorize_dock_lists_new_models_and_keeps_the_choice(qgis_app, qgis_iface, tmp_path):
+    """A model trained after the dock was built shows up when it opens, and as soon as training ends."""
+    from qgis.PyQt.QtCore import QSettings
+
+    import aerocolor_plugin
+    from aerocolor_plugin import recent
+
+    QSettings().remove(recent.KEY)
+    first, second = tmp_path / "first.pt", tmp_path / "second.pt"
+    for path in (first, second):
+        path.write_bytes(b"")
+    plugin = aerocolor_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        dock = plugin.colorize_dock
+        chosen = dock.checkpoint.currentText()          # the bundled default
+        recent.remember_checkpoint(str(first))          # e.g. a run finished in a shell
+        qgis_iface.mainWindow().show()                  # a dock inside a hidden window is never shown
+        plugin.show_dock(dock)
+        assert dock.checkpoint.findText(str(first)) >= 0
+        assert dock.checkpoint.currentText() == chosen
+        assert dock.checkpoint.itemText(dock.checkpoint.currentIndex()) == chosen
+        dock.checkpoint.setCurrentIndex(dock.checkpoint.findText(str(first)))
+        plugin.train_dock.on_event({"v": 1, "type": "result", "ok": True, "outputs": {"checkpoint": str(second)}})
+        assert dock.checkpoint.itemText(0) == str(second)
+        assert dock.checkpoint.currentText() == str(first)
+        assert dock.checkpoint.itemText(dock.checkpoint.currentIndex()) == str(first)
+    finally:
+        plugin.unload()
+        qgis_iface.mainWindow().hide()
+        QSettings().remove(recent.KEY)
+
+
 def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, backend_python, tiny_checkpoint,
                                                           tmp_path):
     from qgis.core import QgsProject

@@ -121,8 +121,10 @@ class ColorizeDock(QgsDockWidget):
         self.refresh_checkpoints()
 
     def showEvent(self, event) -> None:
-        # Layer names may change after a layer is added (QGIS renames it): list them afresh.
+        # Layer names may change after a layer is added (QGIS renames it), and runs may have
+        # finished since (in a shell too): list both afresh.
         self.refresh_layers()
+        self.refresh_checkpoints()
         super().showEvent(event)
 
     def shutdown(self) -> None:
@@ -165,7 +167,11 @@ class ColorizeDock(QgsDockWidget):
         if bundled and bundled not in items:
             items.append(bundled)  # recent runs first; the bundled default when there are none
         self.checkpoint.addItems(items)
-        if text:
+        # Keep the user's choice: selected when it is listed (not just its text over another item).
+        index = self.checkpoint.findText(text) if text else -1
+        if index >= 0:
+            self.checkpoint.setCurrentIndex(index)
+        elif text:
             self.checkpoint.setEditText(text)
 
     def _browse_checkpoint(self) -> None:

@@ -7,7 +7,7 @@ import os
 from typing import List, Optional
 
 from qgis.gui import QgsDockWidget, QgsFileWidget
-from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices, QPixmap
 from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                  QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
@@ -41,6 +41,8 @@ def _rate(value: float) -> QDoubleSpinBox:
 
 
 class TrainDock(QgsDockWidget):
+    trained = pyqtSignal(str)  # a run's checkpoint, when its result arrives
+
     def __init__(self, parent=None):
         super().__init__(tr("AeroColor: Train"), parent)
         self.setObjectName("AeroColorTrainDock")
@@ -286,6 +288,7 @@ class TrainDock(QgsDockWidget):
             ckpt = (ev.get("outputs") or {}).get("checkpoint")
             if ckpt:
                 remember_checkpoint(ckpt)
+                self.trained.emit(ckpt)
             self.progress.setValue(1000)
             self.status.setText(tr("Training finished; the model is {0}.").format(ckpt))
         elif kind == "error":
