@@ -153,6 +153,32 @@ def test_nodata_becomes_transparent_and_empty_tiles_are_skipped(tmp_path, tiny_c
     assert result.skipped >= 2 and result.tiles + result.skipped == len(positions(200, 64, 8)) * len(positions(260, 64, 8))
 
 
+@pytest.mark.parametrize("how", ["mask band", "alpha band"])
+def test_mask_and_alpha_bands_become_transparent(tmp_path, tiny_checkpoint, how):
+    """Masks other than a nodata value: GDAL's internal mask band, and a grey + alpha raster."""
+    g = texture(120, 150)
+    keep = np.ones(g.shape, bool)
+    keep[:70, :80] = False          # a whole 64 px tile and more
+    keep[90:, 120:] = False
+    src = str(tmp_path / "in.tif")
+    gdal.UseExceptions()
+    ds = gdal.GetDriverByName("GTiff").Create(src, 150, 120, 2 if how == "alpha band" else 1, gdal.GDT_Byte)
+    ds.SetGeoTransform((500000.0, 0.1, 0.0, 3300000.0, 0.0, -0.1))
+    ds.GetRasterBand(1).WriteArray(g)
+    if how == "alpha band":
+        ds.GetRasterBand(2).SetColorInterpretation(gdal.GCI_AlphaBand)
+        ds.GetRasterBand(2).WriteArray(keep.astype(np.uint8) * 255)
+    else:
+        ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+        ds.GetRasterBand(1).GetMaskBand().WriteArray(keep.astype(np.uint8) * 255)
+    ds = None
+    out = str(tmp_path / "out.tif")
+    result = colorize(tiny_checkpoint, src, out, **FAST)
+    rgba = read(out)
+    assert (rgba[3][~keep] == 0).all() and (rgba[3][keep] == 255).all()
+    assert result.skipped >= 1
+
+
 def test_8bit_rows_reach_the_model_as_training_computes_them(tmp_path):
     from aerocolor.data.color import model_input
     from aerocolor.inference import TileModel
