@@ -1,8 +1,9 @@
 """A real XYZ tile server on 127.0.0.1 for the capture tests and benchmark: PNG tiles made here.
 
 Tiles are textured and different for every (z, x, y); chosen tiles can be blank (one flat
-colour), missing (404 every time) or flaky (500 the first time, then served). Every request
-is recorded so that tests can bound them.
+colour), missing (404 every time) or flaky (500 the first time, then served); ``down`` makes
+every tile missing, as a server that is gone. Every request is recorded so that tests can bound
+them.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class TileServer:
         self.blank: Set[Key] = set()
         self.missing: Set[Key] = set()
         self.flaky: Set[Key] = set()
+        self.down = False
         self.requests: Counter = Counter()
         self._cache: Dict[Key, bytes] = {}
         self._lock = threading.Lock()
@@ -49,8 +51,8 @@ class TileServer:
                 with server._lock:
                     server.requests[key] += 1
                     first = server.requests[key] == 1
-                if key in server.missing or (key in server.flaky and first):
-                    self.send_error(404 if key in server.missing else 500)
+                if server.down or key in server.missing or (key in server.flaky and first):
+                    self.send_error(404 if server.down or key in server.missing else 500)
                     return
                 body = server.png(key)
                 self.send_response(200)

@@ -419,6 +419,47 @@ def test_xyz_capture_matches_served_tiles_and_skips_blank_and_missing(server, tm
     assert server.requests[(Z, X0 + 2, Y0 + 1)] > before[(Z, X0 + 2, Y0 + 1)]
 
 
+def test_a_network_layer_that_serves_nothing_stops_early_and_keeps_tiles_on_disk(server, tmp_path):
+    """A server that is down (every tile 404) stops the capture after its first few tiles, not after
+    every tile's retries and timeouts; tiles already captured stay on disk for a later resume."""
+    from aerocolor.errors import BadInput, Cancelled
+    from aerocolor_plugin.capture.engine import GIVE_UP_AFTER, CaptureConfig
+
+    layer = _layer(server.uri(), "wms")
+    out = tmp_path / "xyz"
+    cfg = CaptureConfig(out=str(out), zooms=[Z], retries=0, block=1)
+    aoi = _xyz_aoi(6, 5)  # 30 tiles
+    message = rf"^src returned none of the first {GIVE_UP_AFTER} tiles it was asked for; check the connection"
+
+    def tiles_done(seen):
+        return lambda done, total, counts: seen.append(done)
+
+    server.down = True
+    seen = []
+    with pytest.raises(BadInput, match=message):
+        _capture(cfg, layer, aoi, progress=tiles_done(seen))
+    assert len(seen) == GIVE_UP_AFTER - 1  # the last one raised; 22 tiles were never asked for
+
+    # Up again for the first three tiles only: QGIS caches the neighbours a render fetches, and a
+    # cached tile would answer below although the server is down.
+    server.down = False
+    first = {(Z, X0 + c, Y0) for c in range(3)}
+    server.missing = {(Z, x, y) for x in range(X0 - 1, X0 + 8) for y in range(Y0 - 1, Y0 + 7)} - first
+    written = []
+    with pytest.raises(Cancelled):
+        _capture(cfg, layer, aoi, progress=lambda d, t, c: written.append(c["written"]),
+                 is_cancelled=lambda: written and written[-1] >= 3)
+    kept = {p: os.path.getmtime(p) for p in (str(q) for q in out.rglob("*.png"))}
+    assert {os.path.basename(p) for p in kept} == {f"z{z}_{x}_{y}.png" for z, x, y in first}  # A and B
+
+    server.down = True
+    seen = []
+    with pytest.raises(BadInput, match=message):
+        _capture(cfg, layer, aoi, progress=tiles_done(seen))
+    assert len(seen) == 3 + GIVE_UP_AFTER - 1  # the tiles on disk are passed over, not counted as missing
+    assert {p: os.path.getmtime(p) for p in (str(q) for q in out.rglob("*.png"))} == kept
+
+
 def test_capture_task_and_processing_algorithm(server, tmp_path, qgis_app):
     from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject
 

@@ -16,10 +16,12 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 
 from .aoi import Aoi, estimate, in_crs, tiles_in
 from .grid import MERCATOR_CRS, Grid, res_grid, snapped_origin, zoom_grid
-from .render import LayerError, LayerRef, TileReader, fetch, is_grey_layer
+from .render import MISSING, LayerError, LayerRef, TileReader, fetch, is_grey_layer
 from .writer import BadInput, Cancelled, TileSink, finish, layout, prepare_folder, read_skipped, record_skipped
 
 HISTORICAL_ROLES = ("none", "unpaired", "test")
+# A network layer whose first this many tiles all come back missing is taken as unreachable.
+GIVE_UP_AFTER = 8
 
 
 @dataclass
@@ -153,6 +155,31 @@ def _request(cfg: CaptureConfig, colour: LayerRef, historical: Optional[LayerRef
             "historical": (historical.public_uri or historical.uri) if historical else None}
 
 
+class Outage:
+    """Stops a capture early when a network layer's first tiles all come back missing.
+
+    A server that is down or a wrong URL would otherwise make every tile of the area wait
+    through its retries and network timeouts before the capture ends with no tiles. One tile
+    that comes back settles it: later gaps are the layer's own and are skipped as usual.
+    """
+
+    def __init__(self, ref: Optional[LayerRef]):
+        self.ref = ref
+        self.missing = 0
+        self.watching = ref is not None and ref.is_network
+
+    def saw(self, why: Optional[str]) -> None:
+        if not self.watching:
+            return
+        if why != MISSING:
+            self.watching = False
+            return
+        self.missing += 1
+        if self.missing >= GIVE_UP_AFTER:
+            raise BadInput(f"{self.ref.name} returned none of the first {GIVE_UP_AFTER} tiles it was asked for; "
+                           f"check the connection and the layer's URL (tiles already on disk were kept).")
+
+
 Progress = Callable[[int, int, Dict[str, int]], None]
 
 
@@ -179,6 +206,7 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
     skipped_before = read_skipped(cfg.out) if resumed else {}
     coarsest = min(cfg.zooms) if cfg.zooms else None
     readers: Dict[str, Tuple[TileReader, Optional[TileReader]]] = {}
+    outages = (Outage(colour), Outage(historical if hist_layer else None))
     started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     entries, counts = [], {"written": 0, "on_disk": 0, "blank": 0, "nodata": 0, "missing": 0,
                            "attempts": 0, "historical_skipped": 0}
@@ -202,10 +230,12 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
             reader, hist_reader = readers[grid.key]
             pixels, why, attempts = fetch(reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s)
             counts["attempts"] += attempts
+            outages[0].saw(why)
             hist = None
             if pixels is not None and hist_reader is not None:
                 hist, hist_why, attempts = fetch(hist_reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s)
                 counts["attempts"] += attempts
+                outages[1].saw(hist_why)
                 if hist is None:
                     counts["historical_skipped"] += 1
                     if cfg.historical_role == "unpaired":  # an unpaired A tile is needed beside B
