@@ -519,12 +519,15 @@ def test_captured_set_trains_one_epoch(geotiff, tmp_path):
     assert man["counts"]["train"] == 12
     run = tmp_path / "run"
     proc = run_cli("train", "--data", str(out), "--run", str(run), "--tile", "64", "--ngf", "8", "--ndf", "8",
-                   "--epochs", "1", "--decay-epochs", "0", "--steps-per-epoch", "2", "--device", "cpu",
-                   "--threads", "2", timeout=300)
+                   "--epochs", "1", "--decay-epochs", "0", "--device", "cpu", "--threads", "2", timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert os.path.isfile(run / "checkpoints" / "latest.pt")
     with open(run / "events.jsonl") as fh:
         events = [json.loads(line) for line in fh]
+    # The whole epoch: one step per captured tile at batch 1, the last of them reported.
+    steps = [e for e in events if e["type"] == "progress" and e.get("stage") == "train"]
+    assert steps[-1]["steps"] == man["counts"]["train"] and steps[-1]["step"] == steps[-1]["steps"]
+    assert steps[-1]["epoch"] == 1 and steps[-1]["fraction"] == pytest.approx(1.0)
     assert any(e["type"] == "metrics" and e["epoch"] == 1 for e in events)
     # The manifest's resolution and extent reach the model's card, as for 'aerocolor dataset' sets.
     info = run_cli("info", str(run / "checkpoints" / "latest.pt"), "--json", timeout=120)
