@@ -320,6 +320,19 @@ def test_model_resolution(tmp_path, tiny_checkpoint):
         colorize(model, nogeo, str(tmp_path / "x.tif"), gsd="model", **FAST)
 
 
+def test_a_coarse_input_keeps_some_overlap_to_blend():
+    """An input 5x coarser than the model: a 2 px model overlap is 0.4 input px, kept at 1, not dropped."""
+    from types import SimpleNamespace
+
+    from aerocolor.colorize import ColorizeConfig, make_plan
+
+    plan = make_plan({"tile": 64, "multiple": 16}, SimpleNamespace(width=100, height=40),
+                     ColorizeConfig(tile=64, overlap=2), 5.0)
+    assert plan.tile_in == 13 and plan.overlap_in == 1
+    assert all(b - a <= plan.tile_in - 1 for a, b in zip(plan.xs, plan.xs[1:]))
+    assert make_plan({"tile": 64}, SimpleNamespace(width=100, height=40), ColorizeConfig(overlap=0), 5.0).overlap_in == 0
+
+
 def test_no_georeferencing_gives_the_same_grid_with_a_warning(tmp_path, tiny_checkpoint):
     src = write_geotiff(str(tmp_path / "plain.tif"), texture(90, 120), epsg=None)
     out = str(tmp_path / "out.tif")

@@ -156,7 +156,8 @@ def make_plan(card: dict, info: SourceInfo, cfg: ColorizeConfig, scale: float) -
     if tile_in > MAX_TILE_IN or tile_in < MIN_TILE_IN:
         raise BadInput(f"The input's resolution is {scale:.3g} times the model's, too far apart to "
                        f"colorize well; use --gsd native or resample the input to nearer the model's m/px.")
-    overlap_in = int(round(overlap / scale))
+    # At least one shared pixel when an overlap was asked for: rounding to 0 would drop the blending.
+    overlap_in = max(1, int(round(overlap / scale))) if overlap else 0
     xs = positions(info.width, tile_in, overlap_in)
     ys = positions(info.height, tile_in, overlap_in)
     return Plan(tile=tile, overlap=overlap, tile_in=tile_in, overlap_in=overlap_in, scale=scale, xs=xs, ys=ys,
