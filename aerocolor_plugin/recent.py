@@ -1,13 +1,15 @@
-"""Recently produced checkpoints, remembered across sessions for the Colorize dock."""
+"""Remembered across sessions: recent checkpoints (Colorize dock) and the last run folder (Train dock)."""
 from __future__ import annotations
 
 import os
 from typing import List
 
+from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QSettings
 
 KEY = "aerocolor/recent_checkpoints"
 KEEP = 10
+RUN_KEY = "aerocolor/last_run"
 
 
 def recent_checkpoints() -> List[str]:
@@ -21,3 +23,13 @@ def remember_checkpoint(path: str) -> None:
     path = os.path.abspath(path)
     items = [path] + [p for p in recent_checkpoints() if p != path]
     QSettings().setValue(KEY, items[:KEEP])
+
+
+def last_run() -> str:
+    """The run folder the Train dock last started or followed, if it is still there."""
+    path = str(QgsSettings().value(RUN_KEY, "") or "")
+    return path if os.path.isdir(path) else ""
+
+
+def remember_run(path: str) -> None:
+    QgsSettings().setValue(RUN_KEY, os.path.abspath(path))

@@ -184,6 +184,48 @@ def test_train_dock_trains_with_the_real_backend(qgis_app, backend_python, synth
     assert again.progress.value() == 1000 and again.plot.series
 
 
+def test_train_dock_offers_the_last_run_and_says_when_it_stopped(qgis_app, tmp_path):
+    """After a restart the dock offers the last run; a run that ended without a result points to Resume."""
+    import json
+
+    from qgis.core import QgsSettings
+
+    from aerocolor_plugin import recent
+    from aerocolor_plugin.docks.train_dock import TrainDock
+
+    run, data = tmp_path / "run", tmp_path / "data"
+    run.mkdir()
+    data.mkdir()
+    (run / "config.json").write_text(json.dumps({"data": str(data), "family": "cut"}))
+    # QGIS was closed mid-run: progress and a checkpoint, then nothing (no result, no error).
+    events = [{"type": "hello", "tool": "train", "device": "cpu", "torch": "2"},
+              {"type": "progress", "stage": "train", "epoch": 1, "epochs": 5, "step": 3, "steps": 10, "fraction": 0.2},
+              {"type": "checkpoint", "epoch": 1, "path": str(run / "checkpoints" / "latest.pt")}]
+    (run / "events.jsonl").write_text("".join(json.dumps({"v": 1, **e}) + "\n" for e in events))
+    docks = [TrainDock() for _ in range(3)]
+    try:
+        first, again, fresh = docks
+        first.run_dir.setFilePath(str(run))
+        first.attach()
+        assert first.progress.value() == 200
+        assert "Resume" in first.status.text() and "not running" in first.status.text()
+
+        again.show()                                     # after a restart: no browsing needed
+        assert again.run_dir.filePath() == str(run)
+        again.attach()                                   # its config names the dataset: the run stays chosen
+        assert again.run_dir.filePath() == str(run) and again.dataset.filePath() == str(data)
+        assert again.family.currentText() == "cut"
+
+        fresh.show()                                     # picking a dataset instead starts a new run folder
+        fresh.dataset.setFilePath(str(data))
+        assert fresh.run_dir.filePath() not in ("", str(run))
+    finally:
+        for dock in docks:
+            dock.shutdown()
+            dock.close()
+        QgsSettings().remove("aerocolor/last_run")
+
+
 def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters, tmp_path, tiny_checkpoint):
     from aerocolor_plugin.docks.colorize_dock import ColorizeDock
 
@@ -327,7 +369,8 @@ def test_colorize_dock_adds_the_result_when_the_source_was_removed(qgis_app, ras
     try:
         _fake_colorize(dock, tmp_path)
         # The user removes the grey layer while the backend works on it.
-        dock.process.received.connect(lambda ev: ev["type"] == "hello" and QgsProject.instance().removeMapLayer(grey_id))
+        dock.process.received.connect(
+            lambda ev: ev["type"] == "hello" and QgsProject.instance().removeMapLayer(grey_id))
         assert wait_until(lambda: dock.process.exit_code is not None, 30)
     finally:
         dock.shutdown()

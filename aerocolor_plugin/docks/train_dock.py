@@ -15,7 +15,7 @@ from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupB
 
 from ..backend_process import BackendProcess, RunFollower
 from ..i18n_util import tr
-from ..recent import remember_checkpoint
+from ..recent import last_run, remember_checkpoint, remember_run
 from .widgets import BackendBanner, LossPlot, format_eta
 
 FAMILIES = ["pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan"]
@@ -49,6 +49,7 @@ class TrainDock(QgsDockWidget):
         self.process: Optional[BackendProcess] = None
         self.follower: Optional[RunFollower] = None
         self.epochs_total = 0
+        self._offered_run = ""  # the last run, shown until the user starts, follows or replaces it
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -144,6 +145,15 @@ class TrainDock(QgsDockWidget):
         self.setWidget(scroll)
         self._set_running(False)
 
+    def showEvent(self, event) -> None:
+        # After a restart, offer the last run so the user can follow or resume it without browsing.
+        run = last_run()
+        if run and not self.run_dir.filePath().strip():
+            self._offered_run = run
+            self.run_dir.setFilePath(run)
+            self.status.setText(tr("Last run: {0}. Show run follows it; Resume continues it.").format(run))
+        super().showEvent(event)
+
     def shutdown(self) -> None:
         """Before the plugin unloads: a running training is asked to save and stop (resume later)."""
         self.banner.stop()
@@ -154,7 +164,8 @@ class TrainDock(QgsDockWidget):
 
     # -- arguments ------------------------------------------------------------------------
     def _suggest_run(self, path: str) -> None:
-        if path and not self.run_dir.filePath():
+        # A new dataset means a new run, also in place of the last run merely offered.
+        if path and (not self.run_dir.filePath() or self.run_dir.filePath() == self._offered_run):
             stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M")
             parent = os.path.dirname(os.path.abspath(path))
             self.run_dir.setFilePath(os.path.join(parent, "runs", f"{self.family.currentText()}-{stamp}"))
@@ -192,6 +203,8 @@ class TrainDock(QgsDockWidget):
         if self.follower is not None:
             self.follower.stop()
         run = self.run_dir.filePath().strip()
+        self._offered_run = ""
+        remember_run(run)
         self.plot.clear()
         self.log.clear()
         self.process = BackendProcess(self, log_path=os.path.join(run, "plugin.log"))
@@ -215,11 +228,18 @@ class TrainDock(QgsDockWidget):
             return
         if self.follower is not None:
             self.follower.stop()
+        self._offered_run = ""  # chosen now: the dataset its config names must not replace it
+        remember_run(run)
         self.load_run_config(run)
         self.plot.clear()
         self.follower = RunFollower(run, self)
         self.follower.received.connect(self.on_event)
         self.follower.start()
+        if self.follower.finished_event is None and not (self.process is not None and self.process.is_running()):
+            # No result or error and not ours: QGIS (or the backend) stopped before the run finished.
+            # Should it still run elsewhere (a shell), its next events replace this sentence.
+            self.status.setText(tr("This run is not running: it stopped before finishing (QGIS was closed or "
+                                   "the backend was stopped). Press Resume to continue from its last checkpoint."))
 
     def load_run_config(self, run: str) -> None:
         """Show the options a run was started with (its config.json), so Resume continues the same run."""

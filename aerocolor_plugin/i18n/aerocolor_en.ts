@@ -309,42 +309,42 @@
       <translation>Give one or more zoom levels, such as 15,16.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="241" />
+      <location filename="../docks/capture_dock.py" line="242" />
       <source>at most </source>
       <translation>at most </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="242" />
+      <location filename="../docks/capture_dock.py" line="243" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} tiles of {2} px over {3}.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="261" />
+      <location filename="../docks/capture_dock.py" line="262" />
       <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
       <translation>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="263" />
+      <location filename="../docks/capture_dock.py" line="264" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="266" />
+      <location filename="../docks/capture_dock.py" line="267" />
       <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
       <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="273" />
+      <location filename="../docks/capture_dock.py" line="274" />
       <source>Capturing about {0:,} tiles…</source>
       <translation>Capturing about {0:,} tiles…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="281" />
+      <location filename="../docks/capture_dock.py" line="282" />
       <source>Cancelling…</source>
       <translation>Cancelling…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="287" />
+      <location filename="../docks/capture_dock.py" line="288" />
       <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
       <translation>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</translation>
     </message>
@@ -474,87 +474,87 @@
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="150" />
+      <location filename="../docks/colorize_dock.py" line="152" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="172" />
+      <location filename="../docks/colorize_dock.py" line="178" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="172" />
+      <location filename="../docks/colorize_dock.py" line="178" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="192" />
+      <location filename="../docks/colorize_dock.py" line="198" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="195" />
+      <location filename="../docks/colorize_dock.py" line="201" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="198" />
+      <location filename="../docks/colorize_dock.py" line="204" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="201" />
+      <location filename="../docks/colorize_dock.py" line="207" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="205" />
+      <location filename="../docks/colorize_dock.py" line="211" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="207" />
+      <location filename="../docks/colorize_dock.py" line="213" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="235" />
+      <location filename="../docks/colorize_dock.py" line="241" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="260" />
       <source>Building overviews: {0} %.</source>
       <translation>Building overviews: {0} %.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="256" />
+      <location filename="../docks/colorize_dock.py" line="262" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="269" />
+      <location filename="../docks/colorize_dock.py" line="275" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="274" />
+      <location filename="../docks/colorize_dock.py" line="280" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="276" />
+      <location filename="../docks/colorize_dock.py" line="282" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="284" />
+      <location filename="../docks/colorize_dock.py" line="290" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="287" />
+      <location filename="../docks/colorize_dock.py" line="293" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
@@ -644,169 +644,179 @@
       <translation>Modern layer</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="102" />
+      <location filename="../docks/train_dock.py" line="101" />
+      <source>Learning rate D</source>
+      <translation>Learning rate D</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="105" />
       <source>Start</source>
       <translation>Start</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="104" />
+      <location filename="../docks/train_dock.py" line="107" />
       <source>Stop</source>
       <translation>Stop</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="106" />
+      <location filename="../docks/train_dock.py" line="109" />
       <source>Resume</source>
       <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="108" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>Open run folder</source>
       <translation>Open run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="110" />
+      <location filename="../docks/train_dock.py" line="113" />
       <source>Show run</source>
       <translation>Show run</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="111" />
+      <location filename="../docks/train_dock.py" line="114" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>Show the progress of the run in the run folder (after a restart)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="124" />
+      <location filename="../docks/train_dock.py" line="127" />
       <source>Idle.</source>
       <translation>Idle.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="164" />
+      <location filename="../docks/train_dock.py" line="154" />
+      <source>Last run: {0}. Show run follows it; Resume continues it.</source>
+      <translation>Last run: {0}. Show run follows it; Resume continues it.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="177" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="170" />
+      <location filename="../docks/train_dock.py" line="183" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="205" />
+      <location filename="../docks/train_dock.py" line="220" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>Stopping after the current step; the run is saved for resuming…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="212" />
+      <location filename="../docks/train_dock.py" line="227" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="256" />
+      <location filename="../docks/train_dock.py" line="241" />
+      <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
+      <translation>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="278" />
       <source>The run folder does not exist yet.</source>
       <translation>The run folder does not exist yet.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="267" />
+      <location filename="../docks/train_dock.py" line="289" />
       <source>Training on {0} (torch {1}).</source>
       <translation>Training on {0} (torch {1}).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="272" />
+      <location filename="../docks/train_dock.py" line="294" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="282" />
+      <location filename="../docks/train_dock.py" line="304" />
       <source>Checkpoint saved: {0}</source>
       <translation>Checkpoint saved: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="290" />
+      <location filename="../docks/train_dock.py" line="313" />
       <source>Training finished; the model is {0}.</source>
       <translation>Training finished; the model is {0}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="45" />
+      <location filename="../docks/train_dock.py" line="47" />
       <source>AeroColor: Train</source>
       <translation>AeroColor: Train</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="60" />
+      <location filename="../docks/train_dock.py" line="63" />
       <source>Dataset folder</source>
       <translation>Dataset folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="63" />
+      <location filename="../docks/train_dock.py" line="66" />
       <source>Run folder</source>
       <translation>Run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="66" />
+      <location filename="../docks/train_dock.py" line="69" />
       <source>Model family</source>
       <translation>Model family</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="68" />
+      <location filename="../docks/train_dock.py" line="71" />
       <source>L*a*b* (keeps the photo's detail)</source>
       <translation>L*a*b* (keeps the photo's detail)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="69" />
+      <location filename="../docks/train_dock.py" line="72" />
       <source>RGB</source>
       <translation>RGB</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="70" />
+      <location filename="../docks/train_dock.py" line="73" />
       <source>Colour mode</source>
       <translation>Colour mode</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="72" />
+      <location filename="../docks/train_dock.py" line="75" />
       <source>Epochs at full rate</source>
       <translation>Epochs at full rate</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="74" />
+      <location filename="../docks/train_dock.py" line="77" />
       <source>Epochs of decay</source>
       <translation>Epochs of decay</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="76" />
+      <location filename="../docks/train_dock.py" line="79" />
       <source>Batch size</source>
       <translation>Batch size</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="82" />
+      <location filename="../docks/train_dock.py" line="85" />
       <source>Network and optimiser</source>
       <translation>Network and optimiser</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="87" />
+      <location filename="../docks/train_dock.py" line="90" />
       <source>Generator filters (ngf)</source>
       <translation>Generator filters (ngf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="89" />
+      <location filename="../docks/train_dock.py" line="92" />
       <source>Discriminator filters (ndf)</source>
       <translation>Discriminator filters (ndf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="91" />
+      <location filename="../docks/train_dock.py" line="94" />
       <source>family default</source>
       <translation>family default</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="94" />
+      <location filename="../docks/train_dock.py" line="97" />
       <source>GAN loss</source>
       <translation>GAN loss</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="96" />
+      <location filename="../docks/train_dock.py" line="99" />
       <source>Learning rate G</source>
       <translation>Learning rate G</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="98" />
-      <source>Learning rate D</source>
-      <translation>Learning rate D</translation>
     </message>
     <message>
       <location filename="../docks/widgets.py" line="101" />
@@ -879,7 +889,7 @@
       <translation>AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="156" />
+      <location filename="../plugin.py" line="158" />
       <source>Select the layer to swipe in the Layers panel.</source>
       <translation>Select the layer to swipe in the Layers panel.</translation>
     </message>
@@ -889,42 +899,42 @@
       <translation>&amp;AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="67" />
+      <location filename="../plugin.py" line="69" />
       <source>Capture training tiles</source>
       <translation>Capture training tiles</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="68" />
+      <location filename="../plugin.py" line="70" />
       <source>Train model</source>
       <translation>Train model</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="69" />
+      <location filename="../plugin.py" line="71" />
       <source>Colorize layer</source>
       <translation>Colorize layer</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="71" />
+      <location filename="../plugin.py" line="73" />
       <source>Compare (swipe)</source>
       <translation>Compare (swipe)</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="74" />
+      <location filename="../plugin.py" line="76" />
       <source>Export mosaic…</source>
       <translation>Export mosaic…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="75" />
+      <location filename="../plugin.py" line="77" />
       <source>Backend settings…</source>
       <translation>Backend settings…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="80" />
+      <location filename="../plugin.py" line="82" />
       <source>Vertical line</source>
       <translation>Vertical line</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="80" />
+      <location filename="../plugin.py" line="82" />
       <source>Horizontal line</source>
       <translation>Horizontal line</translation>
     </message>

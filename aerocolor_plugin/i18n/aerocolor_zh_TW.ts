@@ -309,42 +309,42 @@
       <translation>請輸入一個或多個縮放層級，例如 15,16。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="241" />
+      <location filename="../docks/capture_dock.py" line="242" />
       <source>at most </source>
       <translation>最多 </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="242" />
+      <location filename="../docks/capture_dock.py" line="243" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} 個 {2} 像素的圖塊，涵蓋 {3}。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="261" />
+      <location filename="../docks/capture_dock.py" line="262" />
       <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
       <translation>此次擷取將在 {1} 產生約 {0:,} 個圖塊；可能耗時很久，並從圖層的伺服器下載大量資料。要擷取嗎？</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="263" />
+      <location filename="../docks/capture_dock.py" line="264" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>未開始（{0:,} 個圖塊）；請選擇較小的範圍或較低的縮放層級。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="266" />
+      <location filename="../docks/capture_dock.py" line="267" />
       <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
       <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="273" />
+      <location filename="../docks/capture_dock.py" line="274" />
       <source>Capturing about {0:,} tiles…</source>
       <translation>正在擷取約 {0:,} 個圖塊…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="281" />
+      <location filename="../docks/capture_dock.py" line="282" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="287" />
+      <location filename="../docks/capture_dock.py" line="288" />
       <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
       <translation>{1} 個圖塊中的 {0} 個：寫入 {2}，已存在 {3}，略過 {4}。</translation>
     </message>
@@ -474,87 +474,87 @@
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="150" />
+      <location filename="../docks/colorize_dock.py" line="152" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="172" />
+      <location filename="../docks/colorize_dock.py" line="178" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="172" />
+      <location filename="../docks/colorize_dock.py" line="178" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="192" />
+      <location filename="../docks/colorize_dock.py" line="198" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="195" />
+      <location filename="../docks/colorize_dock.py" line="201" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="198" />
+      <location filename="../docks/colorize_dock.py" line="204" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="201" />
+      <location filename="../docks/colorize_dock.py" line="207" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="205" />
+      <location filename="../docks/colorize_dock.py" line="211" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="207" />
+      <location filename="../docks/colorize_dock.py" line="213" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="235" />
+      <location filename="../docks/colorize_dock.py" line="241" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="260" />
       <source>Building overviews: {0} %.</source>
       <translation>建立金字塔中：{0} %。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="256" />
+      <location filename="../docks/colorize_dock.py" line="262" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="269" />
+      <location filename="../docks/colorize_dock.py" line="275" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="274" />
+      <location filename="../docks/colorize_dock.py" line="280" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="276" />
+      <location filename="../docks/colorize_dock.py" line="282" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="284" />
+      <location filename="../docks/colorize_dock.py" line="290" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="287" />
+      <location filename="../docks/colorize_dock.py" line="293" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
@@ -644,169 +644,179 @@
       <translation>現代圖層</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="102" />
+      <location filename="../docks/train_dock.py" line="101" />
+      <source>Learning rate D</source>
+      <translation>判別器學習率</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="105" />
       <source>Start</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="104" />
+      <location filename="../docks/train_dock.py" line="107" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="106" />
+      <location filename="../docks/train_dock.py" line="109" />
       <source>Resume</source>
       <translation>繼續</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="108" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>Open run folder</source>
       <translation>開啟訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="110" />
+      <location filename="../docks/train_dock.py" line="113" />
       <source>Show run</source>
       <translation>顯示訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="111" />
+      <location filename="../docks/train_dock.py" line="114" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="124" />
+      <location filename="../docks/train_dock.py" line="127" />
       <source>Idle.</source>
       <translation>閒置中。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="164" />
+      <location filename="../docks/train_dock.py" line="154" />
+      <source>Last run: {0}. Show run follows it; Resume continues it.</source>
+      <translation>上次的訓練：{0}。按「顯示訓練」可追蹤其進度，按「繼續」可接續訓練。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="177" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="170" />
+      <location filename="../docks/train_dock.py" line="183" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="205" />
+      <location filename="../docks/train_dock.py" line="220" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="212" />
+      <location filename="../docks/train_dock.py" line="227" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="256" />
+      <location filename="../docks/train_dock.py" line="241" />
+      <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
+      <translation>此訓練目前未在執行：它在完成前已停止（QGIS 已關閉或後端已停止）。請按「繼續」從最後的檢查點接續訓練。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="278" />
       <source>The run folder does not exist yet.</source>
       <translation>訓練資料夾尚不存在。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="267" />
+      <location filename="../docks/train_dock.py" line="289" />
       <source>Training on {0} (torch {1}).</source>
       <translation>正在 {0} 上訓練（torch {1}）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="272" />
+      <location filename="../docks/train_dock.py" line="294" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="282" />
+      <location filename="../docks/train_dock.py" line="304" />
       <source>Checkpoint saved: {0}</source>
       <translation>已儲存檢查點：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="290" />
+      <location filename="../docks/train_dock.py" line="313" />
       <source>Training finished; the model is {0}.</source>
       <translation>訓練完成；模型為 {0}。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="45" />
+      <location filename="../docks/train_dock.py" line="47" />
       <source>AeroColor: Train</source>
       <translation>AeroColor：訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="60" />
+      <location filename="../docks/train_dock.py" line="63" />
       <source>Dataset folder</source>
       <translation>資料集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="63" />
+      <location filename="../docks/train_dock.py" line="66" />
       <source>Run folder</source>
       <translation>訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="66" />
+      <location filename="../docks/train_dock.py" line="69" />
       <source>Model family</source>
       <translation>模型類型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="68" />
+      <location filename="../docks/train_dock.py" line="71" />
       <source>L*a*b* (keeps the photo's detail)</source>
       <translation>L*a*b*（保留照片細節）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="69" />
+      <location filename="../docks/train_dock.py" line="72" />
       <source>RGB</source>
       <translation>RGB</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="70" />
+      <location filename="../docks/train_dock.py" line="73" />
       <source>Colour mode</source>
       <translation>色彩模式</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="72" />
+      <location filename="../docks/train_dock.py" line="75" />
       <source>Epochs at full rate</source>
       <translation>全學習率輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="74" />
+      <location filename="../docks/train_dock.py" line="77" />
       <source>Epochs of decay</source>
       <translation>衰減輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="76" />
+      <location filename="../docks/train_dock.py" line="79" />
       <source>Batch size</source>
       <translation>批次大小</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="82" />
+      <location filename="../docks/train_dock.py" line="85" />
       <source>Network and optimiser</source>
       <translation>網路與最佳化器</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="87" />
+      <location filename="../docks/train_dock.py" line="90" />
       <source>Generator filters (ngf)</source>
       <translation>生成器濾波器數（ngf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="89" />
+      <location filename="../docks/train_dock.py" line="92" />
       <source>Discriminator filters (ndf)</source>
       <translation>判別器濾波器數（ndf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="91" />
+      <location filename="../docks/train_dock.py" line="94" />
       <source>family default</source>
       <translation>依模型類型預設</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="94" />
+      <location filename="../docks/train_dock.py" line="97" />
       <source>GAN loss</source>
       <translation>GAN 損失</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="96" />
+      <location filename="../docks/train_dock.py" line="99" />
       <source>Learning rate G</source>
       <translation>生成器學習率</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="98" />
-      <source>Learning rate D</source>
-      <translation>判別器學習率</translation>
     </message>
     <message>
       <location filename="../docks/widgets.py" line="101" />
@@ -879,7 +889,7 @@
       <translation>AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="156" />
+      <location filename="../plugin.py" line="158" />
       <source>Select the layer to swipe in the Layers panel.</source>
       <translation>請在圖層面板中選取要滑動比較的圖層。</translation>
     </message>
@@ -889,42 +899,42 @@
       <translation>AeroColor(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="67" />
+      <location filename="../plugin.py" line="69" />
       <source>Capture training tiles</source>
       <translation>擷取訓練圖塊</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="68" />
+      <location filename="../plugin.py" line="70" />
       <source>Train model</source>
       <translation>訓練模型</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="69" />
+      <location filename="../plugin.py" line="71" />
       <source>Colorize layer</source>
       <translation>為圖層上色</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="71" />
+      <location filename="../plugin.py" line="73" />
       <source>Compare (swipe)</source>
       <translation>比較（滑動）</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="74" />
+      <location filename="../plugin.py" line="76" />
       <source>Export mosaic…</source>
       <translation>匯出鑲嵌圖…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="75" />
+      <location filename="../plugin.py" line="77" />
       <source>Backend settings…</source>
       <translation>後端設定…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="80" />
+      <location filename="../plugin.py" line="82" />
       <source>Vertical line</source>
       <translation>垂直線</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="80" />
+      <location filename="../plugin.py" line="82" />
       <source>Horizontal line</source>
       <translation>水平線</translation>
     </message>
