@@ -223,7 +223,7 @@ def test_train_dock_offers_the_last_run_and_says_when_it_stopped(qgis_app, tmp_p
         for dock in docks:
             dock.shutdown()
             dock.close()
-        QgsSettings().remove("aerocolor/last_run")
+        QgsSettings().remove(recent.RUN_KEY)
 
 
 def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters, tmp_path, tiny_checkpoint):
