@@ -80,3 +80,21 @@ def test_mosaic_refuses_what_it_cannot_join(tmp_path):
     assert not os.path.exists(tmp_path / "m.vrt")
     proc = run_cli("mosaic", str(tmp_path / "m.tif"), red, other_crs)
     assert proc.returncode == EXIT_BAD_INPUT and "gdalwarp" in proc.stderr
+
+
+def test_geotiff_mosaic_progress_runs_forward_and_a_cancel_in_the_overviews_leaves_nothing(tmp_path):
+    from aerocolor.errors import Cancelled
+
+    a = (np.random.default_rng(0).random((3, 600, 700)) * 255).astype(np.uint8)
+    left = write_geotiff(str(tmp_path / "left.tif"), a, geotransform=GT)
+    right = write_geotiff(str(tmp_path / "right.tif"), a, geotransform=(GT[0] + 700,) + GT[1:])
+    seen = []
+    out = str(tmp_path / "big.tif")
+    mosaic(out, [left, right], progress=lambda f: seen.append(f) or True)
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
+    assert any(0.9 < f < 1.0 for f in seen)                    # the overviews report too
+    assert gdal.Open(out).GetRasterBand(1).GetOverviewCount() >= 2
+    os.remove(out)
+    with pytest.raises(Cancelled):
+        mosaic(out, [left, right], progress=lambda f: not 0.9 < f < 1.0)  # stop while the overviews are built
+    assert set(os.listdir(tmp_path)) == {"left.tif", "right.tif"}

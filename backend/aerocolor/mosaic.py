@@ -66,11 +66,14 @@ def mosaic(output: str, inputs: List[str], compress: str = "deflate",
     tmp = part_name(output)
     stopped = []
 
-    def cb(fraction, _msg, _data):
-        if progress is None or progress(fraction):
-            return 1
-        stopped.append(True)
-        return 0
+    def stage(lo: float, hi: float):
+        """A GDAL callback reporting its own 0..1 as lo..hi of the whole, so progress never goes back."""
+        def cb(fraction, _msg, _data):
+            if progress is None or progress(lo + (hi - lo) * fraction):
+                return 1
+            stopped.append(True)
+            return 0
+        return cb
     try:
         if ext == ".vrt":
             # Paths relative to the VRT keep the mosaic valid when its folder moves with the inputs.
@@ -83,11 +86,12 @@ def mosaic(output: str, inputs: List[str], compress: str = "deflate",
             if vrt.RasterCount in (3, 4) and vrt.GetRasterBand(1).DataType == gdal.GDT_Byte:
                 opts += ["PHOTOMETRIC=RGB"]
             with bounded_cache():
-                ds = gdal.Translate(tmp, vrt, format="GTiff", creationOptions=opts, callback=cb)
-                levels = overview_levels(ds.RasterXSize, ds.RasterYSize)
+                levels = overview_levels(vrt.RasterXSize, vrt.RasterYSize)
+                split = 0.9 if levels else 1.0   # overviews hold about a third of the pixels; reading is the rest
+                ds = gdal.Translate(tmp, vrt, format="GTiff", creationOptions=opts, callback=stage(0.0, split))
                 if levels:
                     with config_options({"COMPRESS_OVERVIEW": comp, "PREDICTOR_OVERVIEW": "2"}):
-                        ds.BuildOverviews("AVERAGE", levels)
+                        ds.BuildOverviews("AVERAGE", levels, callback=stage(split, 1.0))
                 ds = None
             vrt = None
         os.replace(tmp, output)
