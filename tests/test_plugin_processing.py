@@ -160,6 +160,20 @@ def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint):
     assert ds.GetGeoTransform() == gdal.Open(src).GetGeoTransform()
 
 
+def test_processing_colorize_without_a_model_uses_the_bundled_default(provider, tmp_path):
+    import processing
+    from conftest import write_geotiff
+    from osgeo import gdal
+
+    from aerocolor import assets
+
+    src = write_geotiff(str(tmp_path / "grey.tif"), (np.random.default_rng(1).random((40, 50)) * 255).astype(np.uint8))
+    out = str(tmp_path / "colour.tif")
+    processing.run("aerocolor:colorize", {"INPUT": src, "DEVICE": 1, "OUTPUT": out})
+    md = gdal.Open(out).GetMetadata()
+    assert md["AEROCOLOR_MODEL"] == os.path.basename(assets.DEFAULT_MODEL)
+
+
 def test_processing_colorize_progress_never_goes_back(provider, tmp_path):
     """The backend counts tiles and then overviews from 0 to 1 each: the feedback shows one forward bar."""
     import processing

@@ -1074,47 +1074,57 @@
       <translation>Manifest</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="23" />
+      <location filename="../processing/colorize_algorithm.py" line="24" />
       <source>Colorize raster</source>
       <translation>Colorize raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="26" />
+      <location filename="../processing/colorize_algorithm.py" line="27" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="30" />
+      <location filename="../processing/colorize_algorithm.py" line="31" />
       <source>Grey raster</source>
       <translation>Grey raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="31" />
-      <source>Model (.pt)</source>
-      <translation>Model (.pt)</translation>
+      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <source>Model (.pt; empty: the bundled default model)</source>
+      <translation>Model (.pt; empty: the bundled default model)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <location filename="../processing/colorize_algorithm.py" line="34" />
       <source>Tile in px (0: the model's)</source>
       <translation>Tile in px (0: the model's)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>Overlap in px (-1: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <location filename="../processing/colorize_algorithm.py" line="42" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="45" />
+      <location filename="../processing/colorize_algorithm.py" line="47" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="53" />
+      <location filename="../processing/colorize_algorithm.py" line="54" />
+      <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
+      <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="56" />
+      <source>No model given: using the bundled default model {0}.</source>
+      <translation>No model given: using the bundled default model {0}.</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="59" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
     </message>

@@ -1074,47 +1074,57 @@
       <translation>清單</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="23" />
+      <location filename="../processing/colorize_algorithm.py" line="24" />
       <source>Colorize raster</source>
       <translation>為網格上色</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="26" />
+      <location filename="../processing/colorize_algorithm.py" line="27" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>以訓練好的 AeroColor 模型為灰階（歷史）網格上色，並依輸入的網格寫出具地理參考的彩色 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="30" />
+      <location filename="../processing/colorize_algorithm.py" line="31" />
       <source>Grey raster</source>
       <translation>灰階網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="31" />
-      <source>Model (.pt)</source>
-      <translation>模型（.pt）</translation>
+      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <source>Model (.pt; empty: the bundled default model)</source>
+      <translation>模型（.pt；留空：內附的預設模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <location filename="../processing/colorize_algorithm.py" line="34" />
       <source>Tile in px (0: the model's)</source>
       <translation>圖塊像素（0：依模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>重疊像素（-1：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <location filename="../processing/colorize_algorithm.py" line="42" />
       <source>Colour raster</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="45" />
+      <location filename="../processing/colorize_algorithm.py" line="47" />
       <source>The input raster could not be opened.</source>
       <translation>無法開啟輸入網格。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="53" />
+      <location filename="../processing/colorize_algorithm.py" line="54" />
+      <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
+      <translation>請選擇模型：此份 AeroColor 未內附預設模型。</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="56" />
+      <source>No model given: using the bundled default model {0}.</source>
+      <translation>未指定模型：使用內附的預設模型 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="59" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
     </message>

@@ -7,6 +7,7 @@ from qgis.core import (QgsProcessingException, QgsProcessingParameterEnum,
 
 from ..i18n_util import tr
 from ..layers import file_path_of
+from ..paths import default_model
 from .base import AeroColorAlgorithm
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -28,7 +29,8 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterRasterLayer("INPUT", tr("Grey raster")))
-        self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model (.pt)"), extension="pt"))
+        self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model (.pt; empty: the bundled default model)"),
+                                                     extension="pt", optional=True))
         self.addParameter(QgsProcessingParameterNumber("TILE", tr("Tile in px (0: the model's)"),
                                                        QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 4096))
         self.addParameter(QgsProcessingParameterNumber("OVERLAP", tr("Overlap in px (-1: automatic)"),
@@ -47,7 +49,11 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         if not src:
             raise QgsProcessingException(tr("{0} is not a raster file on disk; save it as a GeoTIFF first.")
                                          .format(layer.name()))
-        model = self.parameterAsFile(parameters, "MODEL", context)
+        model = self.parameterAsFile(parameters, "MODEL", context) or default_model()
+        if not model:
+            raise QgsProcessingException(tr("Choose a model: this copy of AeroColor has no bundled default model."))
+        if not parameters.get("MODEL"):
+            feedback.pushInfo(tr("No model given: using the bundled default model {0}.").format(model))
         out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         if not out.lower().endswith((".tif", ".tiff")):
             raise QgsProcessingException(tr("The output must be a GeoTIFF (.tif)."))
