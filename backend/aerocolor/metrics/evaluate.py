@@ -136,6 +136,8 @@ def evaluate(cfg: EvalConfig, progress: Optional[Callable[[int, int], None]] = N
         if min(n_pred, n_ref) < 2:
             raise BadInput(f"FID and KID need at least 2 images in each set (predictions {n_pred}, "
                            f"reference {n_ref}); give more tiles or a smaller --tile.")
+        pred.check_one_size()
+        ref.check_one_size()
         kid_size = min(cfg.kid_subset_size, n_pred, n_ref)
         out = _fidelity_call(device, cfg.batch, cfg.seed, input1=pred, input2=ref, fid=cfg.fid, kid=cfg.kid,
                              feature_extractor=net.extractor, feature_extractor_weights_path=net.path,
@@ -165,6 +167,7 @@ def evaluate(cfg: EvalConfig, progress: Optional[Callable[[int, int], None]] = N
         step()
 
     if cfg.inception_score:
+        pred.check_one_size()
         feat.register_extractors()
         clf, why = feat.find_is_classifier(net if not cfg.feature_extractor else None, cfg.is_classifier)
         if clf is None:

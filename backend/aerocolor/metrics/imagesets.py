@@ -64,6 +64,21 @@ class ImageSet(Dataset):
     def __len__(self) -> int:
         return len(self.items)
 
+    def check_one_size(self) -> None:
+        """FID, KID and IS batch the images, so a folder must hold one size; headers only, no pixels read."""
+        if self.kind != "folder" or gdal is None:
+            return
+        first = None
+        for path, _ in self.items:
+            ds = gdal.Open(path)
+            size = (ds.RasterXSize, ds.RasterYSize)
+            if first is None:
+                first = (path, size)
+            elif size != first[1]:
+                raise BadInput(f"{self.path} holds images of different sizes ({os.path.basename(first[0])} is "
+                               f"{first[1][0]}x{first[1][1]}, {os.path.basename(path)} {size[0]}x{size[1]}); "
+                               f"cut or resize them to one size first.")
+
     def image(self, index: int) -> np.ndarray:
         path, window = self.items[index]
         if window is None:
