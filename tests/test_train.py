@@ -166,3 +166,25 @@ def test_repeat_makes_longer_epochs_with_fresh_crops(tmp_path, synthetic_pairs):
     first, again = t.train_set[0], t.train_set[n]  # the same tile in the first and second pass
     assert torch.equal(t.train_set[0]["B"], first["B"])
     assert not torch.equal(first["B"], again["B"])
+
+
+def test_share_of_steps_with_the_discriminator_loss_near_zero(tmp_path, synthetic_pairs, monkeypatch):
+    """The study's collapse measure: a step counts when the mean of D's real and fake terms is below 0.05.
+    The real step runs (so the schedule and events are the trainer's own); its D terms are then replaced
+    with a known pattern: near zero on every third step."""
+    real_optimize = Pix2Pix.optimize
+    calls = []
+
+    def optimize(self):
+        losses = real_optimize(self)
+        calls.append(1)
+        low = len(calls) % 3 == 0
+        losses.update(D_real=0.01 if low else 0.6, D_fake=0.02 if low else 0.7)
+        return losses
+
+    monkeypatch.setattr(Pix2Pix, "optimize", optimize)
+    run = str(tmp_path / "run")
+    train(_cfg(synthetic_pairs, run, epochs=1, decay_epochs=0, steps_per_epoch=6))
+    with open(os.path.join(run, "events.jsonl")) as fh:
+        metrics = [json.loads(line) for line in fh if '"metrics"' in line]
+    assert len(calls) == 6 and metrics[-1]["d_near_zero"] == pytest.approx(2 / 6)
