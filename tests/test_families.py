@@ -168,6 +168,50 @@ def test_fastcut_defaults_differ_from_cut():
     assert (fast.lambda_nce, fast.nce_idt, fast.flip_equivariance) == (10.0, False, True)
 
 
+@pytest.mark.parametrize("family,mode", [("fastcut", "lab"), ("cut", "rgb")])
+def test_flip_equivariance_feeds_g_the_mirrored_input_and_ties_patches_to_the_unmirrored_one(
+        family, mode, synthetic_unpaired, monkeypatch):
+    """A step with the coin forced to 'flip': G runs on the mirrored input, and PatchNCE's queries are
+    the features of that fake (Lab: with the mirrored input's L) mirrored back, its keys the features
+    of the unmirrored input, so each query sits at its key's place."""
+    model = {"num_patches": 16, "flip_equivariance": True}
+    fam = _family(_cfg(family, synthetic_unpaired, color_mode=mode, model=model))
+    batch = _batch(2, seed=6)
+    fam.set_input(batch)
+    before = {k: v.clone() for k, v in fam.G.state_dict().items()}
+    full_passes, mlp_calls = [], []
+    fam.G.register_forward_hook(lambda _m, inputs, _out: full_passes.append(inputs[0].detach().clone()))
+    mlp_forward = fam.MLP.forward
+
+    def record(feats, num_patches, ids=None):
+        mlp_calls.append([f.detach().clone() for f in feats])
+        return mlp_forward(feats, num_patches, ids)
+
+    monkeypatch.setattr(fam.MLP, "forward", record)
+    rand = torch.rand
+    monkeypatch.setattr(torch, "rand", lambda *size, **kw: torch.zeros(()) if size == ((),) else rand(*size, **kw))
+    fam.optimize()
+    monkeypatch.undo()
+
+    real_Ac = fam.neutral_colour(fam.real_A)
+    inp = torch.cat([real_Ac, fam.real_colour()]) if fam.opt.nce_idt else real_Ac
+    # The encoder-only passes stop early, so the one full pass is G's own forward.
+    assert len(full_passes) == 1 and torch.equal(full_passes[0], inp.flip(3))
+
+    fam.G.load_state_dict(before)  # the weights the step saw
+    with torch.no_grad():
+        fake = fam.G(real_Ac.flip(3))
+        queries = [f.flip(3) for f in fam.tap.features(fam.colour_image(fam.real_A.flip(3), fake))]
+        keys = fam.tap.features(real_Ac)
+    q_seen, k_seen = mlp_calls[0], mlp_calls[1]
+    assert len(q_seen) == len(queries) == len(k_seen) == len(keys)
+    for seen, want in zip(q_seen + k_seen, queries + keys):
+        assert torch.allclose(seen, want, atol=1e-5), float((seen - want).abs().max())
+    # G is not flip-equivariant yet, so these queries tell G(flip x) from flip G(x).
+    with torch.no_grad():
+        assert float((fam.G(real_Ac).flip(3) - fake).abs().max()) > 1e-4
+
+
 # -- BicycleGAN ------------------------------------------------------------------------------
 @pytest.mark.parametrize("z_where", ["input", "middle", "all"])
 def test_bicyclegan_each_injection_point_trains_and_z_changes_the_colours(z_where, synthetic_pairs, tmp_path):

@@ -104,7 +104,8 @@ class CUT(Family):
             raise BadInput("PatchNCE needs at least 2 patches (num_patches) and a positive temperature nce_t.")
 
     def _nce(self, src_feats: List[torch.Tensor], target: torch.Tensor, flipped: bool) -> torch.Tensor:
-        """PatchNCE between an input's features and those of the colour image made from it."""
+        """PatchNCE between an input's features and those of the colour image made from it
+        (made from the mirrored input when `flipped`: its features are mirrored back first)."""
         o: CUTConfig = self.opt
         tgt_feats = self.tap.features(target)
         if flipped:
@@ -119,11 +120,19 @@ class CUT(Family):
         real_Ac = self.neutral_colour(self.real_A)
         real_Bc = self.real_colour()
         inp = torch.cat([real_Ac, real_Bc], 0) if o.nce_idt else real_Ac
-        out, feats = self.tap.forward_with_features(inp)
-        fake_Bc = self.colour_image(self.real_A, out[:n])
+        # Flip equivariance: half the steps G reads its input mirrored, and PatchNCE ties each patch
+        # of the output, mirrored back, to the same place in the unmirrored input's features, so
+        # G(flip x) must equal flip G(x).
         flipped = o.flip_equivariance and float(torch.rand(())) < 0.5
         if flipped:
-            fake_Bc = fake_Bc.flip(3)
+            out = self.G(inp.flip(3))
+            with torch.no_grad():  # the keys take no gradient anyway (patch_nce detaches them)
+                feats = self.tap.features(inp)
+        else:
+            out, feats = self.tap.forward_with_features(inp)
+        # Lab: the fake's L is that of the input G read, mirrored or not.
+        grey_A = self.real_A.flip(3) if flipped else self.real_A
+        fake_Bc = self.colour_image(grey_A, out[:n])
 
         # Discriminator.
         self.opt_D.zero_grad(set_to_none=True)
@@ -146,8 +155,8 @@ class CUT(Family):
         if o.nce_idt:
             grey_B = real_Bc[:, :1] if self.mode == "lab" else \
                 color.model_input(color.rgb_to_grey(self.rgb.float()), self.mode).to(out.dtype)
-            idt_Bc = self.colour_image(grey_B, out[n:])
-            losses["NCE_idt"] = self._nce([f[n:] for f in feats], idt_Bc, False) * o.lambda_nce_idt
+            idt_Bc = self.colour_image(grey_B.flip(3) if flipped else grey_B, out[n:])
+            losses["NCE_idt"] = self._nce([f[n:] for f in feats], idt_Bc, flipped) * o.lambda_nce_idt
             total = total + losses["NCE_idt"]
         total.backward()
         self.D.requires_grad_(True)
