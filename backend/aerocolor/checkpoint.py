@@ -104,17 +104,53 @@ def load_generator(path: str, device: Optional[torch.device] = None):
     return card, net
 
 
+def load_encoder(path: str, device: Optional[torch.device] = None):
+    """The family's latent encoder (BicycleGAN's E) in eval mode, to read a latent code from a
+    reference colour image; refused in one sentence where the checkpoint has none."""
+    from aerocolor.models import family_class
+
+    obj = load(path)
+    card = obj["card"]
+    family = family_class(card["family"])
+    name = family.encoder_name
+    if name is None:
+        raise BadInput(f"{path} is a {card['family']} model, which has no latent code to read from a "
+                       f"reference image; drop the reference.")
+    if name not in obj["nets"]:
+        raise BadInput(f"{path} has no encoder to read a latent code from a reference image (it was exported "
+                       f"before exports kept one); export it again from its training checkpoint with "
+                       f"'aerocolor export', or use --z-fixed instead.")
+    net = family.build_encoder_from(card)
+    try:
+        net.load_state_dict(obj["nets"][name])
+    except RuntimeError as exc:
+        raise BadInput(f"{path}: the encoder's weights do not match the model its card describes, so the file "
+                       f"is damaged or was edited; use another checkpoint.", str(exc)) from None
+    net.eval()
+    if device is not None:
+        net.to(device)
+    return net
+
+
 def export(path: str, out: str, half: bool = True) -> dict:
-    """An inference-only copy: the card and the generator's weights (fp16 by default), no
-    optimiser state, so a model can be shared or bundled at a fraction of the size."""
+    """An inference-only copy: the card and the weights of the nets inference uses (the generator,
+    and BicycleGAN's encoder for reference-image latent codes), fp16 by default, no optimiser
+    state, so a model can be shared or bundled at a fraction of the size."""
+    from aerocolor.models import family_class
+
     obj = load(path)
     name = obj.get("generator", "G")
-    weights = obj["nets"][name]
-    if half:
-        weights = {k: (v.half() if v.is_floating_point() else v) for k, v in weights.items()}
+    encoder = family_class(obj["card"]["family"]).encoder_name
+    names = [name] + ([encoder] if encoder and encoder in obj["nets"] else [])
+    nets = {}
+    for n in names:
+        weights = obj["nets"][n]
+        if half:
+            weights = {k: (v.half() if v.is_floating_point() else v) for k, v in weights.items()}
+        nets[n] = weights
     card = dict(obj["card"])
-    card["exported"] = {"from": os.path.basename(path), "half": half}
-    save(out, {"card": card, "generator": name, "nets": {name: weights}})
+    card["exported"] = {"from": os.path.basename(path), "half": half, "nets": names}
+    save(out, {"card": card, "generator": name, "nets": nets})
     return card
 
 

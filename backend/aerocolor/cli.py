@@ -374,8 +374,22 @@ def _add_colorize(sub) -> None:
     p.add_argument("--compress", choices=("zstd", "deflate"), default="zstd",
                    help="zstd (fast, default) or deflate (for software without ZSTD)")
     p.add_argument("--no-overviews", dest="overviews", action="store_false")
-    p.add_argument("--samples", type=int, default=1, help="K colourings with different latent codes (BicycleGAN)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the latent codes (BicycleGAN)")
+    z = p.add_argument_group(
+        "latent code (BicycleGAN models)",
+        "the code z that picks one of the model's plausible colourings: random with a seed (the default), "
+        "read from a reference colour image, or fixed; each output's AEROCOLOR_SETTINGS metadata records "
+        "its code (z_values), which --z-fixed takes to make it again")
+    z.add_argument("--samples", type=int, default=1, metavar="K",
+                   help="K colourings with different random codes, written as OUTPUT_1.tif .. OUTPUT_K.tif "
+                        "(not with --z-reference or --z-fixed, which give one code)")
+    z.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the random codes (default 0)")
+    z.add_argument("--z-reference", metavar="IMAGE",
+                   help="take the code from this colour image (any raster or image GDAL reads): the model's "
+                        "encoder reads it scaled so its shorter side is the model's tile and centre-cropped, "
+                        "and its mean code colours every tile, so the output leans to that image's colours")
+    z.add_argument("--z-fixed", metavar="zeros|V1,...,Vnz",
+                   help="a fixed code: zeros (the prior's mean, the most likely code) or nz comma-separated "
+                        "numbers ('aerocolor info' shows nz; write --z-fixed=-0.5,... when the first is negative)")
     p.set_defaults(handler=_run_colorize)
 
 
@@ -394,7 +408,8 @@ def _run_colorize(args, events: EventSink) -> int:
         args.model = default_model()
         _say(f"colorize: no --model given; using the bundled default model {args.model}")
     options = {k: getattr(args, k) for k in ("tile", "overlap", "batch", "device", "threads", "gsd", "precision",
-                                             "cog", "compress", "overviews", "samples", "seed")}
+                                             "cog", "compress", "overviews", "samples", "seed", "z_reference",
+                                             "z_fixed")}
     listener = _ProgressBar("colorize") if events.stream is None else None
     with CancelFlag(watch_stdin=True) as cancel:
         try:

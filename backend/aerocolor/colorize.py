@@ -17,12 +17,12 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
 
-from aerocolor import __version__
+from aerocolor import __version__, latent
 from aerocolor.compose import rgba_chunks
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
@@ -58,8 +58,10 @@ class ColorizeConfig:
     cog: bool = False
     compress: str = "zstd"            # zstd (level 1: fast) | deflate (for older readers)
     overviews: bool = True
-    samples: int = 1                  # outputs with different latent codes (BicycleGAN)
-    seed: int = 0
+    samples: int = 1                  # outputs with different random latent codes (BicycleGAN)
+    seed: int = 0                     # of the random latent codes
+    z_reference: Optional[str] = None  # a colour image whose latent code (E's mean) all tiles use (BicycleGAN)
+    z_fixed: Optional[Union[str, Sequence[float]]] = None  # "zeros" (the prior's mean) or nz numbers, "a,b,..."
 
 
 @dataclass
@@ -376,12 +378,13 @@ def _finish(writer: RGBAWriter, meta: dict, events: EventSink, cancel: CancelFla
         raise Cancelled()
 
 
-def colorize(model: Union[str, Tuple[dict, torch.nn.Module]], input: str, output: str,
-             events: Optional[EventSink] = None, cancel: Optional[CancelFlag] = None,
+def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.nn.Module, torch.nn.Module]],
+             input: str, output: str, events: Optional[EventSink] = None, cancel: Optional[CancelFlag] = None,
              **options) -> ColorizeResult:
-    """Colorize the raster `input` with `model` (a checkpoint path, or (card, net) already loaded) into the
-    GeoTIFF `output` (with --samples K: output_1.tif .. output_K.tif). Options: ColorizeConfig's fields."""
-    from aerocolor.checkpoint import load_generator
+    """Colorize the raster `input` with `model` (a checkpoint path, or (card, net) already loaded, with
+    BicycleGAN's encoder as a third item for z_reference) into the GeoTIFF `output` (with --samples K:
+    output_1.tif .. output_K.tif). Options: ColorizeConfig's fields."""
+    from aerocolor.checkpoint import load_encoder, load_generator
     from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, bounded_cache
 
     try:
@@ -402,11 +405,12 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module]], input: str, output
         raise BadInput("--samples must be at least 1.")
     set_threads(cfg.threads)
     device = resolve_device(cfg.device)
-    card, net = load_generator(model, device) if isinstance(model, str) else model
+    card, net = load_generator(model, device) if isinstance(model, str) else model[:2]
     nz = int(card.get("nz") or 0)
     if cfg.samples > 1 and not nz:
         raise BadInput(f"--samples {cfg.samples} needs a model with a latent code (BicycleGAN); "
                        f"this {card.get('family')} model gives one colouring, so drop --samples.")
+    latent.check(cfg.z_reference, cfg.z_fixed, cfg.samples, nz, card.get("family"))
     precision = cfg.precision
     if precision == "auto":
         precision = DEFAULT_PRECISION if native_bf16(device) else "fp32"
@@ -415,6 +419,16 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module]], input: str, output
     batch = cfg.batch or (16 if device.type == "cuda" else 8)
     if batch < 1:
         raise BadInput("--batch must be at least 1.")
+
+    def encoder() -> torch.nn.Module:
+        if isinstance(model, str):
+            return load_encoder(model, device)
+        if len(model) > 2:
+            return model[2]
+        raise BadInput("--z-reference needs the model's encoder, which a (card, generator) pair lacks; "
+                       "pass the checkpoint's path or (card, generator, encoder).")
+
+    zs, z_about = latent.codes(card, cfg.samples, cfg.seed, cfg.z_reference, cfg.z_fixed, encoder)
     events.emit("hello", tool="colorize", version=__version__, torch=str(torch.__version__), device=str(device))
 
     src = GreySource(input, Stretch.from_dict(card.get("stretch")))
@@ -432,7 +446,6 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module]], input: str, output
         plan = make_plan(card, info, cfg, scale)
         model_fn = TileModel(card, net, device, precision, cfg.channels_last, plan.tile)
         outputs = sample_paths(output, cfg.samples)
-        zs = torch.randn(cfg.samples, nz, generator=torch.Generator().manual_seed(cfg.seed)) if nz else None
         model_name = os.path.basename(model) if isinstance(model, str) else "(in memory)"
         total = plan.count * len(outputs)
         started = time.monotonic()
@@ -453,8 +466,7 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module]], input: str, output
                     settings = {"tile": plan.tile, "overlap": plan.overlap, "tile_in": plan.tile_in,
                                 "scale": round(plan.scale, 6), "gsd": cfg.gsd, "precision": precision,
                                 "batch": batch}
-                    if nz:
-                        settings.update(sample=k + 1, samples=cfg.samples, seed=cfg.seed)
+                    settings.update(z_about[k])  # which latent code made this output (none without z)
                     meta = {"AEROCOLOR_MODEL": model_name,
                             "AEROCOLOR_MODEL_CARD": json.dumps(_card_summary(card)),
                             "AEROCOLOR_SOURCE": os.path.abspath(input),

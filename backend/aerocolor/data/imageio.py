@@ -58,14 +58,22 @@ def to_unit(raw: np.ndarray, stretch: Stretch = Stretch(), valid: Optional[np.nd
     return np.nan_to_num(out, copy=False), limits
 
 
-def read_raw(path: str) -> np.ndarray:
-    """All bands of an image as an (H, W, C) array of its own dtype."""
+def read_raw(path: str, shrink_to: Optional[int] = None) -> np.ndarray:
+    """All bands of an image as an (H, W, C) array of its own dtype. With `shrink_to`, an image whose
+    shorter side exceeds twice that is read reduced by GDAL (area average, from overviews where there
+    are some) to about twice that, so a large raster never has to fit in memory whole."""
     if not os.path.isfile(path):
         raise BadInput(f"{path} does not exist; check the path.")
     if gdal is not None:
         try:
             ds = gdal.Open(path)
-            arr = ds.ReadAsArray()
+            w, h = ds.RasterXSize, ds.RasterYSize
+            if shrink_to and min(w, h) > 2 * shrink_to:
+                f = min(w, h) / (2 * shrink_to)
+                arr = ds.ReadAsArray(buf_xsize=max(1, round(w / f)), buf_ysize=max(1, round(h / f)),
+                                     resample_alg=gdal.GRIORA_Average)
+            else:
+                arr = ds.ReadAsArray()
             ds = None
         except RuntimeError as exc:
             raise BadInput(f"{path} is not an image GDAL can read; remove it or convert it "
@@ -95,9 +103,9 @@ def split_bands(raw: np.ndarray, path: str = "") -> Tuple[np.ndarray, Optional[n
                    f"3-band RGB (with an optional alpha band). Select the bands with gdal_translate -b.")
 
 
-def read_image(path: str, stretch: Stretch = Stretch()) -> Tuple[np.ndarray, dict]:
-    """An image as float32 (H, W, 1 or 3) in [0, 1], and how it was scaled."""
-    raw = read_raw(path)
+def read_image(path: str, stretch: Stretch = Stretch(), shrink_to: Optional[int] = None) -> Tuple[np.ndarray, dict]:
+    """An image as float32 (H, W, 1 or 3) in [0, 1], and how it was scaled (shrink_to: see read_raw)."""
+    raw = read_raw(path, shrink_to)
     bands, _alpha = split_bands(raw, path)
     unit, limits = to_unit(bands, stretch)
     return unit, {"dtype": str(raw.dtype), "limits": list(limits)}

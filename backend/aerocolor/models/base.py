@@ -63,6 +63,7 @@ class Family:
     config_cls: type = object
     paired = True
     generator_name = "G"  # the grey -> colour net in ``nets``; checkpoints record it for load_generator
+    encoder_name: Optional[str] = None  # a net reading a latent code from a colour image (kept by export)
 
     def __init__(self, cfg: TrainConfig, device: torch.device):
         self.cfg = cfg

@@ -9,7 +9,8 @@ The batch is split between the passes (the first half, rounded up, goes to cVAE-
 a batch of one serves both, so any batch size works. z enters the U-Net at its input, its
 bottleneck (``middle``) or every encoder level (``all``), the study's question 6.
 
-Inference: ``net(x, z)`` with z of shape (N, nz); the checkpoint card carries nz.
+Inference: ``net(x, z)`` with z of shape (N, nz); the checkpoint card carries nz. E stays in
+exported models too, so colorize can take z from a reference colour image (E's mean for it).
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class BicycleGAN(Family):
     config_cls = BicycleGANConfig
     paired = True
     generator_name = "G"
+    encoder_name = "E"
 
     def __init__(self, cfg: TrainConfig, device):
         super().__init__(cfg, device)
@@ -99,6 +101,7 @@ class BicycleGAN(Family):
         A_enc, B_enc, A_rnd, B_rnd = self.real_A[enc], self.real_B[enc], self.real_A[rnd], self.real_B[rnd]
 
         # cVAE-GAN: a code read from the true colours; cLR-GAN: a code from the prior.
+        # (encoder_input prepares a reference image at inference exactly as this input.)
         mu, logvar = self.E(self.colour_image(A_enc, B_enc))
         z_enc = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
         fake_enc = self.G(A_enc, z_enc.to(A_enc.dtype))
@@ -149,3 +152,19 @@ class BicycleGAN(Family):
         cfg = TrainConfig.from_dict(card["train"])
         o: BicycleGANConfig = cfg.model
         return build_generator(o.net, 1, color.output_channels(cfg.color_mode), cfg.tile, o.nz, o.z_where)
+
+    @classmethod
+    def build_encoder_from(cls, card: dict):
+        """The encoder E described by a checkpoint card (no weights yet)."""
+        cfg = TrainConfig.from_dict(card["train"])
+        o: BicycleGANConfig = cfg.model
+        return LatentEncoder(3, o.nz, o.nef, encoder_stages_for(cfg.tile), "instance")
+
+
+def encoder_input(rgb: torch.Tensor, mode: str) -> torch.Tensor:
+    """A colour image (N, 3, H, W) in [0, 1] as E reads the colour target B in training:
+    Lab: the L* of its luma grey (how paired data make A from B) beside its a*b*; RGB: itself, in [-1, 1]."""
+    target = color.model_target(rgb.float(), mode)
+    if mode == "lab":
+        return torch.cat([color.model_input(color.rgb_to_grey(rgb.float()), mode), target], 1)
+    return target
