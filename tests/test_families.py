@@ -63,19 +63,24 @@ def _geotiff_pixels(tmp_path) -> torch.Tensor:
     return torch.from_numpy(img.transpose(2, 0, 1))[None].float()
 
 
-def _colorize_pixels(card, net, grey):
-    """Grey (N, 1, H, W) in [0, 1] through a loaded generator to RGB in [0, 1]."""
-    x = color.model_input(grey, card["color_mode"])
-    with torch.no_grad():
-        out = net(x, torch.randn(x.size(0), card["nz"])) if card.get("nz") else net(x)
-    return color.model_output_to_rgb(out, grey, card["color_mode"])
+def _grey_geotiff(tmp_path, height=96, width=80) -> tuple:
+    """A small 8-bit grey GeoTIFF of a synthetic scene, larger than one 64 px tile: (path, pixels)."""
+    from aerocolor.data.synthetic import scene
+
+    grey = (color.rgb_to_grey(torch.from_numpy(scene(height, width, 4)).permute(2, 0, 1)).numpy()[0] * 255)
+    grey = grey.round().astype(np.uint8)
+    return write_geotiff(str(tmp_path / "old.tif"), grey), grey
 
 
 # -- each family trains through the Trainer and its checkpoint colorizes ----------------------
-@pytest.mark.parametrize("family,mode", [("cyclegan", "lab"), ("cut", "rgb"), ("fastcut", "lab"),
-                                         ("bicyclegan", "lab")])
+@pytest.mark.parametrize("family,mode", [("pix2pix", "rgb"), ("cyclegan", "lab"), ("cut", "rgb"),
+                                         ("fastcut", "lab"), ("bicyclegan", "lab")])
 def test_family_trains_two_epochs_and_its_checkpoint_colorizes(family, mode, synthetic_pairs,
                                                                synthetic_unpaired, tmp_path):
+    from osgeo import gdal
+
+    from aerocolor.colorize import colorize, sample_paths
+
     data = synthetic_unpaired if family in UNPAIRED else synthetic_pairs
     path = train(_cfg(family, data, str(tmp_path / "run"), color_mode=mode))
     obj = checkpoint.load(path)
@@ -89,42 +94,32 @@ def test_family_trains_two_epochs_and_its_checkpoint_colorizes(family, mode, syn
     assert os.path.isfile(tmp_path / "run" / "samples" / "epoch_002.png")
     assert (card.get("nz") == 8) == (family == "bicyclegan")
 
-    card, net = checkpoint.load_generator(path)
-    grey = _geotiff_pixels(tmp_path)
-    rgb = _colorize_pixels(card, net, grey)
-    assert rgb.shape == (1, 3, 64, 64) and torch.isfinite(rgb).all()
-    assert 0.0 <= float(rgb.min()) and float(rgb.max()) <= 1.0
-    # A colour image, not the grey one repeated: the channels differ somewhere.
-    assert float((rgb[:, 0] - rgb[:, 2]).abs().max()) > 1e-3
-    if mode == "lab":  # Lab output keeps the photo's own lightness.
-        L = color.rgb_to_lab(rgb)[:, 0]
-        assert float((L - color.grey_to_lightness(grey)[:, 0]).abs().median()) < 1.0
-
-
-def test_family_checkpoint_colorizes_a_geotiff_with_colorize(synthetic_unpaired, synthetic_pairs, tmp_path):
-    from osgeo import gdal
-
-    from aerocolor import colorize as colorize_mod
-
-    from aerocolor.data.synthetic import scene
-
-    grey = (color.rgb_to_grey(torch.from_numpy(scene(96, 80, 4)).permute(2, 0, 1)).numpy()[0] * 255)
-    src = write_geotiff(str(tmp_path / "old.tif"), grey.round().astype(np.uint8))
-    for family, data in (("cut", synthetic_unpaired), ("bicyclegan", synthetic_pairs)):
-        ckpt = train(_cfg(family, data, str(tmp_path / family), epochs=1, decay_epochs=0, steps_per_epoch=1))
-        samples = 2 if family == "bicyclegan" else 1
-        out = str(tmp_path / f"{family}.tif")
-        colorize_mod.colorize(ckpt, src, out, device="cpu", threads=2, samples=samples, gsd="native",
-                              precision="fp32")
-        outs = colorize_mod.sample_paths(out, samples)
-        arrays = []
-        for p in outs:
-            ds = gdal.Open(p)
-            assert ds.RasterXSize == 80 and ds.RasterYSize == 96 and ds.RasterCount >= 3
-            arrays.append(ds.ReadAsArray()[:3].astype(np.int16))
-            ds = None
-        if samples == 2:  # two latent codes, two different colourings
-            assert np.abs(arrays[0] - arrays[1]).max() > 0
+    # The checkpoint through the real colorize (loading, tiles, blending, writer), as a user runs it;
+    # BicycleGAN writes two samples with different latent codes.
+    src, grey = _grey_geotiff(tmp_path)
+    samples = 2 if family == "bicyclegan" else 1
+    out = str(tmp_path / "colour.tif")
+    result = colorize(path, src, out, device="cpu", threads=2, samples=samples, gsd="native", precision="fp32",
+                      overviews=False)
+    assert result.outputs == sample_paths(out, samples) and result.tiles == 4 * samples
+    rgbs = []
+    for p in result.outputs:
+        ds = gdal.Open(p)
+        assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (80, 96, 4)
+        assert ds.GetGeoTransform() == gdal.Open(src).GetGeoTransform()
+        rgba = ds.ReadAsArray()
+        ds = None
+        assert (rgba[3] == 255).all()
+        rgb = rgba[:3].astype(np.int16)
+        # A colour image, not the grey one repeated: the channels differ somewhere.
+        assert np.abs(rgb[0] - rgb[2]).max() > 0
+        if mode == "lab":  # Lab output keeps the photo's own lightness.
+            L = color.rgb_to_lab(torch.from_numpy(rgb.astype(np.float32) / 255))[0]
+            L_in = color.grey_to_lightness(torch.from_numpy(grey.astype(np.float32) / 255))
+            assert float((L - L_in).abs().median()) < 1.0
+        rgbs.append(rgb)
+    if samples == 2:  # two latent codes, two different colourings
+        assert np.abs(rgbs[0] - rgbs[1]).max() > 0
 
 
 # -- CUT / FastCUT ---------------------------------------------------------------------------
