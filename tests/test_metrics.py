@@ -121,7 +121,8 @@ def test_fid_is_zero_against_itself_positive_and_symmetric_otherwise(tmp_path):
     # Every figure states its image count; 30 images over a 24-d feature is full rank.
     assert ab["fid"]["images"] == [30, 30] and ab["fid"]["reliable"] is True
     assert ab["kid"]["images"] == [30, 30] and ab["kid"]["subset_size"] == 30
-    assert any("KID subset size reduced" in w for w in ab["warnings"])
+    assert any("KID subset size reduced" in w and "spread is 0" in w for w in ab["warnings"])
+    assert ab["kid"]["std"] < 1e-3 * ab["kid"]["mean"]   # every subset is the whole set (rounding aside)
     assert ab["paired"]["images"] == 30 and ab["colourfulness"]["ref"]["mean"] == pytest.approx(0, abs=1e-6)
 
 

@@ -99,8 +99,10 @@ def test_tiny_study_runs_resumes_and_reports(study_spec):
     assert f"scored on the same {n} test tiles" in md and f"FID rests on {n} and {n} images" in md
     # Colourfulness is judged against the truth's, and KID comes with its spread.
     assert f"colourfulness is {res['lab']['metrics']['colourfulness']['ref']['mean']:.1f}" in md
+    # Two test tiles: each KID subset is the whole set, so a spread of 0 would mislead and is not shown.
     kid = res["lab"]["metrics"]["kid"]
-    assert f"| {100 * kid['mean']:.2f} ± {100 * kid['std']:.2f} |" in md
+    assert kid["subset_size"] == min(kid["images"]) and "spread is 0" in kid["note"]
+    assert f"| {100 * kid['mean']:.2f} |" in md and "±" not in md
     report_dir = os.path.dirname(second["report_md"])
     for png in ("losses_q3.png", "samples_q3.png"):
         assert os.path.getsize(os.path.join(report_dir, png)) > 1000
@@ -143,3 +145,12 @@ def test_seed_six_names_six_questions_of_valid_variants(full):
     assert families == {"pix2pix", "cut", "fastcut", "bicyclegan"}
     with pytest.raises(BadInput):
         load_spec(os.path.join(REPO, "studies", "missing.toml"))
+
+
+def test_kid_spread_is_shown_only_when_subsets_differ():
+    from aerocolor.study import COLUMNS
+
+    kid_cell = dict(COLUMNS)["KID x100"]
+    some = {"mean": 0.0123, "std": 0.0045, "images": [40, 40], "subset_size": 20}
+    assert kid_cell({"metrics": {"kid": some}}) == "1.23 ± 0.45"
+    assert kid_cell({"metrics": {"kid": {**some, "subset_size": 40, "std": 0.0}}}) == "1.23"

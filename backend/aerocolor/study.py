@@ -454,10 +454,16 @@ def _fmt(x, nd=3) -> str:
     return f"{x:.{nd}f}"
 
 
+def _kid_spread_means_something(kid: dict) -> bool:
+    """KID's spread over subsets; when a subset is the whole smaller set, every subset is alike and it is 0."""
+    images = kid.get("images") or [0]
+    return kid.get("std") is not None and kid.get("subset_size", 0) < min(images)
+
+
 COLUMNS = [  # (header, function of a done result -> text)
     ("FID", lambda r: _fmt(r["metrics"].get("fid", {}).get("value"), 1)),
     ("KID x100", lambda r: (f"{_fmt(100 * r['metrics']['kid']['mean'], 2)} ± {_fmt(100 * r['metrics']['kid']['std'], 2)}"
-                            if r["metrics"].get("kid", {}).get("std") is not None else
+                            if _kid_spread_means_something(r["metrics"]["kid"]) else
                             _fmt(100 * r["metrics"]["kid"]["mean"], 2)) if "kid" in r["metrics"] else "n/a"),
     ("IS", lambda r: _fmt(r["metrics"]["is"].get("mean"), 2) if r["metrics"].get("is", {}).get("available") else "n/a"),
     ("PSNR dB", lambda r: _fmt(r["metrics"].get("paired", {}).get("psnr"), 2)),
@@ -589,8 +595,8 @@ def write_report(out: str, spec: dict, names: List[str], status: Dict[str, dict]
         if ref_c is not None:
             md += ["", f"The ground-truth tiles' colourfulness is {ref_c:.1f}: a variant's colourfulness is best "
                        f"near it, not at its highest."]
-    md += ["", "## All variants", "", "Each figure rests on the test tiles above; KID is shown x100 with its "
-           "spread over subsets; 'D near 0' is the "
+    md += ["", "## All variants", "", "Each figure rests on the test tiles above; KID is shown x100 (with its "
+           "spread over subsets when the subsets are smaller than the set); 'D near 0' is the "
            "share of training steps whose discriminator loss was below 0.05; 'train s' is the time spent in "
            "optimisation steps.", ""]
 

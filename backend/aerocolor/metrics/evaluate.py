@@ -161,7 +161,9 @@ def evaluate(cfg: EvalConfig, progress: Optional[Callable[[int, int], None]] = N
                    "images": [n_pred, n_ref], "subset_size": kid_size, "subsets": cfg.kid_subsets}
             if kid_size < cfg.kid_subset_size:
                 kid["note"] = (f"subset size reduced from {cfg.kid_subset_size} to {kid_size} to fit the "
-                               f"smaller set; the spread is wider than at full size")
+                               f"smaller set; " + ("every subset is then that whole set, so the spread is 0 and "
+                                                   "says nothing of the uncertainty" if kid_size == min(n_pred, n_ref)
+                                                   else "the spread is wider than at full size"))
                 warn(f"KID {kid['note']}.")
             report["kid"] = kid
         step()
