@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 from typing import List
 
-from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QSettings
 
 KEY = "aerocolor/recent_checkpoints"
@@ -27,9 +26,9 @@ def remember_checkpoint(path: str) -> None:
 
 def last_run() -> str:
     """The run folder the Train dock last started or followed, if it is still there."""
-    path = str(QgsSettings().value(RUN_KEY, "") or "")
+    path = str(QSettings().value(RUN_KEY, "") or "")
     return path if os.path.isdir(path) else ""
 
 
 def remember_run(path: str) -> None:
-    QgsSettings().setValue(RUN_KEY, os.path.abspath(path))
+    QSettings().setValue(RUN_KEY, os.path.abspath(path))

@@ -188,7 +188,7 @@ def test_train_dock_offers_the_last_run_and_says_when_it_stopped(qgis_app, tmp_p
     """After a restart the dock offers the last run; a run that ended without a result points to Resume."""
     import json
 
-    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QSettings
 
     from aerocolor_plugin import recent
     from aerocolor_plugin.docks.train_dock import TrainDock
@@ -223,7 +223,7 @@ def test_train_dock_offers_the_last_run_and_says_when_it_stopped(qgis_app, tmp_p
         for dock in docks:
             dock.shutdown()
             dock.close()
-        QgsSettings().remove(recent.RUN_KEY)
+        QSettings().remove(recent.RUN_KEY)
 
 
 def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters, tmp_path, tiny_checkpoint):
