@@ -184,7 +184,8 @@ class GreySource:
             return raw[0], valid
         unit, _ = to_unit(raw, self.stretch, limits=self.info.limits)
         if self.info.colour:
-            grey = np.tensordot(np.asarray(LUMA_WEIGHTS, np.float32), unit, axes=1)
+            # einsum keeps this off OpenBLAS, whose spinning threads would compete with the generator.
+            grey = np.einsum("b,bhw->hw", np.asarray(LUMA_WEIGHTS, np.float32), unit)
         else:
             grey = unit[0]
         return np.ascontiguousarray(grey, np.float32), valid
