@@ -28,7 +28,8 @@ def grey_of(img: np.ndarray) -> np.ndarray:
     """(H, W, 3) colour (float in [0, 1] or uint8) to (H, W, 1) float grey; grey passes through."""
     if img.shape[2] == 1:
         return _unit(img)
-    return (_unit(img[..., :3]) @ np.asarray(LUMA_WEIGHTS, np.float32))[..., None]
+    # einsum rather than a matrix product: OpenBLAS's threads would spin beside torch's afterwards.
+    return np.einsum("hwc,c->hw", _unit(img[..., :3]), np.asarray(LUMA_WEIGHTS, np.float32))[..., None]
 
 
 def _unit(img: np.ndarray) -> np.ndarray:
