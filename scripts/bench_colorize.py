@@ -178,6 +178,9 @@ def run_child(kind: str, spec: dict) -> dict:
 def _child_main(kind: str, spec_json: str) -> None:
     import resource
 
+    from aerocolor.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as `aerocolor` does at its start
     spec = json.loads(spec_json)
     result = {"forward": child_forward, "colorize": child_colorize, "ceiling": child_ceiling}[kind](spec)
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

@@ -486,6 +486,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from aerocolor.allocator import keep_freed_memory
+
+    keep_freed_memory()  # before torch allocates anything (see allocator.py)
     code = _main(argv)
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
         # A torchrun worker leaves without interpreter finalisation: gloo's C++ threads can abort

@@ -9,6 +9,7 @@ from typing import Optional
 
 import torch
 
+from aerocolor.allocator import keep_freed_memory
 from aerocolor.errors import DeviceError
 
 
@@ -25,8 +26,11 @@ def resolve_device(name: str = "auto") -> torch.device:
 
 
 def set_threads(threads: int = 0) -> int:
+    """Torch's CPU threads (0: all cores) for a long job, with the allocator set up for it
+    (allocator.keep_freed_memory: best called at the process's start too). Returns the thread count."""
     n = threads if threads and threads > 0 else (os.cpu_count() or 1)
     torch.set_num_threads(n)
+    keep_freed_memory()
     return n
 
 
