@@ -6,7 +6,9 @@ One U-Net 256 (ngf 64, random weights: speed does not depend on training) is tim
      batch, threads), in megapixels of tile per second, with ratios to fp32 batch 1;
   2. colorize end to end on a generated, compressed 4-megapixel GeoTIFF (read, tiles,
      blend, Lab join, write, overviews), against the forward at the same set-up corrected
-     for overlap, ((tile - overlap) / tile)^2;
+     for overlap, ((tile - overlap) / tile)^2, timed in the same process right after it on as
+     many batches (forwards timed in separate processes a few seconds apart differed by up
+     to 20 % on the shared test machine, more than what is being compared);
   3. peak memory (max RSS of a child process) for 4 MP and, with --big, 100 MP.
 --check-bf16 colorizes with a trained model in fp32 and bf16 and reports how far apart the
 8-bit outputs are (the default precision may be bf16 only if the mean is below 1/255).
@@ -127,6 +129,10 @@ def child_forward(spec: dict) -> dict:
 
 
 def child_colorize(spec: dict) -> dict:
+    """colorize end to end, timed; then, in the same process, the bare forward on as many batches
+    as colorize ran (so that both see the same process and the same minute of a shared machine)."""
+    import resource
+
     from aerocolor.checkpoint import load_generator
     from aerocolor.colorize import colorize
     from aerocolor.runtime import resolve_device
@@ -138,7 +144,11 @@ def child_colorize(spec: dict) -> dict:
                  overviews=spec["overviews"])
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     mp = r.width * r.height / 1e6
-    return {"seconds": wall, "mps": mp / wall, "mp_per_cpu_s": mp / cpu, "tiles": r.tiles, "megapixels": mp}
+    out = {"seconds": wall, "mps": mp / wall, "mp_per_cpu_s": mp / cpu, "tiles": r.tiles, "megapixels": mp,
+           "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
+    fwd = child_forward({**spec, "seconds": 0, "min_batches": max(3, r.tiles // spec["batch"])})
+    out.update(fwd_mps=fwd["mps"], fwd_mp_per_cpu_s=fwd["mp_per_cpu_s"])
+    return out
 
 
 def child_ceiling(spec: dict) -> dict:
@@ -183,7 +193,7 @@ def _child_main(kind: str, spec_json: str) -> None:
     keep_freed_memory()  # as `aerocolor` does at its start
     spec = json.loads(spec_json)
     result = {"forward": child_forward, "colorize": child_colorize, "ceiling": child_ceiling}[kind](spec)
-    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    result.setdefault("peak_mib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
     print(json.dumps(result))
 
 
@@ -386,31 +396,28 @@ def main() -> None:
     _, prec, cl, batch, threads = next(s for s in FORWARD_SETUPS if s[0] == best_label)
     overlap_factor = ((TILE - OVERLAP) / TILE) ** 2
     sizes = [args.side] + ([args.big_side] if args.big else [])
-    fwd_spec = {"model": model, "device": args.device, "precision": prec, "channels_last": cl, "batch": batch,
-                "threads": threads, "seconds": args.seconds / 2, "min_batches": 3}
     print(f"\nend to end with the fastest forward set-up ({best_label}), tile {TILE}, overlap {OVERLAP} "
-          f"(overlap factor {overlap_factor:.3f}); each colorize (a fresh process, as the CLI and the plugin "
-          f"run it) right after a {args.seconds / 2:g} s forward run it is compared with, {args.repeats} times")
-    print(f"{'raster':>16s} {'overviews':>9s} {'seconds':>8s} {'MP/s':>7s} {'fwd x factor':>13s} {'ratio':>6s} "
-          f"{'MP/cpu-s':>9s} {'fwd x factor':>13s} {'ratio':>6s} {'peak MiB':>9s}")
+          f"(overlap factor {overlap_factor:.3f}); each colorize runs in a fresh process, as the CLI and the "
+          f"plugin run it, followed in that process by the bare forward on as many batches; "
+          f"{args.repeats} times for the small raster")
+    print(f"{'raster':>16s} {'overviews':>9s} {'seconds':>8s} {'MP/s':>7s} {'fwd MP/s':>9s} {'x factor':>9s} "
+          f"{'ratio':>6s} {'MP/cpu-s':>9s} {'x factor':>9s} {'ratio':>6s} {'peak MiB':>9s}")
     peaks = {}
     for side in sizes:
         src = make_raster(os.path.join(work, f"grey_{side}.tif"), side)
         for overviews in ((True, False) if side == args.side else (True,)):
             ratios = []
             for _ in range(args.repeats if side == args.side else 1):
-                # The forward right before, so that a machine slowing down or speeding up between the
-                # two hits both alike: the ratio is what the target is about.
-                fwd = run_child("forward", fwd_spec)
                 out = os.path.join(work, f"colour_{side}.tif")
                 r = run_child("colorize", {"model": model, "input": src, "output": out, "batch": batch,
-                                           "precision": prec, "device": args.device, "threads": threads,
-                                           "overviews": overviews})
-                target, target_cpu = fwd["mps"] * overlap_factor, fwd["mp_per_cpu_s"] * overlap_factor
+                                           "precision": prec, "channels_last": cl, "device": args.device,
+                                           "threads": threads, "overviews": overviews})
+                target, target_cpu = r["fwd_mps"] * overlap_factor, r["fwd_mp_per_cpu_s"] * overlap_factor
                 ratios.append(r["mps"] / target)
                 print(f"{side}x{side} {r['megapixels']:5.1f}MP {str(overviews):>9s} {r['seconds']:8.1f} "
-                      f"{r['mps']:7.2f} {target:13.2f} {r['mps'] / target:6.2f} {r['mp_per_cpu_s']:9.3f} "
-                      f"{target_cpu:13.3f} {r['mp_per_cpu_s'] / target_cpu:6.2f} {r['peak_mib']:9.0f}", flush=True)
+                      f"{r['mps']:7.2f} {r['fwd_mps']:9.2f} {target:9.2f} {r['mps'] / target:6.2f} "
+                      f"{r['mp_per_cpu_s']:9.3f} {target_cpu:9.3f} {r['mp_per_cpu_s'] / target_cpu:6.2f} "
+                      f"{r['peak_mib']:9.0f}", flush=True)
                 peaks.setdefault(side, r["peak_mib"])
                 os.remove(out)
             if len(ratios) > 1:
