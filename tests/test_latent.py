@@ -152,6 +152,18 @@ def test_exports_keep_the_encoder_and_older_exports_still_load(bicycle, rasters,
     assert not os.path.exists(tmp_path / "old_ref.tif")
 
 
+def test_info_says_whether_a_reference_image_can_set_the_code(bicycle, tmp_path):
+    out = str(tmp_path / "export.pt")
+    checkpoint.export(bicycle, out)
+    obj = checkpoint.load(out)
+    old = str(tmp_path / "old.pt")
+    checkpoint.save(old, {"card": obj["card"], "generator": "G", "nets": {"G": obj["nets"]["G"]}})
+    text = run_cli("info", out).stdout
+    assert "networks      E, G" in text and f"latent code   nz {NZ}; --z-reference can read it" in text
+    text = run_cli("info", old).stdout
+    assert "networks      G" in text and "has no encoder, so --z-reference cannot be used" in text
+
+
 # -- z from a reference image, fixed z ------------------------------------------------------------
 def test_z_from_a_reference_image_is_the_encoders_mean_for_it(bicycle, rasters, tmp_path):
     from aerocolor.data.imageio import read_image

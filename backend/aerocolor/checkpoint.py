@@ -154,8 +154,9 @@ def export(path: str, out: str, half: bool = True) -> dict:
     return card
 
 
-def format_card(card: dict) -> str:
-    """The card as text for `aerocolor info`."""
+def format_card(card: dict, nets: Optional[list] = None) -> str:
+    """The card as text for `aerocolor info`; with `nets` (the networks the file holds), also what
+    they allow."""
     t = card.get("train", {})
     m = t.get("model", {}) or {}
     net = m.get("net", {}) or {}
@@ -179,4 +180,13 @@ def format_card(card: dict) -> str:
         f"stretch       {card.get('stretch')}",
         f"written by    aerocolor {card.get('aerocolor')} / torch {card.get('torch')} at {card.get('created')}",
     ]
+    if nets is not None:
+        lines.append(f"networks      {', '.join(sorted(nets))}")
+    if nets is not None and card.get("nz"):
+        from aerocolor.models import family_class
+
+        enc = family_class(card["family"]).encoder_name
+        lines.append(f"latent code   nz {card['nz']}; " + (
+            "--z-reference can read it from a colour image (the encoder is in this file)" if enc in nets else
+            "this file has no encoder, so --z-reference cannot be used: export it again or use --z-fixed"))
     return "\n".join(lines)

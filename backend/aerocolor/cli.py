@@ -268,10 +268,11 @@ def _run_info(args, events: EventSink) -> int:
                 "cuda": torch.cuda.is_available(), "threads": torch.get_num_threads()}
         print(json.dumps(info, indent=2) if args.json else "\n".join(f"{k:10s} {v}" for k, v in info.items()))
         return EXIT_OK
-    from aerocolor.checkpoint import card_of, format_card
+    from aerocolor.checkpoint import format_card, load
 
-    card = card_of(args.checkpoint)
-    print(json.dumps(card, indent=2) if args.json else format_card(card))
+    obj = load(args.checkpoint)
+    card = obj["card"]
+    print(json.dumps(card, indent=2) if args.json else format_card(card, list(obj["nets"])))
     return EXIT_OK
 
 
