@@ -85,31 +85,37 @@ def card_of(path: str) -> dict:
     return load(path)["card"]
 
 
-def load_generator(path: str, device: Optional[torch.device] = None):
-    """(card, generator in eval mode) from a checkpoint, for inference."""
-    from aerocolor.models import family_class
-
-    obj = load(path)
-    card = obj["card"]
-    family = family_class(card["family"])
-    net = family.build_generator_from(card)
+def _restore(path: str, net: torch.nn.Module, weights, what: str,
+             device: Optional[torch.device]) -> torch.nn.Module:
+    """`net` with `weights` loaded, in eval mode, on `device`; a mismatch is refused in one sentence."""
     try:
-        net.load_state_dict(obj["nets"][obj.get("generator", "G")])
-    except (KeyError, RuntimeError) as exc:
-        raise BadInput(f"{path}: the weights do not match the model its card describes; the file is "
+        net.load_state_dict(weights)
+    except RuntimeError as exc:
+        raise BadInput(f"{path}: {what} do not match the model its card describes; the file is "
                        f"damaged or was edited. Use another checkpoint.", str(exc)) from None
     net.eval()
-    if device is not None:
-        net.to(device)
-    return card, net
+    return net if device is None else net.to(device)
 
 
-def load_encoder(path: str, device: Optional[torch.device] = None):
-    """The family's latent encoder (BicycleGAN's E) in eval mode, to read a latent code from a
-    reference colour image; refused in one sentence where the checkpoint has none."""
+def generator_from(obj: Dict[str, Any], path: str, device: Optional[torch.device] = None):
+    """(card, generator in eval mode) from a checkpoint `load` read from `path`."""
     from aerocolor.models import family_class
 
-    obj = load(path)
+    card = obj["card"]
+    weights = obj["nets"].get(obj.get("generator", "G"))
+    if weights is None:
+        raise BadInput(f"{path}: the weights do not match the model its card describes (its generator is "
+                       f"missing); the file is damaged or was edited. Use another checkpoint.")
+    net = family_class(card["family"]).build_generator_from(card)
+    return card, _restore(path, net, weights, "the weights", device)
+
+
+def encoder_from(obj: Dict[str, Any], path: str, device: Optional[torch.device] = None):
+    """The family's latent encoder (BicycleGAN's E) in eval mode from a checkpoint `load` read from
+    `path`, to read a latent code from a reference colour image; refused in one sentence where the
+    checkpoint has none."""
+    from aerocolor.models import family_class
+
     card = obj["card"]
     family = family_class(card["family"])
     name = family.encoder_name
@@ -120,16 +126,17 @@ def load_encoder(path: str, device: Optional[torch.device] = None):
         raise BadInput(f"{path} has no encoder to read a latent code from a reference image (it was exported "
                        f"before exports kept one); export it again from its training checkpoint with "
                        f"'aerocolor export', or use --z-fixed instead.")
-    net = family.build_encoder_from(card)
-    try:
-        net.load_state_dict(obj["nets"][name])
-    except RuntimeError as exc:
-        raise BadInput(f"{path}: the encoder's weights do not match the model its card describes, so the file "
-                       f"is damaged or was edited; use another checkpoint.", str(exc)) from None
-    net.eval()
-    if device is not None:
-        net.to(device)
-    return net
+    return _restore(path, family.build_encoder_from(card), obj["nets"][name], "the encoder's weights", device)
+
+
+def load_generator(path: str, device: Optional[torch.device] = None):
+    """(card, generator in eval mode) from a checkpoint, for inference."""
+    return generator_from(load(path), path, device)
+
+
+def load_encoder(path: str, device: Optional[torch.device] = None):
+    """encoder_from for the checkpoint at `path`."""
+    return encoder_from(load(path), path, device)
 
 
 def export(path: str, out: str, half: bool = True) -> dict:

@@ -384,7 +384,7 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
     """Colorize the raster `input` with `model` (a checkpoint path, or (card, net) already loaded, with
     BicycleGAN's encoder as a third item for z_reference) into the GeoTIFF `output` (with --samples K:
     output_1.tif .. output_K.tif). Options: ColorizeConfig's fields."""
-    from aerocolor.checkpoint import load_encoder, load_generator
+    from aerocolor.checkpoint import encoder_from, generator_from, load
     from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, bounded_cache
 
     try:
@@ -405,7 +405,9 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
         raise BadInput("--samples must be at least 1.")
     set_threads(cfg.threads)
     device = resolve_device(cfg.device)
-    card, net = load_generator(model, device) if isinstance(model, str) else model[:2]
+    # A path is read once; its weights are let go once the generator and latent codes are made.
+    ckpt = load(model) if isinstance(model, str) else None
+    card, net = generator_from(ckpt, model, device) if ckpt is not None else model[:2]
     nz = int(card.get("nz") or 0)
     if cfg.samples > 1 and not nz:
         raise BadInput(f"--samples {cfg.samples} needs a model with a latent code (BicycleGAN); "
@@ -421,14 +423,15 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
         raise BadInput("--batch must be at least 1.")
 
     def encoder() -> torch.nn.Module:
-        if isinstance(model, str):
-            return load_encoder(model, device)
+        if ckpt is not None:
+            return encoder_from(ckpt, model, device)
         if len(model) > 2:
             return model[2]
         raise BadInput("--z-reference needs the model's encoder, which a (card, generator) pair lacks; "
                        "pass the checkpoint's path or (card, generator, encoder).")
 
     zs, z_about = latent.codes(card, cfg.samples, cfg.seed, cfg.z_reference, cfg.z_fixed, encoder)
+    del ckpt
     events.emit("hello", tool="colorize", version=__version__, torch=str(torch.__version__), device=str(device))
 
     src = GreySource(input, Stretch.from_dict(card.get("stretch")))
