@@ -6,6 +6,7 @@ the better: called after a model was loaded, the 4-megapixel colorize gained abo
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 
 # Blocks up to this size come from the heap and stay there when freed (glibc's default hands
@@ -16,6 +17,7 @@ TRIM_THRESHOLD = 512 << 20
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3   # mallopt's parameter numbers (malloc.h)
 
 
+@functools.lru_cache(maxsize=None)  # once per process: the setting is process-wide
 def keep_freed_memory() -> bool:
     """Let glibc reuse freed large blocks instead of unmapping them and mapping them again.
 

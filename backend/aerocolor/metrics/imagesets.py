@@ -26,6 +26,7 @@ class ImageSet(Dataset):
         self.stretch = stretch
         self.items: List[Tuple[str, Optional[Tuple[int, int, int, int]]]] = []
         self.limits: Optional[Tuple[float, float]] = None
+        self._one_size = False  # check_one_size has passed
         if os.path.isdir(path):
             files = list_images(path)
             if not files:
@@ -65,8 +66,9 @@ class ImageSet(Dataset):
         return len(self.items)
 
     def check_one_size(self) -> None:
-        """FID, KID and IS batch the images, so a folder must hold one size; headers only, no pixels read."""
-        if self.kind != "folder" or gdal is None:
+        """FID, KID and IS batch the images, so a folder must hold one size; headers only, no pixels read,
+        and only once per set."""
+        if self.kind != "folder" or gdal is None or self._one_size:
             return
         first = None
         for path, _ in self.items:
@@ -78,6 +80,7 @@ class ImageSet(Dataset):
                 raise BadInput(f"{self.path} holds images of different sizes ({os.path.basename(first[0])} is "
                                f"{first[1][0]}x{first[1][1]}, {os.path.basename(path)} {size[0]}x{size[1]}); "
                                f"cut or resize them to one size first.")
+        self._one_size = True
 
     def image(self, index: int) -> np.ndarray:
         path, window = self.items[index]
