@@ -78,37 +78,39 @@ class BackendProcess(QObject):
         """Ask the backend to stop and save; escalate if it does not within the grace time."""
         if not self.is_running() or self._cancelling:
             return
-        self._cancelling = True
-        self._proc.write(b"cancel\n")
+        self._ask_to_stop()
         QTimer.singleShot(self.grace_ms, self._terminate)
 
     def shutdown(self, wait_ms: int = 10000) -> None:
         """QGIS is closing: ask the backend to stop and save, and wait for it (bounded), since the
-        QProcess dies with its parent and would kill it mid-save; then escalate as cancel does."""
+        QProcess dies with its parent and would kill it mid-save; then escalate as cancel does,
+        waiting instead of leaving it to timers that would not run any more."""
         if not self.is_running():
             return
         if not self._cancelling:
-            self._cancelling = True
-            self._proc.write(b"cancel\n")
-        if self._proc.waitForFinished(wait_ms):
-            return
-        self._emit_log(tr("The backend did not stop; terminating it."))
-        self._proc.terminate()
-        if not self._proc.waitForFinished(self.grace_ms):
-            self._emit_log(tr("The backend did not terminate; killing it."))
-            self._proc.kill()
-            self._proc.waitForFinished(self.grace_ms)
+            self._ask_to_stop()
+        if not self._proc.waitForFinished(wait_ms):
+            self._terminate(block=True)
 
-    def _terminate(self) -> None:
+    def _ask_to_stop(self) -> None:
+        self._cancelling = True
+        self._proc.write(b"cancel\n")
+
+    def _terminate(self, block: bool = False) -> None:
         if self.is_running():
             self._emit_log(tr("The backend did not stop; terminating it."))
             self._proc.terminate()
-            QTimer.singleShot(self.grace_ms, self._kill)
+            if not block:
+                QTimer.singleShot(self.grace_ms, self._kill)
+            elif not self._proc.waitForFinished(self.grace_ms):
+                self._kill(block=True)
 
-    def _kill(self) -> None:
+    def _kill(self, block: bool = False) -> None:
         if self.is_running():
             self._emit_log(tr("The backend did not terminate; killing it."))
             self._proc.kill()
+            if block:
+                self._proc.waitForFinished(self.grace_ms)
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until finished (tests and scripts only; docks never call this)."""

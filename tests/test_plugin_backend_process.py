@@ -80,6 +80,16 @@ def test_fake_deaf_backend_is_terminated_then_killed(qgis_app, tmp_path):
     assert any("killing" in line for line in logs)
 
 
+def test_shutdown_waits_then_terminates_and_kills_a_deaf_backend(qgis_app, tmp_path):
+    # QGIS closing: no event loop will run the timers cancel relies on, so shutdown escalates itself.
+    proc, seen, logs, done = _process(fake_python(str(tmp_path)), grace_ms=300)
+    proc.start(["deaf"])
+    assert wait_until(lambda: any(e["type"] == "progress" for e in seen), 30)
+    proc.shutdown(wait_ms=300)
+    assert not proc.is_running()
+    assert any("terminating" in line for line in logs) and any("killing" in line for line in logs)
+
+
 def test_missing_interpreter_says_what_to_do(qgis_app, tmp_path):
     proc, seen, logs, done = _process(str(tmp_path / "no-such-python"))
     proc.start(["info"])
