@@ -103,7 +103,7 @@ def make_raster(path: str, side: int) -> str:
 
 
 # -- child processes (each set-up's memory is its own) ------------------------------------
-def child_forward(spec: dict) -> dict:
+def child_forward(spec: dict, loaded=None) -> dict:
     import torch
 
     from aerocolor.checkpoint import load_generator
@@ -112,7 +112,7 @@ def child_forward(spec: dict) -> dict:
 
     threads = set_threads(spec["threads"])
     device = resolve_device(spec["device"])
-    card, net = load_generator(spec["model"], device)
+    card, net = loaded or load_generator(spec["model"], device)
     tm = TileModel(card, net, device, spec["precision"], spec["channels_last"])
     x = torch.rand(spec["batch"], 1, TILE, TILE, device=device) * 2 - 1
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
@@ -146,7 +146,7 @@ def child_colorize(spec: dict) -> dict:
     mp = r.width * r.height / 1e6
     out = {"seconds": wall, "mps": mp / wall, "mp_per_cpu_s": mp / cpu, "tiles": r.tiles, "megapixels": mp,
            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
-    fwd = child_forward({**spec, "seconds": 0, "min_batches": max(3, r.tiles // spec["batch"])})
+    fwd = child_forward({**spec, "seconds": 0, "min_batches": max(3, r.tiles // spec["batch"])}, loaded)
     out.update(fwd_mps=fwd["mps"], fwd_mp_per_cpu_s=fwd["mp_per_cpu_s"])
     return out
 
