@@ -68,3 +68,17 @@ def test_state_dict_keys_are_torch_s_own():
     theirs = torch.nn.ConvTranspose2d(4, 3, 4, 2, 1)
     theirs.load_state_dict(ours.state_dict())
     assert ours.state_dict().keys() == theirs.state_dict().keys()
+
+
+def test_inference_counts_the_whole_batch():
+    # In training the limit is per image (the weight-gradient reorders it saves do not grow with the
+    # batch); without gradients the unfold/fold copies do, and torch's kernels win for a large batch.
+    layer = Conv2d(8, 8, 4, 2, 1)
+    one, eight = torch.randn(1, 8, 16, 16), torch.randn(8, 8, 16, 16)   # 8x8 = 64 output pixels each
+    assert takes_matmul_path(layer, one) and takes_matmul_path(layer, eight)
+    with torch.no_grad():
+        assert takes_matmul_path(layer, one)
+        assert not takes_matmul_path(layer, eight)
+    with torch.inference_mode():
+        assert takes_matmul_path(layer, torch.randn(8, 8, 4, 4))          # 8 images x 2x2 = 32 rows
+        assert not takes_matmul_path(layer, eight)
