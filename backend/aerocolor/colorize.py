@@ -291,7 +291,6 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
             # Rows above the next strip's first row are touched by no later tile.
             until = height if k + 1 == len(plan.ys) else plan.ys[k + 1]
             y0, colour = blender.take(until)
-            colour = colour.astype(np.float16)  # half the memory in flight; 5e-4 of the range is far below 1/255
             n = until - y0
             _, x_strip, valid, _ = strips.pop(k)
             if not _put(write_q, (y0, x_strip[:n], valid[:n], colour), stop):

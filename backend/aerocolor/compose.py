@@ -113,9 +113,9 @@ def _to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mod
         x = model_input.reshape(-1) if every else model_input.reshape(-1)[keep]
         L = (x + np.float32(1)) * np.float32(50)
         ab = colour.reshape(2, -1) if every else colour.reshape(2, -1)[:, keep]
-        rgb = lab_to_srgb8(L, ab.astype(np.float32) * np.float32(color.AB_SCALE))
+        rgb = lab_to_srgb8(L, ab.astype(np.float32, copy=False) * np.float32(color.AB_SCALE))
     elif keep.any():
-        c = (colour.reshape(3, -1) if every else colour.reshape(3, -1)[:, keep]).astype(np.float32)
+        c = (colour.reshape(3, -1) if every else colour.reshape(3, -1)[:, keep]).astype(np.float32, copy=False)
         rgb = (np.clip((c + np.float32(1)) * np.float32(127.5), 0.0, 255.0) + np.float32(0.5)).astype(np.uint8)
     if keep.any():
         if every:
