@@ -364,7 +364,7 @@ def _add_colorize(sub) -> None:
                                    "NEON forest at 10 cm; see 'aerocolor info' of it)")
     p.add_argument("--tile", type=int, help="tile side in model pixels (default: the model's training tile)")
     p.add_argument("--overlap", type=int, help="pixels shared by neighbouring tiles (default: tile / 8)")
-    p.add_argument("--batch", type=int, help="tiles per forward pass (default: 8 on CPU, 16 on CUDA)")
+    p.add_argument("--batch", type=int, help="tiles per forward pass (default: 16)")
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (default: all cores)")
     p.add_argument("--gsd", choices=("auto", "model", "native"), default="auto",

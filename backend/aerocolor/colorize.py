@@ -43,13 +43,14 @@ MIN_TILE_IN = 8
 # bf16 is the default where the hardware runs it natively: on the trained test model it moved
 # output pixels by far less than 1/255 on average (scripts/bench_colorize.py --check-bf16 measures it).
 DEFAULT_PRECISION = "bf16"
+DEFAULT_BATCH = 16
 
 
 @dataclass
 class ColorizeConfig:
     tile: Optional[int] = None        # model pixels per tile side; default: the checkpoint's tile
     overlap: Optional[int] = None     # model pixels shared by neighbouring tiles; default tile // 8
-    batch: Optional[int] = None       # tiles per forward pass; default 8 (CPU) or 16 (CUDA)
+    batch: Optional[int] = None       # tiles per forward pass; default DEFAULT_BATCH
     device: str = "auto"
     threads: int = 0                  # CPU threads for torch; 0: all cores
     gsd: str = "auto"                 # auto | model | native
@@ -291,6 +292,9 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
             # Rows above the next strip's first row are touched by no later tile.
             until = height if k + 1 == len(plan.ys) else plan.ys[k + 1]
             y0, colour = blender.take(until)
+            # float16 halves the colour in flight to the writer (100 MP / 4 MP peak memory 1.18 in
+            # float32 at batch 16); 5e-4 of the range is far below 1/255. torch casts 5x faster than numpy.
+            colour = torch.from_numpy(colour).to(torch.float16).numpy()
             n = until - y0
             _, x_strip, valid, _ = strips.pop(k)
             if not _put(write_q, (y0, x_strip[:n], valid[:n], colour), stop):
@@ -417,7 +421,9 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
         precision = DEFAULT_PRECISION if native_bf16(device) else "fp32"
     if precision not in PRECISIONS:
         raise BadInput(f"Unknown precision {precision!r}; choose auto, fp32 or bf16.")
-    batch = cfg.batch or (16 if device.type == "cuda" else 8)
+    # 16 tiles per pass on the CPU too: on a 2-core AVX512-BF16 CPU 13 % more forward throughput than
+    # 8 and a 4 MP colorize 5-9 % faster, for about 180 MiB more peak memory.
+    batch = cfg.batch or DEFAULT_BATCH
     if batch < 1:
         raise BadInput("--batch must be at least 1.")
 
