@@ -158,6 +158,10 @@ def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint):
     ds = gdal.Open(out)
     assert (ds.RasterXSize, ds.RasterYSize) == (90, 70) and ds.RasterCount >= 3
     assert ds.GetGeoTransform() == gdal.Open(src).GetGeoTransform()
+    # Batch left at 0: the backend's own default, not a fixed number in the plugin.
+    from aerocolor.colorize import DEFAULT_BATCH
+
+    assert json.loads(ds.GetMetadata()["AEROCOLOR_SETTINGS"])["batch"] == DEFAULT_BATCH
 
 
 def test_processing_colorize_without_a_model_uses_the_bundled_default(provider, tmp_path):

@@ -72,8 +72,9 @@ class ColorizeDock(QgsDockWidget):
         self.overlap.setSpecialValueText(tr("auto"))
         form.addRow(tr("Overlap (px)"), self.overlap)
         self.batch = QSpinBox()
-        self.batch.setRange(1, 256)
-        self.batch.setValue(4)
+        self.batch.setRange(0, 256)
+        self.batch.setValue(0)
+        self.batch.setSpecialValueText(tr("auto"))   # the backend's measured best for the device
         form.addRow(tr("Batch"), self.batch)
         self.device = QComboBox()
         self.device.addItems(DEVICES)
@@ -211,8 +212,9 @@ class ColorizeDock(QgsDockWidget):
             raise ValueError(tr("The output would overwrite the input; choose another file name."))
         if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
             raise ValueError(tr("The output folder does not exist; choose an existing folder."))
-        args = ["colorize", "--model", model, "--device", self.device.currentText(),
-                "--batch", str(self.batch.value())]
+        args = ["colorize", "--model", model, "--device", self.device.currentText()]
+        if self.batch.value() > 0:
+            args += ["--batch", str(self.batch.value())]
         if self.tile.value() > 0:
             args += ["--tile", str(self.tile.value())]
         if self.overlap.value() >= 0:

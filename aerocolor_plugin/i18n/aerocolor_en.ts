@@ -179,24 +179,24 @@
       <translation>The backend failed with exit code {0}; see the log.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="140" />
-      <source>(not an event) {0}</source>
-      <translation>(not an event) {0}</translation>
-    </message>
-    <message>
-      <location filename="../backend_process.py" line="166" />
-      <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
-      <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
-    </message>
-    <message>
-      <location filename="../backend_process.py" line="95" />
+      <location filename="../backend_process.py" line="101" />
       <source>The backend did not stop; terminating it.</source>
       <translation>The backend did not stop; terminating it.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="98" />
+      <location filename="../backend_process.py" line="110" />
       <source>The backend did not terminate; killing it.</source>
       <translation>The backend did not terminate; killing it.</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="142" />
+      <source>(not an event) {0}</source>
+      <translation>(not an event) {0}</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="168" />
+      <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
+      <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="102" />
@@ -469,92 +469,92 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="108" />
+      <location filename="../docks/colorize_dock.py" line="109" />
       <source>Choose a grey layer and a model.</source>
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="152" />
+      <location filename="../docks/colorize_dock.py" line="153" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="178" />
+      <location filename="../docks/colorize_dock.py" line="179" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="178" />
+      <location filename="../docks/colorize_dock.py" line="179" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="198" />
+      <location filename="../docks/colorize_dock.py" line="199" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="201" />
+      <location filename="../docks/colorize_dock.py" line="202" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="204" />
+      <location filename="../docks/colorize_dock.py" line="205" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="207" />
+      <location filename="../docks/colorize_dock.py" line="208" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="211" />
+      <location filename="../docks/colorize_dock.py" line="212" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="213" />
+      <location filename="../docks/colorize_dock.py" line="214" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="241" />
+      <location filename="../docks/colorize_dock.py" line="243" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="260" />
+      <location filename="../docks/colorize_dock.py" line="262" />
       <source>Building overviews: {0} %.</source>
       <translation>Building overviews: {0} %.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
+      <location filename="../docks/colorize_dock.py" line="264" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="275" />
+      <location filename="../docks/colorize_dock.py" line="277" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="280" />
+      <location filename="../docks/colorize_dock.py" line="282" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="282" />
+      <location filename="../docks/colorize_dock.py" line="284" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="290" />
+      <location filename="../docks/colorize_dock.py" line="292" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="293" />
+      <location filename="../docks/colorize_dock.py" line="295" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
@@ -609,37 +609,37 @@
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="77" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="80" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="83" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="85" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="85" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="87" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="93" />
+      <location filename="../docks/colorize_dock.py" line="94" />
       <source>Modern layer</source>
       <translation>Modern layer</translation>
     </message>
@@ -1102,6 +1102,11 @@
       <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>Overlap in px (-1: automatic)</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <source>Batch size (0: automatic)</source>
+      <translation>Batch size (0: automatic)</translation>
     </message>
     <message>
       <location filename="../processing/colorize_algorithm.py" line="42" />

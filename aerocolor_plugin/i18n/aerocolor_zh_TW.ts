@@ -179,24 +179,24 @@
       <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="140" />
-      <source>(not an event) {0}</source>
-      <translation>（非事件）{0}</translation>
-    </message>
-    <message>
-      <location filename="../backend_process.py" line="166" />
-      <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
-      <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
-    </message>
-    <message>
-      <location filename="../backend_process.py" line="95" />
+      <location filename="../backend_process.py" line="101" />
       <source>The backend did not stop; terminating it.</source>
       <translation>後端未停止；正在終止。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="98" />
+      <location filename="../backend_process.py" line="110" />
       <source>The backend did not terminate; killing it.</source>
       <translation>後端未終止；正在強制結束。</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="142" />
+      <source>(not an event) {0}</source>
+      <translation>（非事件）{0}</translation>
+    </message>
+    <message>
+      <location filename="../backend_process.py" line="168" />
+      <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
+      <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="102" />
@@ -469,92 +469,92 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="108" />
+      <location filename="../docks/colorize_dock.py" line="109" />
       <source>Choose a grey layer and a model.</source>
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="152" />
+      <location filename="../docks/colorize_dock.py" line="153" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="178" />
+      <location filename="../docks/colorize_dock.py" line="179" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="178" />
+      <location filename="../docks/colorize_dock.py" line="179" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="198" />
+      <location filename="../docks/colorize_dock.py" line="199" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="201" />
+      <location filename="../docks/colorize_dock.py" line="202" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="204" />
+      <location filename="../docks/colorize_dock.py" line="205" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="207" />
+      <location filename="../docks/colorize_dock.py" line="208" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="211" />
+      <location filename="../docks/colorize_dock.py" line="212" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="213" />
+      <location filename="../docks/colorize_dock.py" line="214" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="241" />
+      <location filename="../docks/colorize_dock.py" line="243" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="260" />
+      <location filename="../docks/colorize_dock.py" line="262" />
       <source>Building overviews: {0} %.</source>
       <translation>建立金字塔中：{0} %。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
+      <location filename="../docks/colorize_dock.py" line="264" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="275" />
+      <location filename="../docks/colorize_dock.py" line="277" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="280" />
+      <location filename="../docks/colorize_dock.py" line="282" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="282" />
+      <location filename="../docks/colorize_dock.py" line="284" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="290" />
+      <location filename="../docks/colorize_dock.py" line="292" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="293" />
+      <location filename="../docks/colorize_dock.py" line="295" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
@@ -609,37 +609,37 @@
       <translation>重疊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="77" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="80" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>Device</source>
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="83" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>the model's (resample)</source>
       <translation>依模型（重新取樣）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="85" />
       <source>the input's own</source>
       <translation>依輸入本身</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="85" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="87" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="93" />
+      <location filename="../docks/colorize_dock.py" line="94" />
       <source>Modern layer</source>
       <translation>現代圖層</translation>
     </message>
@@ -1102,6 +1102,11 @@
       <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>重疊像素（-1：自動）</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <source>Batch size (0: automatic)</source>
+      <translation>批次大小（0：自動）</translation>
     </message>
     <message>
       <location filename="../processing/colorize_algorithm.py" line="42" />

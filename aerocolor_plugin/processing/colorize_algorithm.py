@@ -35,8 +35,8 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
                                                        QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 4096))
         self.addParameter(QgsProcessingParameterNumber("OVERLAP", tr("Overlap in px (-1: automatic)"),
                                                        QgsProcessingParameterNumber.Type.Integer, -1, False, -1, 1024))
-        self.addParameter(QgsProcessingParameterNumber("BATCH", tr("Batch size"),
-                                                       QgsProcessingParameterNumber.Type.Integer, 4, False, 1, 256))
+        self.addParameter(QgsProcessingParameterNumber("BATCH", tr("Batch size (0: automatic)"),
+                                                       QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 256))
         self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), DEVICES, defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum("GSD", tr("Ground resolution"), GSD, defaultValue=0))
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", tr("Colour raster")))
@@ -57,8 +57,10 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         if not out.lower().endswith((".tif", ".tiff")):
             raise QgsProcessingException(tr("The output must be a GeoTIFF (.tif)."))
-        args = ["colorize", "--model", model, "--device", DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
-                "--batch", str(self.parameterAsInt(parameters, "BATCH", context))]
+        args = ["colorize", "--model", model, "--device", DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]]
+        batch = self.parameterAsInt(parameters, "BATCH", context)
+        if batch > 0:
+            args += ["--batch", str(batch)]
         tile = self.parameterAsInt(parameters, "TILE", context)
         if tile > 0:
             args += ["--tile", str(tile)]
