@@ -335,7 +335,7 @@ def main() -> None:
     ap.add_argument("--check-bf16", nargs="?", const="train", metavar="CKPT",
                     help="compare fp32 and bf16 outputs of a trained model (default: train a short one)")
     ap.add_argument("--train-steps", type=int, default=105)
-    ap.add_argument("--work", help="folder for the generated files (default: a temporary one)")
+    ap.add_argument("--work", help="folder for the generated files, kept (default: a temporary one, removed)")
     ap.add_argument("--in-memory", type=int, metavar="SIDE",
                     help="time the tile engine on a SIDE x SIDE array (no GDAL, no disk) against the forward")
     ap.add_argument("--batch", type=int, default=16, help="batch for --in-memory")
@@ -344,8 +344,17 @@ def main() -> None:
     if args.child:
         _child_main(*args.child)
         return
+    if args.work:
+        os.makedirs(args.work, exist_ok=True)
+        bench(args, args.work)
+        return
+    # The generated models and rasters (over a GB with --big) go with the run unless --work keeps them.
+    with tempfile.TemporaryDirectory(prefix="bench_colorize_") as work:
+        bench(args, work)
+
+
+def bench(args, work: str) -> None:
     if args.in_memory:
-        work = args.work or tempfile.mkdtemp(prefix="bench_colorize_")
         model = make_model(os.path.join(work, f"unet256_ngf{args.ngf}.pt"), ngf=args.ngf)
         r = in_memory(model, args.device, args.in_memory, args.batch, args.precision)
         factor = ((TILE - OVERLAP) / TILE) ** 2
@@ -355,8 +364,6 @@ def main() -> None:
               f"{r['forward_mps'] * factor:.1f}; ratio {r['pipeline_mps'] / (r['forward_mps'] * factor):.2f}")
         return
 
-    work = args.work or tempfile.mkdtemp(prefix="bench_colorize_")
-    os.makedirs(work, exist_ok=True)
     if args.check_bf16:
         model = train_short(work, args.train_steps) if args.check_bf16 == "train" else args.check_bf16
         r = check_bf16(model, work)

@@ -37,8 +37,8 @@ def main() -> None:
     from bench_colorize import TILE, UNET_GFLOP, make_model
 
     keep_freed_memory()
-    path = make_model(os.path.join(tempfile.mkdtemp(prefix="profile_forward_"), "unet.pt"))
-    card, net = load_generator(path, torch.device("cpu"))
+    with tempfile.TemporaryDirectory(prefix="profile_forward_") as tmp:
+        card, net = load_generator(make_model(os.path.join(tmp, "unet.pt")), torch.device("cpu"))
     tm = TileModel(card, net, torch.device("cpu"), args.precision, True)
     x = torch.rand(args.batch, 1, TILE, TILE) * 2 - 1
     print(f"U-Net 256 ngf 64, {args.precision} channels-last, batch {args.batch}, {torch.get_num_threads()} threads")
