@@ -224,7 +224,7 @@ class ArraySink:
         self.rgba[:, y0:y0 + rgba.shape[1]] = rgba
 
 
-def in_memory(model: str, device: str, side: int, batch: int, precision: str) -> dict:
+def in_memory(model: str, device: str, side: int, batch: int, precision: str, join_threads=(1,)) -> dict:
     """run_tiles (blending, Lab join, reader and writer threads) on an array, timed against the bare
     forward on the same device; and the CUDA output against the CPU's on a small crop."""
     import numpy as np
@@ -242,19 +242,26 @@ def in_memory(model: str, device: str, side: int, batch: int, precision: str) ->
     grey = np.clip(0.5 + 2.0 * (np.apply_along_axis(lambda v: np.convolve(v, k, "same"), 1, base) - 0.5), 0, 1)
     card, net = load_generator(model, dev)
 
-    def colorize_array(g, tm):
+    def colorize_array(g, tm, join=1):
         src, sink = ArraySource(g), ArraySink(*g.shape)
         plan = make_plan(card, src.info, ColorizeConfig(tile=TILE, overlap=OVERLAP), 1.0)
         sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
         sync()
         t0 = time.perf_counter()
-        run_tiles(src, sink, tm, plan, batch, no_cancel(), lambda *_: None)
+        run_tiles(src, sink, tm, plan, batch, no_cancel(), lambda *_: None, join)
         sync()
         return sink.rgba, time.perf_counter() - t0, plan.count
 
     tm = TileModel(card, net, dev, precision, True)
     colorize_array(grey[:512, :512], tm)                      # warm-up
-    _, seconds, tiles = colorize_array(grey, tm)
+    by_join = {}
+    for join in join_threads:
+        out, seconds, tiles = colorize_array(grey, tm, join)
+        by_join[join] = side * side / 1e6 / seconds
+        if len(by_join) == 1:
+            first = out
+        elif not (out == first).all():
+            raise SystemExit(f"join threads {join} changed the output")
     x = torch.rand(batch, 1, TILE, TILE, device=dev) * 2 - 1
     tm.forward_model(x)
     n, t0 = 0, time.perf_counter()
@@ -265,7 +272,8 @@ def in_memory(model: str, device: str, side: int, batch: int, precision: str) ->
         torch.cuda.synchronize()
     fwd = n * batch * TILE * TILE / 1e6 / (time.perf_counter() - t0)
     result = {"device": str(dev), "side": side, "precision": precision, "batch": batch,
-              "pipeline_mps": side * side / 1e6 / seconds, "forward_mps": fwd}
+              "pipeline_mps": by_join[join_threads[0]], "forward_mps": fwd,
+              "pipeline_mps_by_join_threads": by_join}
     if dev.type == "cuda":
         crop = grey[:1024, :1024]
         gpu32, _, _ = colorize_array(crop, TileModel(card, net, dev, "fp32", True))
@@ -340,6 +348,8 @@ def main() -> None:
                     help="time the tile engine on a SIDE x SIDE array (no GDAL, no disk) against the forward")
     ap.add_argument("--batch", type=int, default=16, help="batch for --in-memory")
     ap.add_argument("--precision", default="bf16", help="precision for --in-memory")
+    ap.add_argument("--join-threads", default="1", help="for --in-memory: comma list of colour-join thread "
+                                                        "counts to time (the first one is the ratio's)")
     args = ap.parse_args()
     if args.child:
         _child_main(*args.child)
@@ -356,12 +366,16 @@ def main() -> None:
 def bench(args, work: str) -> None:
     if args.in_memory:
         model = make_model(os.path.join(work, f"unet256_ngf{args.ngf}.pt"), ngf=args.ngf)
-        r = in_memory(model, args.device, args.in_memory, args.batch, args.precision)
+        r = in_memory(model, args.device, args.in_memory, args.batch, args.precision,
+                      tuple(int(n) for n in args.join_threads.split(",")))
         factor = ((TILE - OVERLAP) / TILE) ** 2
         print(json.dumps(r))
         print(f"tile engine on {r['device']}, {args.in_memory}^2 px, {args.precision}, batch {args.batch}: "
               f"{r['pipeline_mps']:.1f} MP/s; forward {r['forward_mps']:.1f} MP/s x overlap factor {factor:.3f} = "
               f"{r['forward_mps'] * factor:.1f}; ratio {r['pipeline_mps'] / (r['forward_mps'] * factor):.2f}")
+        if len(r["pipeline_mps_by_join_threads"]) > 1:
+            print("  by colour-join threads: " + ", ".join(f"{n}: {v:.1f} MP/s"
+                                                          for n, v in r["pipeline_mps_by_join_threads"].items()))
         return
 
     if args.check_bf16:

@@ -48,3 +48,25 @@ def test_targets_round_trip_through_the_model_scaling():
         assert float(target.abs().max()) <= 1.0
     back = color.model_output_to_rgb(color.model_target(rgb, "rgb"), None, "rgb")
     assert torch.allclose(back, rgb, atol=1e-6)
+
+
+def test_colour_join_on_several_threads_gives_the_same_rows_in_order():
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    from aerocolor.compose import rgba_chunks
+
+    rng = np.random.default_rng(0)
+    h, w = 45, 301
+    x = rng.random((h, w), dtype=np.float32) * 2 - 1
+    valid = rng.random((h, w)) > 0.1
+    colour = ((rng.random((2, h, w)) - 0.5) * 0.6).astype(np.float16)
+    one = list(rgba_chunks(x, valid, colour, "lab"))
+    with ThreadPoolExecutor(3) as pool:
+        several = list(rgba_chunks(x, valid, colour, "lab", pool, 3))
+    assert len(several) > len(one)                     # split finer, so every thread has work
+    rows = [r for r, _ in several]
+    assert rows == sorted(rows) and rows[0] == 0
+    assert all(r + part.shape[1] == nxt for (r, part), nxt in zip(several, rows[1:] + [h]))
+    assert (np.concatenate([p for _, p in several], axis=1) == np.concatenate([p for _, p in one], axis=1)).all()

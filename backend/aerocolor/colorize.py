@@ -16,6 +16,7 @@ import os
 import queue
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Union
 
@@ -218,8 +219,11 @@ def _cut(grey: np.ndarray, x: int, tile: int) -> np.ndarray:
 
 
 def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan, batch: int,
-              cancel: CancelFlag, on_tiles: Callable[[int, int], None]) -> Tuple[int, int]:
-    """Colorize every tile row of `src` into `writer`; returns (tiles run, tiles skipped)."""
+              cancel: CancelFlag, on_tiles: Callable[[int, int], None], join_threads: int = 1) -> Tuple[int, int]:
+    """Colorize every tile row of `src` into `writer`; returns (tiles run, tiles skipped). The colour
+    join runs on `join_threads` threads: more than one can only help where the generator leaves cores
+    free (a GPU); on 2 CPU cores it made no difference, and on a GPU it is not measured yet
+    (scripts/gpu_check compares 1 and 4)."""
     info = src.info
     width, height, t_in = info.width, info.height, plan.tile_in
     blender = RowBlender(model.channels, width)
@@ -240,6 +244,8 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
             errors.append(exc)
             stop.set()
 
+    pool = ThreadPoolExecutor(join_threads, thread_name_prefix="colorize-join") if join_threads > 1 else None
+
     def write_rows() -> None:
         try:
             while True:
@@ -252,7 +258,7 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
                 if item is _END:
                     return
                 y0, x_rows, valid, colour = item
-                for r, rgba in rgba_chunks(x_rows, valid, colour, model.mode):
+                for r, rgba in rgba_chunks(x_rows, valid, colour, model.mode, pool, join_threads):
                     writer.write(y0 + r, rgba)
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             errors.append(exc)
@@ -342,6 +348,8 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
         stop.set()
         for t in threads:
             t.join(timeout=30)
+        if pool is not None:
+            pool.shutdown(wait=True)
 
 
 def _progress(events: EventSink, total_steps: int, started: float) -> Callable[[str, float], None]:

@@ -11,6 +11,8 @@ functions, and the gamut test needs no transcendental functions (linear RGB in [
 from __future__ import annotations
 
 import functools
+from concurrent.futures import Executor
+from typing import Optional
 
 import numpy as np
 import torch
@@ -96,12 +98,26 @@ def to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode
     return np.concatenate([rgba for _, rgba in rgba_chunks(model_input, valid, colour, mode)], axis=1)
 
 
-def rgba_chunks(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str):
-    """to_rgba a few rows at a time: yields (first row, uint8 (4, rows, w))."""
+def rgba_chunks(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str,
+                pool: Optional[Executor] = None, threads: int = 1):
+    """to_rgba a few rows at a time: yields (first row, uint8 (4, rows, w)) in order. With `pool` (an
+    executor of `threads` threads) the chunks are converted several at once (numpy lets go of the GIL
+    in its arithmetic), for when cores are free: a model on the GPU."""
     h, w = valid.shape
     rows = max(1, CHUNK_PIXELS // max(w, 1))
-    for r in range(0, h, rows):
-        yield r, _to_rgba(model_input[r:r + rows], valid[r:r + rows], colour[:, r:r + rows], mode)
+    if pool is not None:
+        # Smaller chunks, so that a strip gives every thread work.
+        rows = max(1, min(rows, -(-h // (2 * threads))))
+    starts = range(0, h, rows)
+
+    def one(r: int) -> np.ndarray:
+        return _to_rgba(model_input[r:r + rows], valid[r:r + rows], colour[:, r:r + rows], mode)
+
+    if pool is None:
+        for r in starts:
+            yield r, one(r)
+    else:
+        yield from zip(starts, pool.map(one, starts))
 
 
 def _to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str) -> np.ndarray:
