@@ -58,13 +58,13 @@ def test_colour_join_on_several_threads_gives_the_same_rows_in_order():
     from aerocolor.compose import rgba_chunks
 
     rng = np.random.default_rng(0)
-    h, w = 45, 301
+    h, w = 45, 2048
     x = rng.random((h, w), dtype=np.float32) * 2 - 1
     valid = rng.random((h, w)) > 0.1
     colour = ((rng.random((2, h, w)) - 0.5) * 0.6).astype(np.float16)
     one = list(rgba_chunks(x, valid, colour, "lab"))
     with ThreadPoolExecutor(3) as pool:
-        several = list(rgba_chunks(x, valid, colour, "lab", pool, 3))
+        several = list(rgba_chunks(x, valid, colour, "lab", pool))
     assert len(several) > len(one)                     # split finer, so every thread has work
     rows = [r for r, _ in several]
     assert rows == sorted(rows) and rows[0] == 0

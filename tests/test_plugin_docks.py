@@ -248,7 +248,8 @@ def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters
         assert os.path.isfile(args[args.index("--model") + 1])
         assert "--batch" not in args and dock.batch.text() == "auto"   # the backend's default unless set
         dock.batch.setValue(4)
-        assert dock.colorize_args()[dock.colorize_args().index("--batch") + 1] == "4"
+        args = dock.colorize_args()
+        assert args[args.index("--batch") + 1] == "4"
         dock.checkpoint.setEditText(str(tmp_path / "missing.pt"))
         with pytest.raises(ValueError, match="model file"):
             dock.colorize_args()

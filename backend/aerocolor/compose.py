@@ -99,15 +99,13 @@ def to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode
 
 
 def rgba_chunks(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str,
-                pool: Optional[Executor] = None, threads: int = 1):
+                pool: Optional[Executor] = None):
     """to_rgba a few rows at a time: yields (first row, uint8 (4, rows, w)) in order. With `pool` (an
-    executor of `threads` threads) the chunks are converted several at once (numpy lets go of the GIL
-    in its arithmetic), for when cores are free: a model on the GPU."""
+    executor) the chunks are converted several at once (numpy lets go of the GIL in its
+    arithmetic), for when cores are free: a model on the GPU."""
     h, w = valid.shape
-    rows = max(1, CHUNK_PIXELS // max(w, 1))
-    if pool is not None:
-        # Smaller chunks, so that a strip gives every thread work.
-        rows = max(1, min(rows, -(-h // (2 * threads))))
+    # With a pool, chunks of a quarter the size, so that one strip gives several threads work.
+    rows = max(1, (CHUNK_PIXELS if pool is None else CHUNK_PIXELS // 4) // max(w, 1))
     starts = range(0, h, rows)
 
     def one(r: int) -> np.ndarray:
