@@ -553,3 +553,25 @@ def test_tile_model_hands_the_blender_whole_planes(precision):
     plain = TileModel(card, net, torch.device("cpu"), precision, channels_last=False)(x)
     assert cl.dtype == np.float32 and cl.shape == (3, 2, 32, 32) and cl.flags["C_CONTIGUOUS"]
     assert np.abs(cl - plain).max() <= (2 ** -6 if precision == "bf16" else 1e-5)
+
+
+def test_the_last_forward_pass_takes_a_small_remainder_and_the_rest_is_joined_on_every_core(
+        tmp_path, tiny_checkpoint, monkeypatch):
+    """9 x 9 tiles at batch 16: five passes, the last with 17 tiles (a pass of one tile ran at a
+    fraction of the batch's rate); the strips left after it are joined on the pool's threads."""
+    import threading
+
+    from aerocolor import compose
+    from aerocolor.inference import TileModel
+
+    passes, joined = [], []
+    call, to_rgba = TileModel.__call__, compose._to_rgba
+    monkeypatch.setattr(TileModel, "__call__", lambda self, x: passes.append(len(x)) or call(self, x))
+    monkeypatch.setattr(compose, "_to_rgba", lambda x, *a: joined.append(
+        (threading.current_thread().name, x.shape[0], len(passes))) or to_rgba(x, *a))
+    src = write_geotiff(str(tmp_path / "in.tif"), texture(512, 512))    # 64 px tiles, overlap 8
+    colorize(tiny_checkpoint, src, str(tmp_path / "out.tif"), batch=16, **FAST)
+    assert passes == [16, 16, 16, 16, 17]
+    on_pool = [rows for name, rows, n in joined if name.startswith("colorize-join")]
+    assert on_pool and all(n == 5 for name, rows, n in joined if name.startswith("colorize-join"))
+    assert sum(rows for _, rows, _ in joined) == 512
