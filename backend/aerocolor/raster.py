@@ -19,6 +19,7 @@ from osgeo import gdal, osr
 from aerocolor.data.color import LUMA_WEIGHTS
 from aerocolor.data.imageio import Stretch, to_unit
 from aerocolor.errors import BadInput, DiskError
+from aerocolor.overviews import StreamedOverviews
 
 gdal.UseExceptions()
 
@@ -255,6 +256,20 @@ class RGBAWriter:
             ds.SetGCPs(info.gcps, info.gcp_projection)
         for i, ci in enumerate((gdal.GCI_RedBand, gdal.GCI_GreenBand, gdal.GCI_BlueBand, gdal.GCI_AlphaBand)):
             ds.GetRasterBand(i + 1).SetColorInterpretation(ci)
+        # Overviews grow with the rows (overviews.py) rather than in a pass over the finished file;
+        # a COG is re-laid at the end and makes its own.
+        self._overviews: Optional[StreamedOverviews] = None
+        levels = overview_levels(info.width, info.height, opts.block)
+        if opts.overviews and not opts.cog and levels:
+            try:
+                with config_options(self._overview_config()):
+                    self._overviews = StreamedOverviews(ds, levels, opts.block)
+            except RuntimeError as exc:
+                raise disk_error(path, exc) from None
+
+    def _overview_config(self) -> dict:
+        return {"COMPRESS_OVERVIEW": self.opts.compress.upper(), "ZSTD_LEVEL_OVERVIEW": "1",
+                "PREDICTOR_OVERVIEW": "2"}
 
     def write(self, y0: int, rgba: np.ndarray) -> None:
         """Rows must arrive in order; they are written whenever a block row is complete."""
@@ -271,7 +286,11 @@ class RGBAWriter:
 
     def _flush(self) -> None:
         try:
-            self.ds.WriteArray(np.ascontiguousarray(self._buf[:, : self._filled]), 0, self._buf_top)
+            rows = np.ascontiguousarray(self._buf[:, : self._filled])
+            self.ds.WriteArray(rows, 0, self._buf_top)
+            if self._overviews is not None:
+                with config_options(self._overview_config()):
+                    self._overviews.add(rows)
             self.ds.FlushCache()
         except RuntimeError as exc:
             raise disk_error(self.path, exc) from None
@@ -286,13 +305,10 @@ class RGBAWriter:
         ds = self.ds
         try:
             ds.SetMetadata({k: str(v) for k, v in metadata.items()})
-            if self.opts.overviews and not self.opts.cog:
-                levels = overview_levels(self.info.width, self.info.height, self.opts.block)
-                if levels:
-                    cb = (lambda f, _m, _d: 1 if progress(f) else 0) if progress else None
-                    with config_options({"COMPRESS_OVERVIEW": self.opts.compress.upper(), "ZSTD_LEVEL_OVERVIEW": "1",
-                                              "PREDICTOR_OVERVIEW": "2", "GDAL_NUM_THREADS": "ALL_CPUS"}):
-                        ds.BuildOverviews("AVERAGE", levels, callback=cb)
+            if self._overviews is not None:
+                self._overviews.finish()     # built as the rows came; only checked here
+                if progress:
+                    progress(1.0)
             ds.FlushCache()
             self.ds = None
             if self.opts.cog:
