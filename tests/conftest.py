@@ -71,3 +71,16 @@ def tiny_checkpoint(tmp_path_factory, synthetic_pairs) -> str:
                       decay_epochs=0, steps_per_epoch=3, threads=2, color_mode="lab",
                       model=Pix2PixConfig(net=NetConfig(ngf=8, ndf=8)))
     return train(cfg)
+
+
+@pytest.fixture(scope="session")
+def bicycle_checkpoint(tmp_path_factory, synthetic_pairs) -> str:
+    """A tiny BicycleGAN (Lab, 64 px, latent code of 4 numbers) trained for two steps."""
+    from aerocolor.config import TrainConfig
+    from aerocolor.train import train
+
+    cfg = TrainConfig.from_dict(dict(
+        family="bicyclegan", data=synthetic_pairs, run=str(tmp_path_factory.mktemp("runs") / "bicycle"), tile=64,
+        batch=2, epochs=1, decay_epochs=0, steps_per_epoch=2, threads=2, seed=3, color_mode="lab",
+        model={"nz": 4, "nef": 8, "net": {"ngf": 8, "ndf": 8}}))
+    return train(cfg)

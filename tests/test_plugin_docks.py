@@ -328,6 +328,84 @@ def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, bac
         dock.shutdown()
 
 
+def test_plugin_reads_model_cards_without_torch(tiny_checkpoint, bicycle_checkpoint, tmp_path):
+    """QGIS has no torch: the dock reads the card straight from the checkpoint's zip, and gets what the
+    backend gets; anything that is not a checkpoint gives None."""
+    import zipfile
+
+    from aerocolor.checkpoint import card_of
+
+    from aerocolor_plugin.model_card import latent_size, read_card, summary
+
+    for path in (tiny_checkpoint, bicycle_checkpoint):
+        assert read_card(path) == card_of(path)
+    assert latent_size(read_card(tiny_checkpoint)) == 0 and latent_size(read_card(bicycle_checkpoint)) == 4
+    assert summary(read_card(bicycle_checkpoint)).startswith("bicyclegan · L*a*b* · 64 px")
+    empty, other = tmp_path / "empty.pt", tmp_path / "other.pt"
+    empty.write_bytes(b"")
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("archive/data.pkl", b"\x80\x02cos\nsystem\nq\x00.")    # a pickle that would run code
+    assert read_card(str(empty)) is None and read_card(str(other)) is None
+    assert read_card(str(tmp_path / "missing.pt")) is None
+
+
+def test_colorize_dock_offers_a_latent_code_only_for_models_that_have_one(qgis_app, rasters, tiny_checkpoint,
+                                                                          bicycle_checkpoint):
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    grey, colour = rasters
+    dock = ColorizeDock()
+    try:
+        dock.checkpoint.setEditText(tiny_checkpoint)
+        assert not dock.latent.isVisibleTo(dock) and dock.model_info.text().startswith("pix2pix")
+        args = dock.colorize_args()
+        assert not {"--samples", "--seed", "--z-fixed", "--z-reference"} & set(args)
+        dock.checkpoint.setEditText(bicycle_checkpoint)
+        assert dock.latent.isVisibleTo(dock) and "z: 4" in dock.model_info.text()
+        dock.samples.setValue(3)
+        dock.seed.setValue(7)
+        args = dock.colorize_args()
+        assert args[args.index("--samples") + 1] == "3" and args[args.index("--seed") + 1] == "7"
+        dock.z_mode.setCurrentIndex(dock.z_mode.findData("zeros"))
+        assert not dock.samples.isEnabled() and not dock.seed.isEnabled()
+        args = dock.colorize_args()
+        assert args[args.index("--z-fixed") + 1] == "zeros" and "--samples" not in args
+        dock.z_mode.setCurrentIndex(dock.z_mode.findData("reference"))
+        with pytest.raises(ValueError, match="colour image"):
+            dock.colorize_args()
+        dock.z_image.setFilePath(colour.source())
+        args = dock.colorize_args()
+        assert args[args.index("--z-reference") + 1] == colour.source()
+    finally:
+        dock.shutdown()
+
+
+def test_colorize_dock_adds_every_colouring(qgis_app, rasters, backend_python, bicycle_checkpoint, tmp_path):
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    grey, colour = rasters
+    dock = ColorizeDock()
+    try:
+        dock.checkpoint.setEditText(bicycle_checkpoint)
+        dock.output.setFilePath(str(tmp_path / "colour.tif"))
+        dock.device.setCurrentText("cpu")
+        dock.samples.setValue(2)
+        dock.start()
+        assert wait_until(lambda: dock.process.exit_code is not None, 240)
+        assert dock.process.exit_code == 0, dock.status.text()
+        names = [n.name() for n in QgsProject.instance().layerTreeRoot().children()]
+        at = names.index("z grey 1975")           # just above the source, the first colouring on top
+        assert names[at - 2:at] == ["z grey 1975 (colouring 1)", "z grey 1975 (colouring 2)"]
+        layers = [QgsProject.instance().mapLayersByName(f"z grey 1975 (colouring {k})")[0] for k in (1, 2)]
+        assert [lyr.source() for lyr in layers] == [str(tmp_path / f"colour_{k}.tif") for k in (1, 2)]
+        assert all(lyr.isValid() and lyr.extent() == grey.extent() for lyr in layers)
+        assert "1 more" in dock.status.text()
+    finally:
+        dock.shutdown()
+
+
 def _fake_colorize(dock, tmp_path) -> None:
     """Start the dock on the fake backend (its colorize copies the input)."""
     from aerocolor_plugin import backend_env

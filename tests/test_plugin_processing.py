@@ -164,6 +164,30 @@ def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint):
     assert json.loads(ds.GetMetadata()["AEROCOLOR_SETTINGS"])["batch"] == DEFAULT_BATCH
 
 
+def test_processing_colorize_picks_the_latent_code(provider, tmp_path, bicycle_checkpoint, tiny_checkpoint):
+    """A model with a latent code gets the seed or z = 0 the user chose, recorded in the output."""
+    import processing
+    from conftest import write_geotiff
+    from osgeo import gdal
+    from qgis.core import QgsProcessingException
+
+    src = write_geotiff(str(tmp_path / "grey.tif"), (np.random.default_rng(0).random((64, 64)) * 255).astype(np.uint8))
+    settings = {}
+    for name, latent, seed in (("seed", 0, 5), ("zeros", 1, 0)):
+        out = str(tmp_path / f"{name}.tif")
+        processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": bicycle_checkpoint, "DEVICE": 1,
+                                              "LATENT": latent, "SEED": seed, "OUTPUT": out})
+        settings[name] = json.loads(gdal.Open(out).GetMetadata()["AEROCOLOR_SETTINGS"])
+    assert settings["seed"]["z"] == "random" and settings["seed"]["seed"] == 5
+    assert settings["zeros"]["z"] == "fixed"
+    with pytest.raises(QgsProcessingException, match="colour image"):
+        processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": bicycle_checkpoint, "DEVICE": 1, "LATENT": 2,
+                                              "OUTPUT": str(tmp_path / "ref.tif")})
+    # A model without one ignores these choices (the backend would refuse a seed it cannot use).
+    processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": tiny_checkpoint, "DEVICE": 1, "LATENT": 2,
+                                          "OUTPUT": str(tmp_path / "pix2pix.tif")})
+
+
 def test_processing_colorize_without_a_model_uses_the_bundled_default(provider, tmp_path):
     import processing
     from conftest import write_geotiff

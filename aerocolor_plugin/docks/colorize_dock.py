@@ -7,18 +7,20 @@ from typing import List, Optional
 from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt import sip
-from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                                 QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                                 QLabel, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from ..backend_events import ColorizeProgress
 from ..backend_process import BackendProcess
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
+from ..model_card import latent_size, read_card, summary
 from ..paths import default_model
 from ..recent import recent_checkpoints, remember_checkpoint
 from .widgets import BackendBanner, format_eta
 
 DEVICES = ["auto", "cpu", "cuda"]
+MAX_SAMPLES = 16
 
 
 def suggested_output(source_path: str) -> str:
@@ -57,6 +59,9 @@ class ColorizeDock(QgsDockWidget):
         browse.clicked.connect(self._browse_checkpoint)
         row.addWidget(browse)
         form.addRow(tr("Model"), row)
+        self.model_info = QLabel()
+        self.model_info.setWordWrap(True)
+        form.addRow("", self.model_info)
         self.output = QgsFileWidget()
         self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output.setFilter(tr("GeoTIFF (*.tif *.tiff)"))
@@ -93,6 +98,7 @@ class ColorizeDock(QgsDockWidget):
         self.group.toggled.connect(self.modern.setEnabled)
         form.addRow(tr("Modern layer"), self.modern)
         layout.addLayout(form)
+        layout.addWidget(self._latent_box())
 
         buttons = QHBoxLayout()
         self.run_button = QPushButton(tr("Colorize layer"))
@@ -115,11 +121,54 @@ class ColorizeDock(QgsDockWidget):
         scroll.setWidget(body)
         self.setWidget(scroll)
 
+        self.checkpoint.currentTextChanged.connect(self._model_changed)
         project = QgsProject.instance()
         project.layersAdded.connect(self.refresh_layers)
         project.layersRemoved.connect(self.refresh_layers)
         self.refresh_layers()
         self.refresh_checkpoints()
+        self._model_changed()
+
+    def _latent_box(self) -> QGroupBox:
+        """BicycleGAN's choices, shown only for a model with a latent code: which of its plausible
+        colourings to write, and how many."""
+        self.latent = QGroupBox(tr("Colouring (models with a latent code)"))
+        form = QFormLayout(self.latent)
+        self.z_mode = QComboBox()
+        self.z_mode.addItem(tr("random, from a seed"), "random")
+        self.z_mode.addItem(tr("the model's average (z = 0)"), "zeros")
+        self.z_mode.addItem(tr("like a colour image"), "reference")
+        self.z_mode.currentIndexChanged.connect(self._z_mode_changed)
+        form.addRow(tr("Latent code"), self.z_mode)
+        self.samples = QSpinBox()
+        self.samples.setRange(1, MAX_SAMPLES)
+        self.samples.setToolTip(tr("Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)"))
+        form.addRow(tr("Colourings"), self.samples)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2 ** 31 - 1)
+        self.seed.setToolTip(tr("The same seed gives the same colourings again"))
+        form.addRow(tr("Seed"), self.seed)
+        self.z_image = QgsFileWidget()
+        self.z_image.setStorageMode(QgsFileWidget.StorageMode.GetFile)
+        self.z_image.setFilter(tr("Images (*.tif *.tiff *.png *.jpg *.jpeg)"))
+        self.z_image.setToolTip(tr("A colour image (e.g. a modern photo of a similar place): the model's "
+                                   "encoder reads its colouring and every tile uses it"))
+        form.addRow(tr("Colour image"), self.z_image)
+        self.latent.setVisible(False)
+        self._z_mode_changed()
+        return self.latent
+
+    def _z_mode_changed(self, *_args) -> None:
+        mode = self.z_mode.currentData()
+        self.samples.setEnabled(mode == "random")
+        self.seed.setEnabled(mode == "random")
+        self.z_image.setEnabled(mode == "reference")
+
+    def _model_changed(self, *_args) -> None:
+        path = self.checkpoint.currentText().strip() or default_model()
+        card = read_card(path) if path else None
+        self.model_info.setText(summary(card))
+        self.latent.setVisible(latent_size(card) > 0)
 
     def showEvent(self, event) -> None:
         # Layer names may change after a layer is added (QGIS renames it), and runs may have
@@ -221,6 +270,19 @@ class ColorizeDock(QgsDockWidget):
             args += ["--overlap", str(self.overlap.value())]
         if self.gsd.currentData() != "auto":
             args += ["--gsd", self.gsd.currentData()]
+        if latent_size(read_card(model)):
+            mode = self.z_mode.currentData()
+            if mode == "random":
+                if self.samples.value() > 1:
+                    args += ["--samples", str(self.samples.value())]
+                args += ["--seed", str(self.seed.value())]
+            elif mode == "zeros":
+                args += ["--z-fixed", "zeros"]
+            else:
+                image = self.z_image.filePath().strip()
+                if not image or not os.path.isfile(image):
+                    raise ValueError(tr("Choose the colour image whose colouring the model should follow."))
+                args += ["--z-reference", image]
         return args + [src, out]
 
     def start(self) -> None:
@@ -272,10 +334,12 @@ class ColorizeDock(QgsDockWidget):
         if code != 0:
             self.status.setText(message)
             return
-        raster = ((self.process.result or {}).get("outputs") or {}).get("raster")
-        if not raster or not os.path.isfile(raster):
+        outputs = (self.process.result or {}).get("outputs") or {}
+        rasters = outputs.get("rasters") or ([outputs["raster"]] if outputs.get("raster") else [])
+        if not rasters or not all(os.path.isfile(r) for r in rasters):
             self.status.setText(tr("The backend finished but wrote no raster; see the log."))
             return
+        raster = rasters[0]
         # The user may have removed the source during the run; its C++ object is gone then.
         removed = self.source is not None and sip.isdeleted(self.source)
         source = None if removed else self.source
@@ -283,13 +347,22 @@ class ColorizeDock(QgsDockWidget):
         modern = self.modern.currentLayer() if self.group.isChecked() else None
         group = tr("{0} – comparison").format(self.source_name) if modern is not None and self.source_name else ""
         try:
-            self.added = add_result_layer(raster, source, name, modern, group)
+            # Several colourings: the first one is compared with the modern layer, the others go
+            # above the source (each goes right above it, so in this order the first ends on top).
+            added = []
+            for k in range(1, len(rasters) + 1):
+                label = name if len(rasters) == 1 else tr("{0} (colouring {1})").format(
+                    self.source_name or os.path.basename(rasters[k - 1]), k)
+                added.append(add_result_layer(rasters[k - 1], source, label, modern if k == 1 else None,
+                                              group if k == 1 else ""))
+            self.added = added[0]
         except ValueError as exc:
             self.status.setText(str(exc))
             return
         self.progress.setValue(1000)
+        shown = raster if len(rasters) == 1 else tr("{0} and {1} more").format(raster, len(rasters) - 1)
         if removed:
             self.status.setText(tr("Done: {0}. The source layer was removed meanwhile, so the result is at "
-                                   "the top of the layer tree.").format(raster))
+                                   "the top of the layer tree.").format(shown))
         else:
-            self.status.setText(tr("Done: {0}").format(raster))
+            self.status.setText(tr("Done: {0}").format(shown))

@@ -469,177 +469,252 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="109" />
+      <location filename="../docks/colorize_dock.py" line="115" />
       <source>Choose a grey layer and a model.</source>
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
+      <location filename="../docks/colorize_dock.py" line="135" />
+      <source>Colouring (models with a latent code)</source>
+      <translation>Colouring (models with a latent code)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="138" />
+      <source>random, from a seed</source>
+      <translation>random, from a seed</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="139" />
+      <source>the model's average (z = 0)</source>
+      <translation>the model's average (z = 0)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="140" />
+      <source>like a colour image</source>
+      <translation>like a colour image</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="142" />
+      <source>Latent code</source>
+      <translation>Latent code</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="145" />
+      <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
+      <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="146" />
+      <source>Colourings</source>
+      <translation>Colourings</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="149" />
+      <source>The same seed gives the same colourings again</source>
+      <translation>The same seed gives the same colourings again</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="150" />
+      <source>Seed</source>
+      <translation>Seed</translation>
+    </message>
+    <message>
       <location filename="../docks/colorize_dock.py" line="153" />
+      <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
+      <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="154" />
+      <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
+      <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="156" />
+      <source>Colour image</source>
+      <translation>Colour image</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="202" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="179" />
+      <location filename="../docks/colorize_dock.py" line="228" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="179" />
+      <location filename="../docks/colorize_dock.py" line="228" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="199" />
+      <location filename="../docks/colorize_dock.py" line="248" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="202" />
+      <location filename="../docks/colorize_dock.py" line="251" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="205" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="208" />
+      <location filename="../docks/colorize_dock.py" line="257" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="212" />
+      <location filename="../docks/colorize_dock.py" line="261" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="214" />
+      <location filename="../docks/colorize_dock.py" line="263" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="243" />
+      <location filename="../docks/colorize_dock.py" line="284" />
+      <source>Choose the colour image whose colouring the model should follow.</source>
+      <translation>Choose the colour image whose colouring the model should follow.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="305" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
+      <location filename="../docks/colorize_dock.py" line="324" />
       <source>Building overviews: {0} %.</source>
       <translation>Building overviews: {0} %.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="264" />
+      <location filename="../docks/colorize_dock.py" line="326" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="277" />
-      <source>The backend finished but wrote no raster; see the log.</source>
-      <translation>The backend finished but wrote no raster; see the log.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="282" />
-      <source>{0} (colorized)</source>
-      <translation>{0} (colorized)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="284" />
-      <source>{0} – comparison</source>
-      <translation>{0} – comparison</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="292" />
-      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
-      <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="295" />
-      <source>Done: {0}</source>
-      <translation>Done: {0}</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="31" />
+      <location filename="../docks/colorize_dock.py" line="33" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="50" />
+      <location filename="../docks/colorize_dock.py" line="340" />
+      <source>The backend finished but wrote no raster; see the log.</source>
+      <translation>The backend finished but wrote no raster; see the log.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="346" />
+      <source>{0} (colorized)</source>
+      <translation>{0} (colorized)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="348" />
+      <source>{0} – comparison</source>
+      <translation>{0} – comparison</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="354" />
+      <source>{0} (colouring {1})</source>
+      <translation>{0} (colouring {1})</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="363" />
+      <source>{0} and {1} more</source>
+      <translation>{0} and {1} more</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="365" />
+      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
+      <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="368" />
+      <source>Done: {0}</source>
+      <translation>Done: {0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="52" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="54" />
+      <location filename="../docks/colorize_dock.py" line="56" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="59" />
+      <location filename="../docks/colorize_dock.py" line="61" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="62" />
+      <location filename="../docks/colorize_dock.py" line="67" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="63" />
+      <location filename="../docks/colorize_dock.py" line="68" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="67" />
+      <location filename="../docks/colorize_dock.py" line="72" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="68" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="77" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="83" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="89" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="85" />
+      <location filename="../docks/colorize_dock.py" line="90" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="91" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="87" />
+      <location filename="../docks/colorize_dock.py" line="92" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="94" />
+      <location filename="../docks/colorize_dock.py" line="99" />
       <source>Modern layer</source>
       <translation>Modern layer</translation>
     </message>
@@ -1074,64 +1149,84 @@
       <translation>Manifest</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="24" />
+      <location filename="../processing/colorize_algorithm.py" line="26" />
       <source>Colorize raster</source>
       <translation>Colorize raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="27" />
+      <location filename="../processing/colorize_algorithm.py" line="29" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="31" />
+      <location filename="../processing/colorize_algorithm.py" line="33" />
       <source>Grey raster</source>
       <translation>Grey raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <location filename="../processing/colorize_algorithm.py" line="34" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>Model (.pt; empty: the bundled default model)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Tile in px (0: the model's)</source>
       <translation>Tile in px (0: the model's)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="36" />
+      <location filename="../processing/colorize_algorithm.py" line="38" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>Overlap in px (-1: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <location filename="../processing/colorize_algorithm.py" line="40" />
       <source>Batch size (0: automatic)</source>
       <translation>Batch size (0: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="42" />
+      <location filename="../processing/colorize_algorithm.py" line="45" />
+      <source>Latent code (models that have one)</source>
+      <translation>Latent code (models that have one)</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="48" />
+      <source>Seed of the random latent code</source>
+      <translation>Seed of the random latent code</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="50" />
+      <source>Colour image whose colouring to follow</source>
+      <translation>Colour image whose colouring to follow</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="55" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="47" />
+      <location filename="../processing/colorize_algorithm.py" line="60" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="54" />
+      <location filename="../processing/colorize_algorithm.py" line="67" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="56" />
+      <location filename="../processing/colorize_algorithm.py" line="69" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>No model given: using the bundled default model {0}.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="59" />
+      <location filename="../processing/colorize_algorithm.py" line="72" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="95" />
+      <source>Choose the colour image whose colouring the model should follow (Z_REFERENCE).</source>
+      <translation>Choose the colour image whose colouring the model should follow (Z_REFERENCE).</translation>
     </message>
     <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />

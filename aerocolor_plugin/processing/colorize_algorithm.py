@@ -1,17 +1,19 @@
 """Processing: Colorize raster (a grey raster and a model in, a colour GeoTIFF out)."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingException, QgsProcessingParameterEnum,
+from qgis.core import (QgsProcessingException, QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
                        QgsProcessingParameterFile, QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer)
 
 from ..i18n_util import tr
 from ..layers import file_path_of
+from ..model_card import latent_size, read_card
 from ..paths import default_model
 from .base import AeroColorAlgorithm
 
 DEVICES = ["auto", "cpu", "cuda"]
 GSD = ["auto", "model", "native"]
+LATENT = ["random", "zeros", "reference"]
 
 
 class ColorizeAlgorithm(AeroColorAlgorithm):
@@ -39,6 +41,17 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
                                                        QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 256))
         self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), DEVICES, defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum("GSD", tr("Ground resolution"), GSD, defaultValue=0))
+        # Only for models with a latent code (BicycleGAN): which of their plausible colourings to write.
+        latent = [QgsProcessingParameterEnum("LATENT", tr("Latent code (models that have one)"),
+                                             [tr("random, from a seed"), tr("the model's average (z = 0)"),
+                                              tr("like a colour image")], defaultValue=0),
+                  QgsProcessingParameterNumber("SEED", tr("Seed of the random latent code"),
+                                               QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 2 ** 31 - 1),
+                  QgsProcessingParameterFile("Z_REFERENCE", tr("Colour image whose colouring to follow"),
+                                             optional=True)]
+        for p in latent:
+            p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+            self.addParameter(p)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", tr("Colour raster")))
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -70,6 +83,18 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         gsd = GSD[self.parameterAsEnum(parameters, "GSD", context)]
         if gsd != "auto":
             args += ["--gsd", gsd]
+        if latent_size(read_card(model)):
+            mode = LATENT[self.parameterAsEnum(parameters, "LATENT", context)]
+            if mode == "random":
+                args += ["--seed", str(self.parameterAsInt(parameters, "SEED", context))]
+            elif mode == "zeros":
+                args += ["--z-fixed", "zeros"]
+            else:
+                image = self.parameterAsFile(parameters, "Z_REFERENCE", context)
+                if not image:
+                    raise QgsProcessingException(tr("Choose the colour image whose colouring the model should "
+                                                    "follow (Z_REFERENCE)."))
+                args += ["--z-reference", image]
         outcome = self.run_backend(args + [src, out], feedback)
         raster = ((outcome.result or {}).get("outputs") or {}).get("raster", out)
         return {"OUTPUT": raster}
