@@ -8,7 +8,8 @@ from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                                 QLabel, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+                                 QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout,
+                                 QWidget)
 
 from ..backend_events import ColorizeProgress
 from ..backend_process import BackendProcess
@@ -53,6 +54,10 @@ class ColorizeDock(QgsDockWidget):
         row = QHBoxLayout()
         self.checkpoint = QComboBox()
         self.checkpoint.setEditable(True)
+        # Sized by the dock, not by the longest path it lists (which pushed the dock's contents
+        # out of view).
+        self.checkpoint.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.checkpoint.setMinimumContentsLength(12)
         self.checkpoint.setToolTip(tr("A model from a recent run, or any checkpoint file (.pt)"))
         row.addWidget(self.checkpoint, 1)
         browse = QPushButton("…")
@@ -60,7 +65,8 @@ class ColorizeDock(QgsDockWidget):
         row.addWidget(browse)
         form.addRow(tr("Model"), row)
         self.model_info = QLabel()
-        self.model_info.setWordWrap(True)
+        # One short line that must not widen the dock.
+        self.model_info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form.addRow("", self.model_info)
         self.output = QgsFileWidget()
         self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
