@@ -160,6 +160,11 @@ class _Level:
             if self.filled == self.buf.shape[1] or self.top + self.filled == self.height:
                 for b, band in enumerate(self.bands):
                     band.WriteArray(self.buf[b, :self.filled], 0, self.top)
+                # Compressed and written now, in the writer's thread: the dataset's FlushCache leaves
+                # overview blocks in the cache, and closing the file compressed them all at the end
+                # (29 ms of a 4 MP colorize on one core while the other waited).
+                for band in self.bands:
+                    band.FlushCache()
                 self.top += self.filled
                 self.filled = 0
 
