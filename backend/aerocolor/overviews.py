@@ -21,6 +21,8 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
+from aerocolor.blockrows import BlockRows
+
 
 def windows(n_src: int, n_dst: int) -> Tuple[np.ndarray, np.ndarray]:
     """Source indices (n_dst, k) and weights (n_dst, k) of each overview pixel along one axis;
@@ -124,9 +126,7 @@ class _Level:
         self.pending: Optional[np.ndarray] = None   # source rows from `pending_top` on, not yet used up
         self.pending_top = 0
         self.next_row = 0                            # the next overview row to make
-        self.buf = np.zeros((4, min(block, self.height), self.width), np.uint8)
-        self.top = 0        # overview row of buf[:, 0]
-        self.filled = 0
+        self.rows = BlockRows(4, self.width, self.height, block, self._write)
 
     def take(self, rows: np.ndarray) -> np.ndarray:
         """Source rows (in order) in, the overview rows they complete out."""
@@ -147,26 +147,17 @@ class _Level:
         keep_from = int(self.y_idx[end].min()) if end < self.height else have
         self.pending = self.pending[:, keep_from - self.pending_top:].copy()
         self.pending_top = keep_from
-        self._put(out)
+        self.rows.add(out)
         return out
 
-    def _put(self, rows: np.ndarray) -> None:
-        done = 0
-        while done < rows.shape[1]:
-            n = min(rows.shape[1] - done, self.buf.shape[1] - self.filled)
-            self.buf[:, self.filled:self.filled + n] = rows[:, done:done + n]
-            self.filled += n
-            done += n
-            if self.filled == self.buf.shape[1] or self.top + self.filled == self.height:
-                for b, band in enumerate(self.bands):
-                    band.WriteArray(self.buf[b, :self.filled], 0, self.top)
-                # Compressed and written now, in the writer's thread: the dataset's FlushCache leaves
-                # overview blocks in the cache, and closing the file compressed them all at the end
-                # (29 ms of a 4 MP colorize on one core while the other waited).
-                for band in self.bands:
-                    band.FlushCache()
-                self.top += self.filled
-                self.filled = 0
+    def _write(self, top: int, rows: np.ndarray) -> None:
+        for b, band in enumerate(self.bands):
+            band.WriteArray(rows[b], 0, top)
+        # Compressed and written now, in the writer's thread: the dataset's FlushCache leaves
+        # overview blocks in the cache, and closing the file compressed them all at the end
+        # (29 ms of a 4 MP colorize on one core while the other waited).
+        for band in self.bands:
+            band.FlushCache()
 
 
 class StreamedOverviews:
@@ -190,5 +181,5 @@ class StreamedOverviews:
 
     def finish(self) -> None:
         for k, level in enumerate(self.levels):
-            if level.top != level.height:
-                raise ValueError(f"overview {k + 1} got {level.top} of {level.height} rows")
+            if level.rows.top != level.height:
+                raise ValueError(f"overview {k + 1} got {level.rows.top} of {level.height} rows")

@@ -16,6 +16,7 @@ from typing import Callable, Iterator, List, Optional, Tuple
 import numpy as np
 from osgeo import gdal, osr
 
+from aerocolor.blockrows import BlockRows
 from aerocolor.data.color import LUMA_WEIGHTS
 from aerocolor.data.imageio import Stretch, to_unit
 from aerocolor.errors import BadInput, DiskError
@@ -239,9 +240,7 @@ class RGBAWriter:
         self.path, self.info, self.opts = path, info, opts
         self.tmp = part_name(path)
         # One block row of RGBA, filled as rows arrive and written when complete (no partial blocks).
-        self._buf = np.zeros((4, min(opts.block, info.height), info.width), np.uint8)
-        self._buf_top = 0       # raster row of _buf[:, 0]
-        self._filled = 0        # rows of _buf filled
+        self._rows: Optional[BlockRows] = BlockRows(4, info.width, info.height, opts.block, self._flush)
         try:
             drv = gdal.GetDriverByName("GTiff")
             self.ds = drv.Create(self.tmp, info.width, info.height, 4, gdal.GDT_Byte, _creation_options(opts))
@@ -273,35 +272,26 @@ class RGBAWriter:
 
     def write(self, y0: int, rgba: np.ndarray) -> None:
         """Rows must arrive in order; they are written whenever a block row is complete."""
-        if y0 != self._buf_top + self._filled:
-            raise ValueError(f"rows out of order: got {y0}, expected {self._buf_top + self._filled}")
-        done = 0
-        while done < rgba.shape[1]:
-            n = min(rgba.shape[1] - done, self._buf.shape[1] - self._filled)
-            self._buf[:, self._filled:self._filled + n] = rgba[:, done:done + n]
-            self._filled += n
-            done += n
-            if self._filled == self._buf.shape[1] or self._buf_top + self._filled == self.info.height:
-                self._flush()
+        if y0 != self._rows.next_row:
+            raise ValueError(f"rows out of order: got {y0}, expected {self._rows.next_row}")
+        self._rows.add(rgba)
 
-    def _flush(self) -> None:
+    def _flush(self, top: int, rows: np.ndarray) -> None:
         try:
-            rows = np.ascontiguousarray(self._buf[:, : self._filled])
-            self.ds.WriteArray(rows, 0, self._buf_top)
+            rows = np.ascontiguousarray(rows)
+            self.ds.WriteArray(rows, 0, top)
             if self._overviews is not None:
                 with config_options(self._overview_config()):
                     self._overviews.add(rows)
             self.ds.FlushCache()
         except RuntimeError as exc:
             raise disk_error(self.path, exc) from None
-        self._buf_top += self._filled
-        self._filled = 0
 
     def finish(self, metadata: dict, progress: Optional[Callable[[float], bool]] = None) -> None:
         """Metadata, overviews (or the COG layout), then close; the file is still under its temporary name."""
-        if self._buf_top != self.info.height:
-            raise ValueError(f"only {self._buf_top} of {self.info.height} rows were written")
-        self._buf = None
+        if self._rows.top != self.info.height:
+            raise ValueError(f"only {self._rows.top} of {self.info.height} rows were written")
+        self._rows = None
         ds = self.ds
         try:
             ds.SetMetadata({k: str(v) for k, v in metadata.items()})
