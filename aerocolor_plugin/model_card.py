@@ -12,7 +12,9 @@ import io
 import os
 import pickle
 import zipfile
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
+
+from .i18n_util import tr
 
 _cache: Dict[str, Tuple[float, Optional[dict]]] = {}
 
@@ -64,6 +66,23 @@ def latent_size(card: Optional[dict]) -> int:
         return int((card or {}).get("nz") or 0)
     except (TypeError, ValueError):
         return 0
+
+
+LATENT_MODES = ("random", "zeros", "reference")
+
+
+def latent_args(card: Optional[dict], mode: str, samples: int = 1, seed: int = 0, image: str = "") -> List[str]:
+    """The backend's options for the latent code the user chose; none for a model without one.
+    Raises ValueError with one sentence when the chosen colour image is missing."""
+    if not latent_size(card):
+        return []
+    if mode == "random":
+        return (["--samples", str(samples)] if samples > 1 else []) + ["--seed", str(seed)]
+    if mode == "zeros":
+        return ["--z-fixed", "zeros"]
+    if not image or not os.path.isfile(image):
+        raise ValueError(tr("Choose the colour image whose colouring the model should follow."))
+    return ["--z-reference", image]
 
 
 def summary(card: Optional[dict]) -> str:

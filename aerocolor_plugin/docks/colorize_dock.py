@@ -15,7 +15,7 @@ from ..backend_events import ColorizeProgress
 from ..backend_process import BackendProcess
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
-from ..model_card import latent_size, read_card, summary
+from ..model_card import latent_args, latent_size, read_card, summary
 from ..paths import default_model
 from ..recent import recent_checkpoints, remember_checkpoint
 from .widgets import BackendBanner, format_eta
@@ -276,19 +276,8 @@ class ColorizeDock(QgsDockWidget):
             args += ["--overlap", str(self.overlap.value())]
         if self.gsd.currentData() != "auto":
             args += ["--gsd", self.gsd.currentData()]
-        if latent_size(read_card(model)):
-            mode = self.z_mode.currentData()
-            if mode == "random":
-                if self.samples.value() > 1:
-                    args += ["--samples", str(self.samples.value())]
-                args += ["--seed", str(self.seed.value())]
-            elif mode == "zeros":
-                args += ["--z-fixed", "zeros"]
-            else:
-                image = self.z_image.filePath().strip()
-                if not image or not os.path.isfile(image):
-                    raise ValueError(tr("Choose the colour image whose colouring the model should follow."))
-                args += ["--z-reference", image]
+        args += latent_args(read_card(model), self.z_mode.currentData(), self.samples.value(), self.seed.value(),
+                            self.z_image.filePath().strip())
         return args + [src, out]
 
     def start(self) -> None:

@@ -469,254 +469,249 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="115" />
+      <location filename="../docks/colorize_dock.py" line="105" />
+      <source>Modern layer</source>
+      <translation>Modern layer</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="121" />
       <source>Choose a grey layer and a model.</source>
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="135" />
+      <location filename="../docks/colorize_dock.py" line="141" />
       <source>Colouring (models with a latent code)</source>
       <translation>Colouring (models with a latent code)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="138" />
+      <location filename="../docks/colorize_dock.py" line="144" />
       <source>random, from a seed</source>
       <translation>random, from a seed</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="139" />
+      <location filename="../docks/colorize_dock.py" line="145" />
       <source>the model's average (z = 0)</source>
       <translation>the model's average (z = 0)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="140" />
+      <location filename="../docks/colorize_dock.py" line="146" />
       <source>like a colour image</source>
       <translation>like a colour image</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="142" />
+      <location filename="../docks/colorize_dock.py" line="148" />
       <source>Latent code</source>
       <translation>Latent code</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="145" />
+      <location filename="../docks/colorize_dock.py" line="151" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="146" />
+      <location filename="../docks/colorize_dock.py" line="152" />
       <source>Colourings</source>
       <translation>Colourings</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="149" />
+      <location filename="../docks/colorize_dock.py" line="155" />
       <source>The same seed gives the same colourings again</source>
       <translation>The same seed gives the same colourings again</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="150" />
+      <location filename="../docks/colorize_dock.py" line="156" />
       <source>Seed</source>
       <translation>Seed</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="153" />
+      <location filename="../docks/colorize_dock.py" line="159" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="154" />
+      <location filename="../docks/colorize_dock.py" line="160" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="156" />
+      <location filename="../docks/colorize_dock.py" line="162" />
       <source>Colour image</source>
       <translation>Colour image</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="202" />
+      <location filename="../docks/colorize_dock.py" line="208" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/colorize_dock.py" line="234" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/colorize_dock.py" line="234" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="248" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="251" />
+      <location filename="../docks/colorize_dock.py" line="257" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="260" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="257" />
+      <location filename="../docks/colorize_dock.py" line="263" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="261" />
+      <location filename="../docks/colorize_dock.py" line="267" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="263" />
+      <location filename="../docks/colorize_dock.py" line="269" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="284" />
-      <source>Choose the colour image whose colouring the model should follow.</source>
-      <translation>Choose the colour image whose colouring the model should follow.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="305" />
+      <location filename="../docks/colorize_dock.py" line="300" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="324" />
+      <location filename="../docks/colorize_dock.py" line="319" />
       <source>Building overviews: {0} %.</source>
       <translation>Building overviews: {0} %.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="326" />
+      <location filename="../docks/colorize_dock.py" line="321" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="33" />
-      <source>AeroColor: Colorize</source>
-      <translation>AeroColor: Colorize</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="340" />
+      <location filename="../docks/colorize_dock.py" line="335" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="346" />
+      <location filename="../docks/colorize_dock.py" line="34" />
+      <source>AeroColor: Colorize</source>
+      <translation>AeroColor: Colorize</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="341" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="348" />
+      <location filename="../docks/colorize_dock.py" line="343" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="354" />
+      <location filename="../docks/colorize_dock.py" line="349" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="363" />
+      <location filename="../docks/colorize_dock.py" line="358" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="365" />
+      <location filename="../docks/colorize_dock.py" line="360" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="368" />
+      <location filename="../docks/colorize_dock.py" line="363" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="52" />
+      <location filename="../docks/colorize_dock.py" line="53" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="56" />
+      <location filename="../docks/colorize_dock.py" line="61" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
+      <location filename="../docks/colorize_dock.py" line="66" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="67" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="68" />
+      <location filename="../docks/colorize_dock.py" line="74" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
+      <location filename="../docks/colorize_dock.py" line="79" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="77" />
+      <location filename="../docks/colorize_dock.py" line="83" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="83" />
+      <location filename="../docks/colorize_dock.py" line="89" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="92" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="89" />
+      <location filename="../docks/colorize_dock.py" line="95" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="90" />
+      <location filename="../docks/colorize_dock.py" line="96" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="91" />
+      <location filename="../docks/colorize_dock.py" line="97" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
+      <location filename="../docks/colorize_dock.py" line="98" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="99" />
-      <source>Modern layer</source>
-      <translation>Modern layer</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="101" />
@@ -922,6 +917,11 @@
       <location filename="../layers.py" line="45" />
       <source>The result {0} could not be opened as a raster.</source>
       <translation>The result {0} could not be opened as a raster.</translation>
+    </message>
+    <message>
+      <location filename="../model_card.py" line="84" />
+      <source>Choose the colour image whose colouring the model should follow.</source>
+      <translation>Choose the colour image whose colouring the model should follow.</translation>
     </message>
     <message>
       <location filename="../mosaic.py" line="26" />
@@ -1149,84 +1149,79 @@
       <translation>Manifest</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="26" />
+      <location filename="../processing/colorize_algorithm.py" line="25" />
       <source>Colorize raster</source>
       <translation>Colorize raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="29" />
+      <location filename="../processing/colorize_algorithm.py" line="28" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="33" />
+      <location filename="../processing/colorize_algorithm.py" line="32" />
       <source>Grey raster</source>
       <translation>Grey raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <location filename="../processing/colorize_algorithm.py" line="33" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>Model (.pt; empty: the bundled default model)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="36" />
+      <location filename="../processing/colorize_algorithm.py" line="35" />
       <source>Tile in px (0: the model's)</source>
       <translation>Tile in px (0: the model's)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <location filename="../processing/colorize_algorithm.py" line="37" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>Overlap in px (-1: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <location filename="../processing/colorize_algorithm.py" line="39" />
       <source>Batch size (0: automatic)</source>
       <translation>Batch size (0: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="45" />
+      <location filename="../processing/colorize_algorithm.py" line="44" />
       <source>Latent code (models that have one)</source>
       <translation>Latent code (models that have one)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="48" />
+      <location filename="../processing/colorize_algorithm.py" line="47" />
       <source>Seed of the random latent code</source>
       <translation>Seed of the random latent code</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="50" />
+      <location filename="../processing/colorize_algorithm.py" line="49" />
       <source>Colour image whose colouring to follow</source>
       <translation>Colour image whose colouring to follow</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="55" />
+      <location filename="../processing/colorize_algorithm.py" line="54" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="60" />
+      <location filename="../processing/colorize_algorithm.py" line="59" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="67" />
+      <location filename="../processing/colorize_algorithm.py" line="66" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="69" />
+      <location filename="../processing/colorize_algorithm.py" line="68" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>No model given: using the bundled default model {0}.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="72" />
+      <location filename="../processing/colorize_algorithm.py" line="71" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
-    </message>
-    <message>
-      <location filename="../processing/colorize_algorithm.py" line="95" />
-      <source>Choose the colour image whose colouring the model should follow (Z_REFERENCE).</source>
-      <translation>Choose the colour image whose colouring the model should follow (Z_REFERENCE).</translation>
     </message>
     <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />

@@ -469,254 +469,249 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="115" />
+      <location filename="../docks/colorize_dock.py" line="105" />
+      <source>Modern layer</source>
+      <translation>現代圖層</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="121" />
       <source>Choose a grey layer and a model.</source>
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="135" />
+      <location filename="../docks/colorize_dock.py" line="141" />
       <source>Colouring (models with a latent code)</source>
       <translation>著色（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="138" />
+      <location filename="../docks/colorize_dock.py" line="144" />
       <source>random, from a seed</source>
       <translation>隨機，由種子決定</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="139" />
+      <location filename="../docks/colorize_dock.py" line="145" />
       <source>the model's average (z = 0)</source>
       <translation>模型的平均著色（z = 0）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="140" />
+      <location filename="../docks/colorize_dock.py" line="146" />
       <source>like a colour image</source>
       <translation>仿照一張彩色影像</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="142" />
+      <location filename="../docks/colorize_dock.py" line="148" />
       <source>Latent code</source>
       <translation>潛在編碼</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="145" />
+      <location filename="../docks/colorize_dock.py" line="151" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>多種著色，各存為一個 GeoTIFF（name_1.tif、name_2.tif、…）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="146" />
+      <location filename="../docks/colorize_dock.py" line="152" />
       <source>Colourings</source>
       <translation>著色數量</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="149" />
+      <location filename="../docks/colorize_dock.py" line="155" />
       <source>The same seed gives the same colourings again</source>
       <translation>相同的種子會再次產生相同的著色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="150" />
+      <location filename="../docks/colorize_dock.py" line="156" />
       <source>Seed</source>
       <translation>種子</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="153" />
+      <location filename="../docks/colorize_dock.py" line="159" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>影像 (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="154" />
+      <location filename="../docks/colorize_dock.py" line="160" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>一張彩色影像（例如相似地點的現代照片）：模型的編碼器讀取其著色，每個圖塊都使用它</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="156" />
+      <location filename="../docks/colorize_dock.py" line="162" />
       <source>Colour image</source>
       <translation>彩色影像</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="202" />
+      <location filename="../docks/colorize_dock.py" line="208" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/colorize_dock.py" line="234" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/colorize_dock.py" line="234" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="248" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="251" />
+      <location filename="../docks/colorize_dock.py" line="257" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="260" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="257" />
+      <location filename="../docks/colorize_dock.py" line="263" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="261" />
+      <location filename="../docks/colorize_dock.py" line="267" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="263" />
+      <location filename="../docks/colorize_dock.py" line="269" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="284" />
-      <source>Choose the colour image whose colouring the model should follow.</source>
-      <translation>請選擇模型應仿照其著色的彩色影像。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="305" />
+      <location filename="../docks/colorize_dock.py" line="300" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="324" />
+      <location filename="../docks/colorize_dock.py" line="319" />
       <source>Building overviews: {0} %.</source>
       <translation>建立金字塔中：{0} %。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="326" />
+      <location filename="../docks/colorize_dock.py" line="321" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="33" />
-      <source>AeroColor: Colorize</source>
-      <translation>AeroColor：上色</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="340" />
+      <location filename="../docks/colorize_dock.py" line="335" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="346" />
+      <location filename="../docks/colorize_dock.py" line="34" />
+      <source>AeroColor: Colorize</source>
+      <translation>AeroColor：上色</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="341" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="348" />
+      <location filename="../docks/colorize_dock.py" line="343" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="354" />
+      <location filename="../docks/colorize_dock.py" line="349" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="363" />
+      <location filename="../docks/colorize_dock.py" line="358" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="365" />
+      <location filename="../docks/colorize_dock.py" line="360" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="368" />
+      <location filename="../docks/colorize_dock.py" line="363" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="52" />
+      <location filename="../docks/colorize_dock.py" line="53" />
       <source>Grey layer</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="56" />
+      <location filename="../docks/colorize_dock.py" line="61" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
+      <location filename="../docks/colorize_dock.py" line="66" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="67" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="68" />
+      <location filename="../docks/colorize_dock.py" line="74" />
       <source>Output GeoTIFF</source>
       <translation>輸出 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>model's</source>
       <translation>依模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
+      <location filename="../docks/colorize_dock.py" line="79" />
       <source>Tile (px)</source>
       <translation>圖塊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="77" />
+      <location filename="../docks/colorize_dock.py" line="83" />
       <source>auto</source>
       <translation>自動</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>Overlap (px)</source>
       <translation>重疊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="83" />
+      <location filename="../docks/colorize_dock.py" line="89" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="92" />
       <source>Device</source>
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="89" />
+      <location filename="../docks/colorize_dock.py" line="95" />
       <source>the model's (resample)</source>
       <translation>依模型（重新取樣）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="90" />
+      <location filename="../docks/colorize_dock.py" line="96" />
       <source>the input's own</source>
       <translation>依輸入本身</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="91" />
+      <location filename="../docks/colorize_dock.py" line="97" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
+      <location filename="../docks/colorize_dock.py" line="98" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="99" />
-      <source>Modern layer</source>
-      <translation>現代圖層</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="101" />
@@ -922,6 +917,11 @@
       <location filename="../layers.py" line="45" />
       <source>The result {0} could not be opened as a raster.</source>
       <translation>無法將結果 {0} 開啟為網格。</translation>
+    </message>
+    <message>
+      <location filename="../model_card.py" line="84" />
+      <source>Choose the colour image whose colouring the model should follow.</source>
+      <translation>請選擇模型應仿照其著色的彩色影像。</translation>
     </message>
     <message>
       <location filename="../mosaic.py" line="26" />
@@ -1149,84 +1149,79 @@
       <translation>清單</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="26" />
+      <location filename="../processing/colorize_algorithm.py" line="25" />
       <source>Colorize raster</source>
       <translation>為網格上色</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="29" />
+      <location filename="../processing/colorize_algorithm.py" line="28" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>以訓練好的 AeroColor 模型為灰階（歷史）網格上色，並依輸入的網格寫出具地理參考的彩色 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="33" />
+      <location filename="../processing/colorize_algorithm.py" line="32" />
       <source>Grey raster</source>
       <translation>灰階網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <location filename="../processing/colorize_algorithm.py" line="33" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>模型（.pt；留空：內附的預設模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="36" />
+      <location filename="../processing/colorize_algorithm.py" line="35" />
       <source>Tile in px (0: the model's)</source>
       <translation>圖塊像素（0：依模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <location filename="../processing/colorize_algorithm.py" line="37" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>重疊像素（-1：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <location filename="../processing/colorize_algorithm.py" line="39" />
       <source>Batch size (0: automatic)</source>
       <translation>批次大小（0：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="45" />
+      <location filename="../processing/colorize_algorithm.py" line="44" />
       <source>Latent code (models that have one)</source>
       <translation>潛在編碼（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="48" />
+      <location filename="../processing/colorize_algorithm.py" line="47" />
       <source>Seed of the random latent code</source>
       <translation>隨機潛在編碼的種子</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="50" />
+      <location filename="../processing/colorize_algorithm.py" line="49" />
       <source>Colour image whose colouring to follow</source>
       <translation>要仿照其著色的彩色影像</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="55" />
+      <location filename="../processing/colorize_algorithm.py" line="54" />
       <source>Colour raster</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="60" />
+      <location filename="../processing/colorize_algorithm.py" line="59" />
       <source>The input raster could not be opened.</source>
       <translation>無法開啟輸入網格。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="67" />
+      <location filename="../processing/colorize_algorithm.py" line="66" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>請選擇模型：此份 AeroColor 未內附預設模型。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="69" />
+      <location filename="../processing/colorize_algorithm.py" line="68" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>未指定模型：使用內附的預設模型 {0}。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="72" />
+      <location filename="../processing/colorize_algorithm.py" line="71" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
-    </message>
-    <message>
-      <location filename="../processing/colorize_algorithm.py" line="95" />
-      <source>Choose the colour image whose colouring the model should follow (Z_REFERENCE).</source>
-      <translation>請選擇模型應仿照其著色的彩色影像（Z_REFERENCE）。</translation>
     </message>
     <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />

@@ -7,13 +7,12 @@ from qgis.core import (QgsProcessingException, QgsProcessingParameterDefinition,
 
 from ..i18n_util import tr
 from ..layers import file_path_of
-from ..model_card import latent_size, read_card
+from ..model_card import LATENT_MODES, latent_args, read_card
 from ..paths import default_model
 from .base import AeroColorAlgorithm
 
 DEVICES = ["auto", "cpu", "cuda"]
 GSD = ["auto", "model", "native"]
-LATENT = ["random", "zeros", "reference"]
 
 
 class ColorizeAlgorithm(AeroColorAlgorithm):
@@ -83,18 +82,12 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         gsd = GSD[self.parameterAsEnum(parameters, "GSD", context)]
         if gsd != "auto":
             args += ["--gsd", gsd]
-        if latent_size(read_card(model)):
-            mode = LATENT[self.parameterAsEnum(parameters, "LATENT", context)]
-            if mode == "random":
-                args += ["--seed", str(self.parameterAsInt(parameters, "SEED", context))]
-            elif mode == "zeros":
-                args += ["--z-fixed", "zeros"]
-            else:
-                image = self.parameterAsFile(parameters, "Z_REFERENCE", context)
-                if not image:
-                    raise QgsProcessingException(tr("Choose the colour image whose colouring the model should "
-                                                    "follow (Z_REFERENCE)."))
-                args += ["--z-reference", image]
+        try:
+            args += latent_args(read_card(model), LATENT_MODES[self.parameterAsEnum(parameters, "LATENT", context)],
+                                seed=self.parameterAsInt(parameters, "SEED", context),
+                                image=self.parameterAsFile(parameters, "Z_REFERENCE", context))
+        except ValueError as exc:
+            raise QgsProcessingException(str(exc)) from None
         outcome = self.run_backend(args + [src, out], feedback)
         raster = ((outcome.result or {}).get("outputs") or {}).get("raster", out)
         return {"OUTPUT": raster}
