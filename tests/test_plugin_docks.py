@@ -331,6 +331,8 @@ def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, bac
 def test_plugin_reads_model_cards_without_torch(tiny_checkpoint, bicycle_checkpoint, tmp_path):
     """QGIS has no torch: the dock reads the card straight from the checkpoint's zip, and gets what the
     backend gets; anything that is not a checkpoint gives None."""
+    import collections
+    import pickle
     import zipfile
 
     from aerocolor.checkpoint import card_of
@@ -341,11 +343,19 @@ def test_plugin_reads_model_cards_without_torch(tiny_checkpoint, bicycle_checkpo
         assert read_card(path) == card_of(path)
     assert latent_size(read_card(tiny_checkpoint)) == 0 and latent_size(read_card(bicycle_checkpoint)) == 4
     assert summary(read_card(bicycle_checkpoint)).startswith("bicyclegan · L*a*b* · 64 px")
-    empty, other = tmp_path / "empty.pt", tmp_path / "other.pt"
+    empty, other, counter = tmp_path / "empty.pt", tmp_path / "other.pt", tmp_path / "counter.pt"
     empty.write_bytes(b"")
-    with zipfile.ZipFile(other, "w") as zf:
-        zf.writestr("archive/data.pkl", b"\x80\x02cos\nsystem\nq\x00.")    # a pickle that would run code
-    assert read_card(str(empty)) is None and read_card(str(other)) is None
+    marker = tmp_path / "ran"
+
+    class RunsCode:       # unpickled by a permissive loader, this would call os.system
+        def __reduce__(self):
+            return os.system, (f"touch {marker}",)
+
+    for path, card in ((other, RunsCode()), (counter, collections.Counter(nz=4))):
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("archive/data.pkl", pickle.dumps({"format": "aerocolor-checkpoint", "card": card}))
+    assert read_card(str(empty)) is None and read_card(str(other)) is None and read_card(str(counter)) is None
+    assert not marker.exists()
     assert read_card(str(tmp_path / "missing.pt")) is None
 
 

@@ -95,16 +95,11 @@ def lab_to_srgb8(L: np.ndarray, ab: np.ndarray) -> np.ndarray:
 CHUNK_PIXELS = 1 << 18
 
 
-def to_rgba(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str) -> np.ndarray:
-    """model_input (h, w) as TileModel.prepare made it, valid (h, w), colour (C, h, w) at model scale
-    -> uint8 (4, h, w). Lab: L* = (input + 1) * 50, the photo's own lightness."""
-    return np.concatenate([rgba for _, rgba in rgba_chunks(model_input, valid, colour, mode)], axis=1)
-
-
 def rgba_chunks(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, mode: str,
                 pool: Optional[Executor] = None):
-    """to_rgba a few rows at a time: yields (first row, uint8 (4, rows, w)) in order. With `pool` (an
-    executor) the chunks are converted several at once (numpy lets go of the GIL in its
+    """model_input (h, w) as TileModel.prepare made it, valid (h, w), colour (C, h, w) at model scale
+    -> uint8 RGBA a few rows at a time: yields (first row, (4, rows, w)) in order. Lab: L* =
+    (input + 1) * 50, the photo's own lightness. With `pool` (an executor) the chunks are converted several at once (numpy lets go of the GIL in its
     arithmetic), for when cores are free: a model on the GPU."""
     h, w = valid.shape
     # With a pool, chunks of a quarter the size, so that one strip gives several threads work.
