@@ -128,6 +128,7 @@ def test_output_lies_on_the_input_grid(tmp_path, tiny_checkpoint):
     assert interp == ["Red", "Green", "Blue", "Alpha"]
     assert b.GetMetadata("IMAGE_STRUCTURE")["COMPRESSION"] == "ZSTD"
     assert b.GetMetadata("IMAGE_STRUCTURE")["PREDICTOR"] == "2"
+    assert b.GetMetadata("IMAGE_STRUCTURE")["INTERLEAVE"] == "BAND"
     assert b.GetRasterBand(1).GetBlockSize() == [256, 256]
     assert b.GetRasterBand(1).GetOverviewCount() >= 1
     md = b.GetMetadata()

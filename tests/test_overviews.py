@@ -29,7 +29,7 @@ def gdal_rebuilt(path: str, out: str) -> str:
     """The same full-resolution pixels in the same layout, overviews by GDAL's BuildOverviews."""
     gdal.Translate(out, path, creationOptions=["COMPRESS=ZSTD", "ZSTD_LEVEL=1", "PREDICTOR=2", "TILED=YES",
                                                "BLOCKXSIZE=256", "BLOCKYSIZE=256", "PHOTOMETRIC=RGB",
-                                               "ALPHA=YES", "INTERLEAVE=PIXEL"])
+                                               "ALPHA=YES", "INTERLEAVE=BAND"])
     src = gdal.Open(path)     # kept open: a band outliving its dataset crashes GDAL's bindings
     levels = [2 ** (k + 1) for k in range(src.GetRasterBand(1).GetOverviewCount())]
     src = None
