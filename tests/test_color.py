@@ -70,3 +70,17 @@ def test_colour_join_on_several_threads_gives_the_same_rows_in_order():
     assert rows == sorted(rows) and rows[0] == 0
     assert all(r + part.shape[1] == nxt for (r, part), nxt in zip(several, rows[1:] + [h]))
     assert (np.concatenate([p for _, p in several], axis=1) == np.concatenate([p for _, p in one], axis=1)).all()
+
+
+def test_srgb_encoding_table_gives_the_rounded_exact_code_at_every_step():
+    import numpy as np
+
+    from aerocolor import compose
+
+    table = compose._tables()[1]
+    steps = np.arange(compose._LIN_STEPS + 1)
+    # The table is built from where each code begins; here every step is evaluated directly.
+    direct = np.floor(color.linear_to_srgb(torch.from_numpy(steps / compose._LIN_STEPS)).numpy() * 255 + 0.5)
+    assert table.shape == steps.shape and table.dtype == np.uint8
+    assert (table == direct).all()
+    assert table[0] == 0 and table[-1] == 255 and (np.diff(table.astype(int)) >= 0).all()

@@ -26,15 +26,39 @@ _GAMUT_TOL = 1e-4
 _KAPPA = 3.0 * (6.0 / 29.0) ** 2
 
 
+def _srgb8_at(i: np.ndarray) -> np.ndarray:
+    """The 8-bit sRGB code of linear light i / _LIN_STEPS (color.linear_to_srgb, rounded)."""
+    lin = torch.from_numpy(np.asarray(i, np.float64) / _LIN_STEPS)
+    return np.floor(color.linear_to_srgb(lin).numpy() * 255.0 + 0.5).astype(np.int64)
+
+
+def _srgb8_table() -> np.ndarray:
+    """_srgb8_at for every step, built from where each code begins: evaluating the power function at
+    all 2^20 steps took 30-50 ms at the start of every colorize process; this takes about 1 ms."""
+    codes = np.arange(1, 256)
+    # First step of each code, from the inverse function, then moved onto the exact boundary of
+    # the rounded forward function (float64 puts the estimate within a step of it).
+    first = np.ceil(color.srgb_to_linear(torch.from_numpy((codes - 0.5) / 255.0)).numpy() * _LIN_STEPS)
+    first = np.clip(first.astype(np.int64), 0, _LIN_STEPS + 1)
+    for _ in range(4):
+        early = (first > 0) & (_srgb8_at(np.maximum(first - 1, 0)) >= codes)
+        late = (first <= _LIN_STEPS) & (_srgb8_at(np.minimum(first, _LIN_STEPS)) < codes)
+        if not (early.any() or late.any()):
+            break
+        first = first - early + late
+    else:
+        raise AssertionError("the sRGB code boundaries did not settle")
+    runs = np.diff(np.concatenate([[0], first, [_LIN_STEPS + 1]]))
+    return np.repeat(np.arange(256, dtype=np.uint8), runs)
+
+
 @functools.lru_cache(maxsize=1)
 def _tables():
     g = torch.linspace(0.0, 1.0, _L_STEPS + 1, dtype=torch.float64)
     lightness = color.grey_to_lightness(g).numpy().astype(np.float32)
-    lin = torch.arange(_LIN_STEPS + 1, dtype=torch.float64) / _LIN_STEPS
-    srgb8 = np.floor(color.linear_to_srgb(lin).numpy() * 255.0 + 0.5).astype(np.uint8)
     # The colour module's own matrix and white (folded together), so that a* = b* = 0 gives R = G = B.
     m = color.xyz_to_linear_rgb_matrix().numpy().astype(np.float32)
-    return lightness, srgb8, m
+    return lightness, _srgb8_table(), m
 
 
 def lightness(grey: np.ndarray) -> np.ndarray:
