@@ -42,17 +42,19 @@ def bf16_weights(net: torch.nn.Module, device: Optional[torch.device] = None,
     U-Net forward on the CPU. Normalisation layers stay fp32, as autocast keeps them.
     The caller's net is left as it was.
     """
-    # Deep-copy with the bf16 tensors already in the memo, so the fp32 weights are never copied,
-    # and move, round and re-lay each weight in one pass (copying the fp32 weights, or laying them
-    # out channels-last in fp32 first, took 0.05-0.13 s of a 4-megapixel colorize at ngf 64).
+    # Deep-copy with the bf16 tensors already in the memo, so the fp32 weights are never copied.
+    # Each weight is rounded first and re-laid after, in bf16: half the bytes to reorder (copying
+    # the fp32 weights, or laying them out channels-last in fp32 first, took 0.05-0.13 s of a
+    # 4-megapixel colorize at ngf 64; rounding and re-laying in one call 29-31 ms, this 22 ms).
     memo = {}
     for m in net.modules():
         if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)):
             for p in (m.weight, m.bias):
                 if p is not None:
-                    fmt = memory_format if p.dim() == 4 else torch.preserve_format
-                    memo[id(p)] = torch.nn.Parameter(
-                        p.detach().to(device=device, dtype=torch.bfloat16, memory_format=fmt), requires_grad=False)
+                    w = p.detach().to(device=device, dtype=torch.bfloat16)
+                    if p.dim() == 4:
+                        w = w.contiguous(memory_format=memory_format)
+                    memo[id(p)] = torch.nn.Parameter(w, requires_grad=False)
     out = copy.deepcopy(net, memo)
     return out if device is None else out.to(device)
 
