@@ -110,6 +110,34 @@ def test_bad_checkpoints_are_refused_in_one_sentence(bad_checkpoints, kind, word
     assert res.returncode == 2 and words in _one_sentence(res.stderr)
 
 
+def test_weights_that_do_not_fit_the_card_are_refused(tmp_path, tiny_checkpoint):
+    obj = checkpoint.load(tiny_checkpoint)
+    g = obj["nets"][obj.get("generator", "G")]
+    name = next(k for k, v in g.items() if v.dim() == 4)
+    cases = {"shape": {**g, name: torch.zeros(3, 3, 3, 3)}, "missing": {k: v for k, v in g.items() if k != name}}
+    for kind, weights in cases.items():
+        path = str(tmp_path / f"{kind}.pt")
+        checkpoint.save(path, {"card": obj["card"], "generator": "G", "nets": {"G": weights}})
+        with pytest.raises(BadInput, match="do not match the model its card describes"):
+            checkpoint.load_generator(path)
+
+
+def test_a_generator_is_loaded_with_the_checkpoint_weights_in_fp32(tmp_path, tiny_checkpoint):
+    obj = checkpoint.load(tiny_checkpoint)
+    g = obj["nets"][obj.get("generator", "G")]
+    for half in (False, True):
+        path = str(tmp_path / f"export_{half}.pt")
+        checkpoint.export(tiny_checkpoint, path, half=half)
+        _, net = checkpoint.load_generator(path)
+        state = net.state_dict()
+        assert set(state) == set(g)
+        for k, v in g.items():
+            assert not state[k].is_meta and state[k].dtype == v.dtype
+            expect = v.half().to(v.dtype) if half and v.is_floating_point() else v
+            assert torch.equal(state[k], expect), k
+        assert not net.training
+
+
 def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path, tiny_checkpoint):
     # A real ENOSPC from the kernel: the temporary file is /dev/full.
     target = str(tmp_path / "latest.pt")
