@@ -131,37 +131,52 @@ def child_forward(spec: dict, loaded=None) -> dict:
 
 
 def child_colorize(spec: dict) -> dict:
-    """colorize end to end, timed; then, in the same process, the bare forward on as many batches
-    as colorize ran (so that both see the same process and the same minute of a shared machine).
-    With "bracket" (the long run), half the forward batches come before colorize and half after, so
-    that the machine's drift over minutes weighs on both alike."""
+    """colorize end to end as the CLI runs it, timed from its "hello" event (the checkpoint read, which
+    is once per run); then, in the same process, the bare forward on as many batches as colorize ran
+    (so that both see the same process and the same minute of a shared machine). With "bracket" (the
+    long run), half the forward batches come before colorize and half after, so that the machine's
+    drift over minutes weighs on both alike."""
     import resource
 
-    from aerocolor.checkpoint import load_generator
+    from aerocolor.checkpoint import card_of, load_generator
     from aerocolor.colorize import ColorizeConfig, colorize, make_plan
+    from aerocolor.protocol import EventSink
     from aerocolor.raster import GreySource
     from aerocolor.runtime import resolve_device
 
-    loaded = load_generator(spec["model"], resolve_device(spec["device"]))   # not timed: once per run
+    class Clock(EventSink):
+        """Notes the wall and CPU time of colorize's hello: the checkpoint is read, the raster not yet."""
+
+        def emit(self, type_, **fields):
+            if type_ == "hello":
+                self.hello = (time.perf_counter(), time.process_time())
+            return super().emit(type_, **fields)
+
+    device = resolve_device(spec["device"])
     options = dict(tile=TILE, overlap=OVERLAP, batch=spec["batch"], precision=spec["precision"],
                    device=spec["device"], threads=spec["threads"], overviews=spec["overviews"])
     src = GreySource(spec["input"])
-    batches = max(3, make_plan(loaded[0], src.info, ColorizeConfig(tile=TILE, overlap=OVERLAP), 1.0).count
-                  // spec["batch"])
+    batches = max(3, make_plan(card_of(spec["model"]), src.info, ColorizeConfig(tile=TILE, overlap=OVERLAP),
+                               1.0).count // spec["batch"])
     src.close()
     fwd_spec = {**spec, "seconds": 0}
-    before = child_forward({**fwd_spec, "min_batches": batches // 2}, loaded) if spec.get("bracket") else None
+    before = None
+    if spec.get("bracket"):
+        before = child_forward({**fwd_spec, "min_batches": batches // 2}, load_generator(spec["model"], device))
     if spec.get("warm"):
         # The run after a first one, as a script colorizing many rasters in one process sees it:
         # oneDNN's kernels are generated and the allocator's memory is mapped already.
-        colorize(loaded, spec["input"], spec["output"], **options)
-    t0, c0 = time.perf_counter(), time.process_time()
-    r = colorize(loaded, spec["input"], spec["output"], **options)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        colorize(spec["model"], spec["input"], spec["output"], **options)
+    # The checkpoint path, as the CLI passes it: colorize then owns the weights it read and lets the
+    # fp32 copy go once it has made its bf16 one.
+    clock = Clock()
+    r = colorize(spec["model"], spec["input"], spec["output"], events=clock, **options)
+    wall, cpu = time.perf_counter() - clock.hello[0], time.process_time() - clock.hello[1]
     mp = r.width * r.height / 1e6
     out = {"seconds": wall, "mps": mp / wall, "mp_per_cpu_s": mp / cpu, "tiles": r.tiles, "megapixels": mp,
            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
-    after = child_forward({**fwd_spec, "min_batches": batches - (batches // 2 if before else 0)}, loaded)
+    after = child_forward({**fwd_spec, "min_batches": batches - (batches // 2 if before else 0)},
+                          load_generator(spec["model"], device))
     parts = [f for f in (before, after) if f]
     # Rates over the two halves together: total megapixels over total seconds (and CPU seconds).
     mps = sum(f["mp"] for f in parts) / sum(f["mp"] / f["mps"] for f in parts)
