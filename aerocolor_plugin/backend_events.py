@@ -42,15 +42,21 @@ def record_line(holder, line: str) -> Optional[dict]:
 
 
 class ColorizeProgress:
-    """One forward-only fraction for a colorize run, whose stages each count from 0 to 1 (tiles,
-    then overviews): tiles fill the first 95 %, overviews the rest."""
+    """One forward-only fraction for a colorize run, whose stages each count from 0 to 1 (tiles, then
+    overviews). Overviews grow with the rows as they are written, so their stage ends at once and the
+    tiles fill the whole bar. A Cloud Optimized GeoTIFF is re-laid after the last tile, which takes a
+    while: then the tiles fill 95 % and the re-laying the rest."""
 
-    TILES = 0.95
-
-    def __init__(self):
+    def __init__(self, cog: bool = False):
+        self.tiles_share = 0.95 if cog else 1.0
         self.value = 0.0
         self.stage = ""
         self._tiles = 0.0
+
+    @property
+    def finishing(self) -> bool:
+        """True while a stage after the tiles takes its own share of the bar (the COG re-laying)."""
+        return self.stage == "overviews" and self.tiles_share < 1.0
 
     def update(self, ev: dict) -> float:
         fraction = min(max(float(ev.get("fraction") or 0.0), 0.0), 1.0)
@@ -58,10 +64,10 @@ class ColorizeProgress:
         if self.stage == "overviews":
             # Scaled by the tiles done so far, so with several outputs (--samples) each one's
             # overviews stay within the tiles' share.
-            value = self._tiles * (self.TILES + (1 - self.TILES) * fraction)
+            value = self._tiles * (self.tiles_share + (1 - self.tiles_share) * fraction)
         else:
             self._tiles = fraction
-            value = self.TILES * fraction
+            value = self.tiles_share * fraction
         self.value = max(self.value, value)
         return self.value
 

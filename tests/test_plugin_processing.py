@@ -145,7 +145,8 @@ def test_processing_train_cancel(provider, tmp_path, synthetic_pairs):
     assert os.path.isfile(os.path.join(run, "checkpoints", "latest.pt"))
 
 
-def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint):
+@pytest.mark.parametrize("cog", [False, True])
+def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint, cog):
     import processing
     from conftest import write_geotiff
     from osgeo import gdal
@@ -153,9 +154,10 @@ def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint):
     src = write_geotiff(str(tmp_path / "grey.tif"), (np.random.default_rng(0).random((70, 90)) * 255).astype(np.uint8))
     out = str(tmp_path / "colour.tif")
     result = processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": tiny_checkpoint, "DEVICE": 1,
-                                                   "OUTPUT": out})
+                                                   "COG": cog, "OUTPUT": out})
     assert result["OUTPUT"] == out
     ds = gdal.Open(out)
+    assert (ds.GetMetadata("IMAGE_STRUCTURE").get("LAYOUT") == "COG") == cog
     assert (ds.RasterXSize, ds.RasterYSize) == (90, 70) and ds.RasterCount >= 3
     assert ds.GetGeoTransform() == gdal.Open(src).GetGeoTransform()
     # Batch left at 0: the backend's own default, not a fixed number in the plugin.
@@ -202,8 +204,10 @@ def test_processing_colorize_without_a_model_uses_the_bundled_default(provider, 
     assert md["AEROCOLOR_MODEL"] == os.path.basename(assets.DEFAULT_MODEL)
 
 
-def test_processing_colorize_progress_never_goes_back(provider, tmp_path):
-    """The backend counts tiles and then overviews from 0 to 1 each: the feedback shows one forward bar."""
+@pytest.mark.parametrize("cog", [False, True])
+def test_processing_colorize_progress_never_goes_back(provider, tmp_path, cog):
+    """The backend counts tiles and then overviews from 0 to 1 each: the feedback shows one forward bar,
+    which the tiles fill unless a Cloud Optimized GeoTIFF is re-laid after them."""
     import processing
     from conftest import write_geotiff
     from qgis.core import QgsProcessingFeedback
@@ -213,10 +217,15 @@ def test_processing_colorize_progress_never_goes_back(provider, tmp_path):
 
     class Feedback(QgsProcessingFeedback):
         texts = []
+        commands = []
 
         def setProgressText(self, text):  # noqa: N802
             self.texts.append(text)
             super().setProgressText(text)
+
+        def pushCommandInfo(self, text):  # noqa: N802
+            self.commands.append(text)
+            super().pushCommandInfo(text)
 
     backend_env.set_configured_python(fake_python(str(tmp_path)))
     src = write_geotiff(str(tmp_path / "grey.tif"), np.zeros((20, 30), np.uint8))
@@ -224,11 +233,12 @@ def test_processing_colorize_progress_never_goes_back(provider, tmp_path):
     model.write_bytes(b"")
     progress, feedback = [], Feedback()
     feedback.progressChanged.connect(progress.append)
-    processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": str(model), "OUTPUT": str(tmp_path / "c.tif")},
-                   feedback=feedback)
+    processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": str(model), "OUTPUT": str(tmp_path / "c.tif"),
+                                          "COG": cog}, feedback=feedback)
     assert progress == sorted(progress) and progress[-1] == pytest.approx(100.0)
-    assert pytest.approx(95.0) in progress
-    assert "Building overviews…" in feedback.texts
+    assert (pytest.approx(95.0) in progress) == cog
+    assert ("Writing the Cloud Optimized GeoTIFF…" in feedback.texts) == cog
+    assert (" --cog " in " ".join(feedback.commands) + " ") == cog
 
 
 # -- qgis_process: a real shell command, with the plugin found through QGIS_PLUGINPATH ------

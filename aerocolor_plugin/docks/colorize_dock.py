@@ -311,14 +311,11 @@ class ColorizeDock(QgsDockWidget):
     def on_event(self, ev: dict) -> None:
         kind = ev.get("type")
         if kind == "progress":
-            # Tiles and then overviews each count from 0 to 1: one bar that only moves forward.
+            # Tiles and then overviews each count from 0 to 1: one bar that only moves forward (the
+            # overviews are built with the rows, so the tiles fill it).
             value = self.overall.update(ev)
             self.progress.setValue(int(round(value * 1000)))
-            percent = int(value * 100)
-            if self.overall.stage == "overviews":
-                self.status.setText(tr("Building overviews: {0} %.").format(percent))
-            else:
-                self.status.setText(tr("Colorizing: {0} %. {1}").format(percent, format_eta(ev.get("eta_s"))))
+            self.status.setText(tr("Colorizing: {0} %. {1}").format(int(value * 100), format_eta(ev.get("eta_s"))))
         elif kind == "notice":
             self.status.setText(str(ev.get("message", "")))
 

@@ -154,27 +154,27 @@
       <translation>The backend interpreter cannot import the bundled backend; reinstall the plugin.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="71" />
+      <location filename="../backend_events.py" line="77" />
       <source> The log is in {0}.</source>
       <translation> The log is in {0}.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="73" />
+      <location filename="../backend_events.py" line="79" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="79" />
+      <location filename="../backend_events.py" line="85" />
       <source>Cancelled; earlier results are kept.</source>
       <translation>Cancelled; earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="81" />
+      <location filename="../backend_events.py" line="87" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>The backend refused the input; check the settings and the log.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="82" />
+      <location filename="../backend_events.py" line="88" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>The backend failed with exit code {0}; see the log.</translation>
     </message>
@@ -589,19 +589,19 @@
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="319" />
-      <source>Building overviews: {0} %.</source>
-      <translation>Building overviews: {0} %.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="321" />
+      <location filename="../docks/colorize_dock.py" line="318" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="335" />
+      <location filename="../docks/colorize_dock.py" line="332" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="338" />
+      <source>{0} (colorized)</source>
+      <translation>{0} (colorized)</translation>
     </message>
     <message>
       <location filename="../docks/colorize_dock.py" line="34" />
@@ -609,32 +609,27 @@
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="341" />
-      <source>{0} (colorized)</source>
-      <translation>{0} (colorized)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="343" />
+      <location filename="../docks/colorize_dock.py" line="340" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="349" />
+      <location filename="../docks/colorize_dock.py" line="346" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="358" />
+      <location filename="../docks/colorize_dock.py" line="355" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="360" />
+      <location filename="../docks/colorize_dock.py" line="357" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="363" />
+      <location filename="../docks/colorize_dock.py" line="360" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
@@ -1014,22 +1009,22 @@
       <translation>Horizontal line</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="42" />
-      <source>Building overviews…</source>
-      <translation>Building overviews…</translation>
+      <location filename="../processing/base.py" line="44" />
+      <source>Writing the Cloud Optimized GeoTIFF…</source>
+      <translation>Writing the Cloud Optimized GeoTIFF…</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="45" />
+      <location filename="../processing/base.py" line="46" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>Backend {0} on {1} (torch {2}).</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="50" />
+      <location filename="../processing/base.py" line="51" />
       <source>Epoch {0}: {1}</source>
       <translation>Epoch {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="63" />
+      <location filename="../processing/base.py" line="64" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</translation>
     </message>
@@ -1199,27 +1194,32 @@
       <translation>Colour image whose colouring to follow</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="54" />
+      <location filename="../processing/colorize_algorithm.py" line="52" />
+      <source>Write a Cloud Optimized GeoTIFF</source>
+      <translation>Write a Cloud Optimized GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="56" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="59" />
+      <location filename="../processing/colorize_algorithm.py" line="61" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="66" />
+      <location filename="../processing/colorize_algorithm.py" line="68" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="68" />
+      <location filename="../processing/colorize_algorithm.py" line="70" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>No model given: using the bundled default model {0}.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="71" />
+      <location filename="../processing/colorize_algorithm.py" line="73" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
     </message>

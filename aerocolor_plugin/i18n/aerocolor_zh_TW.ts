@@ -154,27 +154,27 @@
       <translation>後端直譯器無法匯入內附的後端；請重新安裝外掛。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="71" />
+      <location filename="../backend_events.py" line="77" />
       <source> The log is in {0}.</source>
       <translation> 記錄檔位於 {0}。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="73" />
+      <location filename="../backend_events.py" line="79" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>後端意外停止（當機或被終止）；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="79" />
+      <location filename="../backend_events.py" line="85" />
       <source>Cancelled; earlier results are kept.</source>
       <translation>已取消；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="81" />
+      <location filename="../backend_events.py" line="87" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>後端拒絕了輸入；請檢查設定與記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="82" />
+      <location filename="../backend_events.py" line="88" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
     </message>
@@ -589,19 +589,19 @@
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="319" />
-      <source>Building overviews: {0} %.</source>
-      <translation>建立金字塔中：{0} %。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="321" />
+      <location filename="../docks/colorize_dock.py" line="318" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="335" />
+      <location filename="../docks/colorize_dock.py" line="332" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="338" />
+      <source>{0} (colorized)</source>
+      <translation>{0}（已上色）</translation>
     </message>
     <message>
       <location filename="../docks/colorize_dock.py" line="34" />
@@ -609,32 +609,27 @@
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="341" />
-      <source>{0} (colorized)</source>
-      <translation>{0}（已上色）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="343" />
+      <location filename="../docks/colorize_dock.py" line="340" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="349" />
+      <location filename="../docks/colorize_dock.py" line="346" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="358" />
+      <location filename="../docks/colorize_dock.py" line="355" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="360" />
+      <location filename="../docks/colorize_dock.py" line="357" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="363" />
+      <location filename="../docks/colorize_dock.py" line="360" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
@@ -1014,22 +1009,22 @@
       <translation>水平線</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="42" />
-      <source>Building overviews…</source>
-      <translation>建立金字塔中…</translation>
+      <location filename="../processing/base.py" line="44" />
+      <source>Writing the Cloud Optimized GeoTIFF…</source>
+      <translation>正在寫出雲端最佳化 GeoTIFF…</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="45" />
+      <location filename="../processing/base.py" line="46" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>後端 {0} 於 {1}（torch {2}）。</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="50" />
+      <location filename="../processing/base.py" line="51" />
       <source>Epoch {0}: {1}</source>
       <translation>第 {0} 輪：{1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="63" />
+      <location filename="../processing/base.py" line="64" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器（{0}）；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
@@ -1199,27 +1194,32 @@
       <translation>要仿照其著色的彩色影像</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="54" />
+      <location filename="../processing/colorize_algorithm.py" line="52" />
+      <source>Write a Cloud Optimized GeoTIFF</source>
+      <translation>寫成雲端最佳化 GeoTIFF（COG）</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_algorithm.py" line="56" />
       <source>Colour raster</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="59" />
+      <location filename="../processing/colorize_algorithm.py" line="61" />
       <source>The input raster could not be opened.</source>
       <translation>無法開啟輸入網格。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="66" />
+      <location filename="../processing/colorize_algorithm.py" line="68" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>請選擇模型：此份 AeroColor 未內附預設模型。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="68" />
+      <location filename="../processing/colorize_algorithm.py" line="70" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>未指定模型：使用內附的預設模型 {0}。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="71" />
+      <location filename="../processing/colorize_algorithm.py" line="73" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
     </message>

@@ -33,14 +33,15 @@ class AeroColorAlgorithm(QgsProcessingAlgorithm):
     def run_backend(self, args: List[str], feedback: QgsProcessingFeedback) -> RunOutcome:
         """Run one backend subcommand; progress and log go to feedback, cancel comes from it."""
         feedback = feedback or QgsProcessingFeedback()
-        overall = ColorizeProgress() if args[:1] == ["colorize"] else None
+        overall = ColorizeProgress("--cog" in args) if args[:1] == ["colorize"] else None
 
         def on_event(ev: dict) -> None:
             kind = ev.get("type")
             if kind == "progress" and ev.get("fraction") is not None:
-                if overall is not None and ev.get("stage") == "overviews" and overall.stage != "overviews":
-                    feedback.setProgressText(tr("Building overviews…"))
+                was_finishing = overall is not None and overall.finishing
                 feedback.setProgress(100.0 * (overall.update(ev) if overall else float(ev["fraction"])))
+                if overall is not None and overall.finishing and not was_finishing:
+                    feedback.setProgressText(tr("Writing the Cloud Optimized GeoTIFF…"))
             elif kind == "hello":
                 feedback.pushInfo(tr("Backend {0} on {1} (torch {2}).").format(
                     ev.get("version"), ev.get("device"), ev.get("torch")))

@@ -1,9 +1,9 @@
 """Processing: Colorize raster (a grey raster and a model in, a colour GeoTIFF out)."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingException, QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFile, QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
-                       QgsProcessingParameterRasterLayer)
+from qgis.core import (QgsProcessingException, QgsProcessingParameterBoolean, QgsProcessingParameterDefinition,
+                       QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterNumber,
+                       QgsProcessingParameterRasterDestination, QgsProcessingParameterRasterLayer)
 
 from ..i18n_util import tr
 from ..layers import file_path_of
@@ -48,7 +48,9 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
                                                QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 2 ** 31 - 1),
                   QgsProcessingParameterFile("Z_REFERENCE", tr("Colour image whose colouring to follow"),
                                              optional=True)]
-        for p in latent:
+        # For rasters served over HTTP (a web map server, object storage): re-laid after the last tile.
+        cog = QgsProcessingParameterBoolean("COG", tr("Write a Cloud Optimized GeoTIFF"), defaultValue=False)
+        for p in latent + [cog]:
             p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(p)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", tr("Colour raster")))
@@ -82,6 +84,8 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         gsd = GSD[self.parameterAsEnum(parameters, "GSD", context)]
         if gsd != "auto":
             args += ["--gsd", gsd]
+        if self.parameterAsBool(parameters, "COG", context):
+            args += ["--cog"]
         try:
             args += latent_args(read_card(model), LATENT_MODES[self.parameterAsEnum(parameters, "LATENT", context)],
                                 seed=self.parameterAsInt(parameters, "SEED", context),
