@@ -133,15 +133,12 @@ def child_forward(spec: dict, loaded=None) -> dict:
 def child_colorize(spec: dict) -> dict:
     """colorize end to end as the CLI runs it, timed from its "hello" event (the checkpoint read, which
     is once per run); then, in the same process, the bare forward on as many batches as colorize ran
-    (so that both see the same process and the same minute of a shared machine). With "bracket" (the
-    long run), half the forward batches come before colorize and half after, so that the machine's
-    drift over minutes weighs on both alike."""
+    (or spec["fwd_batches"]), so that both see the same process and the same minute of a shared machine."""
     import resource
 
-    from aerocolor.checkpoint import card_of, load_generator
-    from aerocolor.colorize import ColorizeConfig, colorize, make_plan
+    from aerocolor.checkpoint import load_generator
+    from aerocolor.colorize import colorize
     from aerocolor.protocol import EventSink
-    from aerocolor.raster import GreySource
     from aerocolor.runtime import resolve_device
 
     class Clock(EventSink):
@@ -152,17 +149,8 @@ def child_colorize(spec: dict) -> dict:
                 self.hello = (time.perf_counter(), time.process_time())
             return super().emit(type_, **fields)
 
-    device = resolve_device(spec["device"])
     options = dict(tile=TILE, overlap=OVERLAP, batch=spec["batch"], precision=spec["precision"],
                    device=spec["device"], threads=spec["threads"], overviews=spec["overviews"])
-    src = GreySource(spec["input"])
-    batches = max(3, make_plan(card_of(spec["model"]), src.info, ColorizeConfig(tile=TILE, overlap=OVERLAP),
-                               1.0).count // spec["batch"])
-    src.close()
-    fwd_spec = {**spec, "seconds": 0}
-    before = None
-    if spec.get("bracket"):
-        before = child_forward({**fwd_spec, "min_batches": batches // 2}, load_generator(spec["model"], device))
     if spec.get("warm"):
         # The run after a first one, as a script colorizing many rasters in one process sees it:
         # oneDNN's kernels are generated and the allocator's memory is mapped already.
@@ -175,14 +163,10 @@ def child_colorize(spec: dict) -> dict:
     mp = r.width * r.height / 1e6
     out = {"seconds": wall, "mps": mp / wall, "mp_per_cpu_s": mp / cpu, "tiles": r.tiles, "megapixels": mp,
            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
-    after = child_forward({**fwd_spec, "min_batches": batches - (batches // 2 if before else 0)},
-                          load_generator(spec["model"], device))
-    parts = [f for f in (before, after) if f]
-    # Rates over the two halves together: total megapixels over total seconds (and CPU seconds).
-    mps = sum(f["mp"] for f in parts) / sum(f["mp"] / f["mps"] for f in parts)
-    per_cpu = sum(f["mp"] for f in parts) / sum(f["mp"] / f["mp_per_cpu_s"] for f in parts)
-    out.update(fwd_mps=mps, fwd_mp_per_cpu_s=per_cpu,
-               fwd_mps_before=before["mps"] if before else None, fwd_mps_after=after["mps"])
+    batches = spec.get("fwd_batches") or max(3, r.tiles // spec["batch"])
+    fwd = child_forward({**spec, "seconds": 0, "min_batches": batches},
+                        load_generator(spec["model"], resolve_device(spec["device"])))
+    out.update(fwd_mps=fwd["mps"], fwd_mp_per_cpu_s=fwd["mp_per_cpu_s"], fwd_mp=fwd["mp"])
     return out
 
 
@@ -456,10 +440,12 @@ def bench(args, work: str) -> None:
           f"(overlap factor {overlap_factor:.3f}); each colorize runs in a fresh process, as the CLI and the "
           f"plugin run it (process 'fresh'), or after a first colorize in that process ('warm'), followed in "
           f"that process by the bare forward on as many batches; {args.repeats} times for the small raster. "
-          f"The big raster's colorize runs between two halves of those batches ('between'), since the machine's "
-          f"speed drifts over its minutes")
+          f"The big raster's colorize runs between two halves of those batches ('between': the first in a "
+          f"process of its own just before), since the machine's speed drifts over its minutes")
     print(f"{'raster':>16s} {'process':>7s} {'overviews':>9s} {'seconds':>8s} {'MP/s':>7s} {'fwd MP/s':>9s} "
           f"{'x factor':>9s} {'ratio':>6s} {'MP/cpu-s':>9s} {'x factor':>9s} {'ratio':>6s} {'peak MiB':>9s}")
+    from aerocolor.tiling import positions
+
     peaks = {}
     for side in sizes:
         src = make_raster(os.path.join(work, f"grey_{side}.tif"), side)
@@ -468,10 +454,25 @@ def bench(args, work: str) -> None:
             ratios = []
             for _ in range(args.repeats if small else 1):
                 out = os.path.join(work, f"colour_{side}.tif")
-                r = run_child("colorize", {"model": model, "input": src, "output": out, "batch": batch,
-                                           "precision": prec, "channels_last": cl, "device": args.device,
-                                           "threads": threads, "overviews": overviews, "warm": warm,
-                                           "bracket": not small})
+                spec = {"model": model, "input": src, "output": out, "batch": batch, "precision": prec,
+                        "channels_last": cl, "device": args.device, "threads": threads, "overviews": overviews,
+                        "warm": warm}
+                before = None
+                if not small:
+                    # Half the forward batches in a process just before colorize's and half in colorize's
+                    # after it: the machine's drift over the minutes weighs on both alike, and colorize's
+                    # peak memory is its own.
+                    n = len(positions(side, TILE, OVERLAP)) ** 2 // batch
+                    before = run_child("forward", {**spec, "seconds": 0, "min_batches": n // 2})
+                    spec["fwd_batches"] = n - n // 2
+                r = run_child("colorize", spec)
+                r["fwd_mps_after"], r["fwd_mps_before"] = r["fwd_mps"], before["mps"] if before else None
+                if before:
+                    # Rates over both halves: their megapixels over their seconds (and CPU seconds).
+                    parts = [before, {"mp": r["fwd_mp"], "mps": r["fwd_mps"], "mp_per_cpu_s": r["fwd_mp_per_cpu_s"]}]
+                    total = sum(f["mp"] for f in parts)
+                    r["fwd_mps"] = total / sum(f["mp"] / f["mps"] for f in parts)
+                    r["fwd_mp_per_cpu_s"] = total / sum(f["mp"] / f["mp_per_cpu_s"] for f in parts)
                 target, target_cpu = r["fwd_mps"] * overlap_factor, r["fwd_mp_per_cpu_s"] * overlap_factor
                 ratios.append(r["mps"] / target)
                 process = "between" if not small else "warm" if warm else "fresh"
