@@ -537,6 +537,14 @@ def test_bf16_weights_match_autocast_and_leave_the_net_alone():
                          for w in convs)
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
         assert (cl(x).float() - got).abs().max() <= 2 ** -7   # kernels for either layout may round apart
+    # In place (a net colorize read itself): the same net, its fp32 weights replaced, the same output.
+    weights = [m.weight for m in net.modules() if isinstance(m, torch.nn.Conv2d)]
+    same = bf16_weights(net, torch.device("cpu"), torch.channels_last, in_place=True)
+    assert same is net and all(w.dtype == torch.float32 for w in weights)
+    assert all(m.weight.dtype == torch.bfloat16 and m.weight is not w
+               for m, w in zip((m for m in net.modules() if isinstance(m, torch.nn.Conv2d)), weights))
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        assert torch.equal(same(x).float(), cl(x).float())
 
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])

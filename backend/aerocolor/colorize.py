@@ -474,10 +474,11 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
                 + (" (its ground control points are copied)." if info.gcps else "."))
         scale = choose_scale(card, info, cfg.gsd, say)
         plan = make_plan(card, info, cfg, scale)
-        model_fn = TileModel(card, net, device, precision, cfg.channels_last, plan.tile)
-        # A generator read from a path here is needed no more: TileModel holds its own bf16 copy (or,
-        # in fp32, the same net). Its fp32 weights go back to the allocator before the first forward
-        # pass needs memory (the CLI's peak was 60-90 MiB lower for the U-Net 256 on 4 MP).
+        # A generator read from a path here is TileModel's to change: bf16 replaces its fp32 weights
+        # one by one, and their memory goes back to the allocator before the first forward pass needs
+        # it (the CLI's peak was 60-90 MiB lower for the U-Net 256 on 4 MP than with a copy kept).
+        model_fn = TileModel(card, net, device, precision, cfg.channels_last, plan.tile,
+                             own=isinstance(model, str))
         del net
         outputs = sample_paths(output, cfg.samples)
         model_name = os.path.basename(model) if isinstance(model, str) else "(in memory)"
