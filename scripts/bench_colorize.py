@@ -492,7 +492,7 @@ def bench(args, work: str) -> None:
                 print(f"{'':16s} {'':7s} {'':9s} median ratio {ratios[len(ratios) // 2]:.2f} "
                       f"(min {ratios[0]:.2f}, max {ratios[-1]:.2f}; target at least 0.9)", flush=True)
     if len(peaks) == 2:
-        # Identical small runs peaked 1240-1390 MiB (threads' allocator arenas fill differently), so
+        # Identical small runs peaked up to 250 MiB apart (threads' allocator arenas fill differently), so
         # the small raster's figure is the median of its fresh runs with overviews.
         small, big = sorted(peaks[args.side])[len(peaks[args.side]) // 2], peaks[args.big_side][0]
         print(f"\npeak memory {args.big_side}^2 / {args.side}^2: {big:.0f} / {small:.0f} MiB = {big / small:.2f} "
