@@ -71,6 +71,11 @@ def latent_size(card: Optional[dict]) -> int:
 LATENT_MODES = ("random", "zeros", "reference")
 
 
+def latent_mode_labels() -> List[str]:
+    """What the user sees for each of LATENT_MODES, in that order (the dock and Processing)."""
+    return [tr("random, from a seed"), tr("the model's average (z = 0)"), tr("like a colour image")]
+
+
 def latent_args(card: Optional[dict], mode: str, samples: int = 1, seed: int = 0, image: str = "") -> List[str]:
     """The backend's options for the latent code the user chose; none for a model without one.
     Raises ValueError with one sentence when the chosen colour image is missing."""

@@ -15,7 +15,7 @@ from ..backend_events import ColorizeProgress
 from ..backend_process import BackendProcess
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
-from ..model_card import latent_args, latent_size, read_card, summary
+from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, latent_size, read_card, summary
 from ..paths import default_model
 from ..recent import recent_checkpoints, remember_checkpoint
 from .widgets import BackendBanner, format_eta
@@ -141,9 +141,8 @@ class ColorizeDock(QgsDockWidget):
         self.latent = QGroupBox(tr("Colouring (models with a latent code)"))
         form = QFormLayout(self.latent)
         self.z_mode = QComboBox()
-        self.z_mode.addItem(tr("random, from a seed"), "random")
-        self.z_mode.addItem(tr("the model's average (z = 0)"), "zeros")
-        self.z_mode.addItem(tr("like a colour image"), "reference")
+        for mode, label in zip(LATENT_MODES, latent_mode_labels()):
+            self.z_mode.addItem(label, mode)
         self.z_mode.currentIndexChanged.connect(self._z_mode_changed)
         form.addRow(tr("Latent code"), self.z_mode)
         self.samples = QSpinBox()

@@ -484,124 +484,114 @@
       <translation>Colouring (models with a latent code)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="144" />
-      <source>random, from a seed</source>
-      <translation>random, from a seed</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="145" />
-      <source>the model's average (z = 0)</source>
-      <translation>the model's average (z = 0)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="146" />
-      <source>like a colour image</source>
-      <translation>like a colour image</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="148" />
+      <location filename="../docks/colorize_dock.py" line="147" />
       <source>Latent code</source>
       <translation>Latent code</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="151" />
+      <location filename="../docks/colorize_dock.py" line="150" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="152" />
+      <location filename="../docks/colorize_dock.py" line="151" />
       <source>Colourings</source>
       <translation>Colourings</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="155" />
+      <location filename="../docks/colorize_dock.py" line="154" />
       <source>The same seed gives the same colourings again</source>
       <translation>The same seed gives the same colourings again</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="156" />
+      <location filename="../docks/colorize_dock.py" line="155" />
       <source>Seed</source>
       <translation>Seed</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="159" />
+      <location filename="../docks/colorize_dock.py" line="158" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="160" />
+      <location filename="../docks/colorize_dock.py" line="159" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="162" />
+      <location filename="../docks/colorize_dock.py" line="161" />
       <source>Colour image</source>
       <translation>Colour image</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="208" />
+      <location filename="../docks/colorize_dock.py" line="207" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="234" />
+      <location filename="../docks/colorize_dock.py" line="233" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="234" />
+      <location filename="../docks/colorize_dock.py" line="233" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="253" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="257" />
+      <location filename="../docks/colorize_dock.py" line="256" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="260" />
+      <location filename="../docks/colorize_dock.py" line="259" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="263" />
+      <location filename="../docks/colorize_dock.py" line="262" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="267" />
+      <location filename="../docks/colorize_dock.py" line="266" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="269" />
+      <location filename="../docks/colorize_dock.py" line="268" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="300" />
+      <location filename="../docks/colorize_dock.py" line="299" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="318" />
+      <location filename="../docks/colorize_dock.py" line="317" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="332" />
+      <location filename="../docks/colorize_dock.py" line="331" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="338" />
+      <location filename="../docks/colorize_dock.py" line="337" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="339" />
+      <source>{0} – comparison</source>
+      <translation>{0} – comparison</translation>
     </message>
     <message>
       <location filename="../docks/colorize_dock.py" line="34" />
@@ -609,27 +599,22 @@
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="340" />
-      <source>{0} – comparison</source>
-      <translation>{0} – comparison</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="346" />
+      <location filename="../docks/colorize_dock.py" line="345" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="355" />
+      <location filename="../docks/colorize_dock.py" line="354" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="357" />
+      <location filename="../docks/colorize_dock.py" line="356" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="360" />
+      <location filename="../docks/colorize_dock.py" line="359" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
@@ -914,7 +899,22 @@
       <translation>The result {0} could not be opened as a raster.</translation>
     </message>
     <message>
-      <location filename="../model_card.py" line="84" />
+      <location filename="../model_card.py" line="76" />
+      <source>random, from a seed</source>
+      <translation>random, from a seed</translation>
+    </message>
+    <message>
+      <location filename="../model_card.py" line="76" />
+      <source>the model's average (z = 0)</source>
+      <translation>the model's average (z = 0)</translation>
+    </message>
+    <message>
+      <location filename="../model_card.py" line="76" />
+      <source>like a colour image</source>
+      <translation>like a colour image</translation>
+    </message>
+    <message>
+      <location filename="../model_card.py" line="89" />
       <source>Choose the colour image whose colouring the model should follow.</source>
       <translation>Choose the colour image whose colouring the model should follow.</translation>
     </message>
@@ -1184,42 +1184,42 @@
       <translation>Latent code (models that have one)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="47" />
+      <location filename="../processing/colorize_algorithm.py" line="46" />
       <source>Seed of the random latent code</source>
       <translation>Seed of the random latent code</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="49" />
+      <location filename="../processing/colorize_algorithm.py" line="48" />
       <source>Colour image whose colouring to follow</source>
       <translation>Colour image whose colouring to follow</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="52" />
+      <location filename="../processing/colorize_algorithm.py" line="51" />
       <source>Write a Cloud Optimized GeoTIFF</source>
       <translation>Write a Cloud Optimized GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="56" />
+      <location filename="../processing/colorize_algorithm.py" line="55" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="61" />
+      <location filename="../processing/colorize_algorithm.py" line="60" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="68" />
+      <location filename="../processing/colorize_algorithm.py" line="67" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="70" />
+      <location filename="../processing/colorize_algorithm.py" line="69" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>No model given: using the bundled default model {0}.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="73" />
+      <location filename="../processing/colorize_algorithm.py" line="72" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
     </message>

@@ -484,124 +484,114 @@
       <translation>著色（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="144" />
-      <source>random, from a seed</source>
-      <translation>隨機，由種子決定</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="145" />
-      <source>the model's average (z = 0)</source>
-      <translation>模型的平均著色（z = 0）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="146" />
-      <source>like a colour image</source>
-      <translation>仿照一張彩色影像</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="148" />
+      <location filename="../docks/colorize_dock.py" line="147" />
       <source>Latent code</source>
       <translation>潛在編碼</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="151" />
+      <location filename="../docks/colorize_dock.py" line="150" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>多種著色，各存為一個 GeoTIFF（name_1.tif、name_2.tif、…）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="152" />
+      <location filename="../docks/colorize_dock.py" line="151" />
       <source>Colourings</source>
       <translation>著色數量</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="155" />
+      <location filename="../docks/colorize_dock.py" line="154" />
       <source>The same seed gives the same colourings again</source>
       <translation>相同的種子會再次產生相同的著色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="156" />
+      <location filename="../docks/colorize_dock.py" line="155" />
       <source>Seed</source>
       <translation>種子</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="159" />
+      <location filename="../docks/colorize_dock.py" line="158" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>影像 (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="160" />
+      <location filename="../docks/colorize_dock.py" line="159" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>一張彩色影像（例如相似地點的現代照片）：模型的編碼器讀取其著色，每個圖塊都使用它</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="162" />
+      <location filename="../docks/colorize_dock.py" line="161" />
       <source>Colour image</source>
       <translation>彩色影像</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="208" />
+      <location filename="../docks/colorize_dock.py" line="207" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="234" />
+      <location filename="../docks/colorize_dock.py" line="233" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="234" />
+      <location filename="../docks/colorize_dock.py" line="233" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="253" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="257" />
+      <location filename="../docks/colorize_dock.py" line="256" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="260" />
+      <location filename="../docks/colorize_dock.py" line="259" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="263" />
+      <location filename="../docks/colorize_dock.py" line="262" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="267" />
+      <location filename="../docks/colorize_dock.py" line="266" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="269" />
+      <location filename="../docks/colorize_dock.py" line="268" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="300" />
+      <location filename="../docks/colorize_dock.py" line="299" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="318" />
+      <location filename="../docks/colorize_dock.py" line="317" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="332" />
+      <location filename="../docks/colorize_dock.py" line="331" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="338" />
+      <location filename="../docks/colorize_dock.py" line="337" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="339" />
+      <source>{0} – comparison</source>
+      <translation>{0} – 比較</translation>
     </message>
     <message>
       <location filename="../docks/colorize_dock.py" line="34" />
@@ -609,27 +599,22 @@
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="340" />
-      <source>{0} – comparison</source>
-      <translation>{0} – 比較</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="346" />
+      <location filename="../docks/colorize_dock.py" line="345" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="355" />
+      <location filename="../docks/colorize_dock.py" line="354" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="357" />
+      <location filename="../docks/colorize_dock.py" line="356" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="360" />
+      <location filename="../docks/colorize_dock.py" line="359" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
@@ -914,7 +899,22 @@
       <translation>無法將結果 {0} 開啟為網格。</translation>
     </message>
     <message>
-      <location filename="../model_card.py" line="84" />
+      <location filename="../model_card.py" line="76" />
+      <source>random, from a seed</source>
+      <translation>隨機，由種子決定</translation>
+    </message>
+    <message>
+      <location filename="../model_card.py" line="76" />
+      <source>the model's average (z = 0)</source>
+      <translation>模型的平均著色（z = 0）</translation>
+    </message>
+    <message>
+      <location filename="../model_card.py" line="76" />
+      <source>like a colour image</source>
+      <translation>仿照一張彩色影像</translation>
+    </message>
+    <message>
+      <location filename="../model_card.py" line="89" />
       <source>Choose the colour image whose colouring the model should follow.</source>
       <translation>請選擇模型應仿照其著色的彩色影像。</translation>
     </message>
@@ -1184,42 +1184,42 @@
       <translation>潛在編碼（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="47" />
+      <location filename="../processing/colorize_algorithm.py" line="46" />
       <source>Seed of the random latent code</source>
       <translation>隨機潛在編碼的種子</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="49" />
+      <location filename="../processing/colorize_algorithm.py" line="48" />
       <source>Colour image whose colouring to follow</source>
       <translation>要仿照其著色的彩色影像</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="52" />
+      <location filename="../processing/colorize_algorithm.py" line="51" />
       <source>Write a Cloud Optimized GeoTIFF</source>
       <translation>寫成雲端最佳化 GeoTIFF（COG）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="56" />
+      <location filename="../processing/colorize_algorithm.py" line="55" />
       <source>Colour raster</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="61" />
+      <location filename="../processing/colorize_algorithm.py" line="60" />
       <source>The input raster could not be opened.</source>
       <translation>無法開啟輸入網格。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="68" />
+      <location filename="../processing/colorize_algorithm.py" line="67" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>請選擇模型：此份 AeroColor 未內附預設模型。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="70" />
+      <location filename="../processing/colorize_algorithm.py" line="69" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>未指定模型：使用內附的預設模型 {0}。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="73" />
+      <location filename="../processing/colorize_algorithm.py" line="72" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
     </message>

@@ -7,7 +7,7 @@ from qgis.core import (QgsProcessingException, QgsProcessingParameterBoolean, Qg
 
 from ..i18n_util import tr
 from ..layers import file_path_of
-from ..model_card import LATENT_MODES, latent_args, read_card
+from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, read_card
 from ..paths import default_model
 from .base import AeroColorAlgorithm
 
@@ -42,8 +42,7 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         self.addParameter(QgsProcessingParameterEnum("GSD", tr("Ground resolution"), GSD, defaultValue=0))
         # Only for models with a latent code (BicycleGAN): which of their plausible colourings to write.
         latent = [QgsProcessingParameterEnum("LATENT", tr("Latent code (models that have one)"),
-                                             [tr("random, from a seed"), tr("the model's average (z = 0)"),
-                                              tr("like a colour image")], defaultValue=0),
+                                             latent_mode_labels(), defaultValue=0),
                   QgsProcessingParameterNumber("SEED", tr("Seed of the random latent code"),
                                                QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 2 ** 31 - 1),
                   QgsProcessingParameterFile("Z_REFERENCE", tr("Colour image whose colouring to follow"),

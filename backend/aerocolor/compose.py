@@ -123,8 +123,8 @@ def rgba_chunks(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, 
                 pool: Optional[Executor] = None):
     """model_input (h, w) as TileModel.prepare made it, valid (h, w), colour (C, h, w) at model scale
     -> uint8 RGBA a few rows at a time: yields (first row, (4, rows, w)) in order. Lab: L* =
-    (input + 1) * 50, the photo's own lightness. With `pool` (an executor) the chunks are converted several at once (numpy lets go of the GIL in its
-    arithmetic), for when cores are free: a model on the GPU."""
+    (input + 1) * 50, the photo's own lightness. With `pool` (an executor) several chunks are
+    converted at once (numpy lets go of the GIL in its arithmetic), for when cores are free."""
     h, w = valid.shape
     # With a pool, chunks of a quarter the size, so that one strip gives several threads work.
     rows = max(1, (CHUNK_PIXELS if pool is None else CHUNK_PIXELS // 4) // max(w, 1))
