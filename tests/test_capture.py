@@ -600,3 +600,97 @@ def test_historical_layer_gives_the_a_set_or_test_tiles(geotiff, tmp_path, role,
             assert np.array_equal(read_png(out / "historical" / (t["id"] + ".png")), window)
         assert np.array_equal(read_png(out / (t["split"] + "B") / (t["id"] + ".png")),
                               _source_window(src, t["bounds"], 64))
+
+
+# -- declared nodata ------------------------------------------------------------------------
+def _with_nodata(tmp_path, all_bands_block=None):
+    """A 3-band GeoTIFF (256 x 256, 4 x 4 tiles of 64 px) that declares nodata 255 on every band,
+    as the bundled NEON sample does: 2 % of its pixels have one band at 255 (real data, not gaps);
+    ``all_bands_block`` (rows, cols slices) are true nodata, 255 in every band."""
+    from conftest import write_geotiff
+
+    rng = np.random.default_rng(3)
+    arr = rng.integers(0, 255, (3, 256, 256), dtype=np.uint8)  # 0..254: no 255 by chance
+    flat = rng.choice(256 * 256, int(0.02 * 256 * 256), replace=False)
+    arr[rng.integers(0, 3, flat.size), flat // 256, flat % 256] = 255
+    if all_bands_block is not None:
+        arr[(slice(None),) + all_bands_block] = 255
+    return write_geotiff(str(tmp_path / "nodata.tif"), arr, nodata=255,
+                         geotransform=(ORIGIN[0], RES, 0.0, ORIGIN[1], 0.0, -RES)), np.moveaxis(arr, 0, -1)
+
+
+def test_a_declared_nodata_value_marks_only_pixels_where_every_band_holds_it(qgis_app, tmp_path):
+    path, src = _with_nodata(tmp_path)
+    out = tmp_path / "set"
+    man = _capture(_local_cfg(out), _layer(path))
+    # Before: any band at 255 made the pixel nodata and every one of the 16 tiles was refused.
+    assert len(man["tiles"]) == 16 and man["skipped"]["nodata"] == 0
+    for t in man["tiles"]:
+        colour = read_png(out / t["split"] / "B" / (t["id"] + ".png"))
+        assert np.array_equal(colour, _source_window(src, t["bounds"], 64))
+    clear_project()
+
+
+def test_tiles_above_the_nodata_share_are_skipped_with_the_share_said_and_a_resume_can_admit_them(
+        qgis_app, tmp_path):
+    from aerocolor.errors import BadInput
+
+    # One tile (the top-left) is 25 % true nodata (its 32 x 32 corner); the others have none.
+    path, _ = _with_nodata(tmp_path, (slice(0, 32), slice(0, 32)))
+    layer = _layer(path)
+    out = tmp_path / "set"
+    man = _capture(_local_cfg(out), layer)
+    assert len(man["tiles"]) == 15 and man["skipped"]["nodata"] == 1
+    assert man["capture"]["nodata_skipped"]["least_share"] == pytest.approx(0.25)
+    assert "25 %" in man["capture"]["nodata_advice"] and "1 %" in man["capture"]["nodata_advice"]
+    # A larger share on the same folder resumes it and fetches only the tile it now admits.
+    again = _capture(_local_cfg(out, max_nodata=0.3), layer)
+    assert len(again["tiles"]) == 16 and again["skipped"]["nodata"] == 0
+    assert again["capture"]["resumed"] == 15 and again["capture"]["written"] == 1
+    # When nothing is usable, the refusal says how much of the tiles was nodata.
+    only = tmp_path / "only"
+    aoi_rect = _corner_aoi(layer)
+    with pytest.raises(BadInput, match=r"1 tiles were skipped for nodata: 25 % to 25 % .* more than the 1 %"):
+        _capture(_local_cfg(only), layer, aoi=aoi_rect)
+    clear_project()
+
+
+def _corner_aoi(layer):
+    """The top-left 64 px tile of the layer, inset so that no neighbour is touched."""
+    from qgis.core import QgsRectangle
+
+    from aerocolor_plugin.capture.aoi import aoi_from_rect
+
+    e = layer.extent()
+    return aoi_from_rect(QgsRectangle(e.xMinimum() + 1, e.yMaximum() - 6.3, e.xMinimum() + 6.3, e.yMaximum() - 1),
+                         layer.crs())
+
+
+def test_nodata_switched_off_in_the_layer_properties_is_honoured_by_capture(qgis_app, tmp_path):
+    path, src = _with_nodata(tmp_path, (slice(0, 32), slice(0, 32)))
+    layer = _layer(path)
+    layer.dataProvider().setUseSourceNoDataValue(1, False)
+    layer.dataProvider().setUseSourceNoDataValue(2, False)
+    layer.dataProvider().setUseSourceNoDataValue(3, False)
+    man = _capture(_local_cfg(tmp_path / "set"), layer)
+    assert len(man["tiles"]) == 16 and man["skipped"]["nodata"] == 0
+    clear_project()
+
+
+def test_the_bundled_colour_sample_is_captured_despite_its_declared_nodata(qgis_app, tmp_path):
+    """The first thing a new user tries: osbs_029_colour.tif declares NoData=255 on every band."""
+    from qgis.core import QgsRectangle
+
+    from aerocolor_plugin.capture.aoi import aoi_from_rect
+    from aerocolor_plugin.capture.engine import CaptureConfig
+
+    sample = os.path.join(os.path.dirname(__file__), "..", "backend", "aerocolor", "assets", "sample",
+                          "osbs_029_colour.tif")
+    layer = _layer(sample)
+    e = layer.extent()
+    # 4 x 4 tiles of 64 px from the top-left corner, where the grid is snapped to the file's pixels.
+    aoi = aoi_from_rect(QgsRectangle(e.xMinimum() + 0.5, e.yMaximum() - 25.1, e.xMinimum() + 25.1, e.yMaximum() - 0.5),
+                        layer.crs())
+    man = _capture(CaptureConfig(out=str(tmp_path / "set"), gsd=0.1, tile=64, block=1), layer, aoi=aoi)
+    assert len(man["tiles"]) == 16 and man["skipped"]["nodata"] == 0
+    clear_project()

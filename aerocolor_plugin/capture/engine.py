@@ -16,7 +16,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 
 from .aoi import Aoi, estimate, in_crs, tiles_in
 from .grid import MERCATOR_CRS, Grid, res_grid, snapped_origin, zoom_grid
-from .render import MISSING, LayerError, LayerRef, TileReader, fetch, is_grey_layer
+from .render import MISSING, NODATA, LayerError, LayerRef, TileReader, fetch, is_grey_layer
 from .writer import BadInput, Cancelled, TileSink, finish, layout, prepare_folder, read_skipped, record_skipped
 
 HISTORICAL_ROLES = ("none", "unpaired", "test")
@@ -38,6 +38,7 @@ class CaptureConfig:
     block: int = 4                                   # tiles per side of one split block
     seed: int = 0
     min_std: float = 0.004                           # flatter tiles are blank (as in aerocolor dataset)
+    max_nodata: float = 0.01                         # a tile with a larger share of nodata pixels is skipped
     historical_role: str = "none"                    # none | unpaired (A set) | test (historical/)
     retries: int = 2                                 # extra tries for empty network tiles
     retry_wait_s: float = 0.5
@@ -64,6 +65,8 @@ class CaptureConfig:
         if self.historical_role == "unpaired" and self.layout != "unpaired":
             raise BadInput("Historical tiles as the grey (A) set need the unpaired layout; choose "
                            "'unpaired' or use the historical layer for test tiles.")
+        if not 0 <= self.max_nodata < 1:
+            raise BadInput("The largest nodata share of a tile must be at least 0 and below 100 %.")
         if not 0 <= self.val_fraction + self.test_fraction < 1:
             raise BadInput("The validation and test shares must leave some tiles for training.")
 
@@ -210,6 +213,7 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
     started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     entries, counts = [], {"written": 0, "on_disk": 0, "blank": 0, "nodata": 0, "missing": 0,
                            "attempts": 0, "historical_skipped": 0}
+    refused = NodataShares()
     log(f"{len(tiles)} tiles in {len(plan.grids)} grid(s)" + (", resuming" if resumed else ""))
     for i, (grid, col, row) in enumerate(tiles):
         if is_cancelled is not None and is_cancelled():
@@ -221,29 +225,33 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
         if sink.on_disk(split, name):
             counts["on_disk"] += 1
             entries.append(_entry(grid, col, row, name, split))
-        elif name in skipped_before:
-            counts[skipped_before[name]] += 1
+        elif name in skipped_before and not _admitted_now(skipped_before[name], cfg.max_nodata):
+            why, share = skipped_before[name]
+            counts[why] += 1
+            refused.saw(why, share)
         else:
             if grid.key not in readers:
                 readers[grid.key] = (TileReader(colour, grid, context=context),
                                      TileReader(historical, grid, grey=True, context=context) if hist_layer else None)
             reader, hist_reader = readers[grid.key]
-            pixels, why, attempts = fetch(reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s)
-            counts["attempts"] += attempts
-            outages[0].saw(why)
+            got = fetch(reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s, cfg.max_nodata)
+            counts["attempts"] += got.attempts
+            outages[0].saw(got.why)
+            pixels, why, share = got.pixels, got.why, got.nodata
             hist = None
             if pixels is not None and hist_reader is not None:
-                hist, hist_why, attempts = fetch(hist_reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s)
-                counts["attempts"] += attempts
-                outages[1].saw(hist_why)
+                got_hist = fetch(hist_reader, col, row, cfg.min_std, cfg.retries, cfg.retry_wait_s, cfg.max_nodata)
+                counts["attempts"] += got_hist.attempts
+                outages[1].saw(got_hist.why)
+                hist = got_hist.pixels
                 if hist is None:
                     counts["historical_skipped"] += 1
                     if cfg.historical_role == "unpaired":  # an unpaired A tile is needed beside B
-                        why = hist_why
-                        pixels = None
+                        why, share, pixels = got_hist.why, got_hist.nodata, None
             if pixels is None:
                 counts[why] += 1
-                record_skipped(cfg.out, name, why)
+                refused.saw(why, share)
+                record_skipped(cfg.out, name, why, share)
             else:
                 georef = (grid.geotransform(col, row), QgsCoordinateReferenceSystem(grid.crs).toWkt())
                 sink.write(split, name, pixels, hist, georef)
@@ -251,7 +259,43 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
                 entries.append(_entry(grid, col, row, name, split))
         if progress is not None:
             progress(i + 1, len(tiles), counts)
-    return _manifest(cfg, plan, colour, historical if hist_layer else None, layer, aoi, entries, counts, started)
+    return _manifest(cfg, plan, colour, historical if hist_layer else None, layer, aoi, entries, counts, started,
+                     refused)
+
+
+class NodataShares:
+    """The nodata shares of the tiles skipped for nodata, so the summary can say how much was missing."""
+
+    def __init__(self):
+        self.shares: List[float] = []
+
+    def saw(self, why: Optional[str], share: float) -> None:
+        if why == NODATA:
+            self.shares.append(share)
+
+    def summary(self) -> dict:
+        s = sorted(self.shares)
+        return {"tiles": len(s), "least_share": s[0] if s else None, "median_share": s[len(s) // 2] if s else None}
+
+    def advice(self, max_nodata: float) -> str:
+        """One sentence on the skipped tiles' nodata, and what to change, or '' when none was skipped."""
+        if not self.shares:
+            return ""
+        least = min(self.shares)
+        return (f" {len(self.shares)} tiles were skipped for nodata: {_pct(least)} to {_pct(max(self.shares))} "
+                f"of their pixels had no data, more than the {_pct(max_nodata)} a tile may have; raise "
+                f"the largest nodata share to keep tiles like these, or turn off the layer's nodata value "
+                f"in its properties if those pixels are real.")
+
+
+def _pct(share: float) -> str:
+    return f"{100.0 * share:.2g} %" if share < 0.1 else f"{100.0 * share:.0f} %"
+
+
+def _admitted_now(skipped: Tuple[str, float], max_nodata: float) -> bool:
+    """A tile an earlier run skipped for nodata that a larger max_nodata now takes: fetch it again."""
+    why, share = skipped
+    return why == NODATA and share <= max_nodata
 
 
 def _entry(grid: Grid, col: int, row: int, name: str, split: str) -> dict:
@@ -269,10 +313,11 @@ def _units(crs: QgsCoordinateReferenceSystem) -> str:
 
 
 def _manifest(cfg: CaptureConfig, plan: Plan, colour: LayerRef, historical: Optional[LayerRef], layer,
-              aoi: Aoi, entries: list, counts: dict, started: str) -> dict:
+              aoi: Aoi, entries: list, counts: dict, started: str, refused: NodataShares) -> dict:
     if not entries:
         raise BadInput(f"No usable tiles were captured (blank {counts['blank']}, nodata {counts['nodata']}, "
-                       f"missing {counts['missing']}); check the layer over the area of interest.")
+                       f"missing {counts['missing']}); check the layer over the area of interest."
+                       + refused.advice(cfg.max_nodata))
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     grid_crs = QgsCoordinateReferenceSystem(plan.grids[0].crs)
     if cfg.zooms:
@@ -314,6 +359,7 @@ def _manifest(cfg: CaptureConfig, plan: Plan, colour: LayerRef, historical: Opti
                     "crs": crs_id(grid_crs), "aoi": aoi.to_dict(), "gsd_by_zoom": by_zoom,
                     "written": counts["written"], "resumed": counts["on_disk"], "attempts": counts["attempts"],
                     "historical_skipped": counts["historical_skipped"],
+                    "nodata_skipped": refused.summary(), "nodata_advice": refused.advice(cfg.max_nodata).strip(),
                     "attribution": colour.attribution,
                     "historical_dir": "historical" if historical is not None and cfg.historical_role == "test"
                     else None},

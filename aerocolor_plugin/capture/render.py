@@ -48,6 +48,9 @@ class LayerRef:
     renderer: object = None      # a QgsRasterRenderer clone, or None for the default style
     public_uri: str = ""         # the source with passwords hidden, for the manifest
     attribution: str = ""
+    # Bands whose declared nodata value the user switched off in the layer's properties: the
+    # reopened layer would otherwise take the file's value again.
+    ignore_nodata: Tuple[int, ...] = ()
 
     @classmethod
     def of(cls, layer: QgsRasterLayer) -> "LayerRef":
@@ -56,8 +59,11 @@ class LayerRef:
         if not layer.isValid():
             raise LayerError(f"The layer {layer.name()} failed to load; check its source or connection.")
         renderer = layer.renderer().clone() if layer.renderer() is not None else None
+        provider = layer.dataProvider()
+        ignore = tuple(b for b in range(1, layer.bandCount() + 1)
+                       if provider.sourceHasNoDataValue(b) and not provider.useSourceNoDataValue(b))
         return cls(layer.source(), layer.providerType(), layer.name(), renderer, layer.publicSource(),
-                   attribution_of(layer))
+                   attribution_of(layer), ignore)
 
     @property
     def is_network(self) -> bool:
@@ -70,6 +76,8 @@ class LayerRef:
         if not layer.isValid():
             raise LayerError(f"The layer {self.name} failed to load ({self.public_uri or self.uri}); "
                              f"check its source or connection.")
+        for band in self.ignore_nodata:
+            layer.dataProvider().setUseSourceNoDataValue(band, False)
         if self.renderer is not None:
             layer.setRenderer(self.renderer.clone())
         return layer
@@ -207,6 +215,9 @@ class TileReader:
         bands = self._bands()
         out = np.empty((n, n, len(bands)), np.uint8)
         valid = self._inside(bounds) if self.extent is not None else np.ones((n, n), bool)
+        # A pixel is nodata only where every band says so, as GDAL's per-dataset mask
+        # (NODATA_VALUES) has it: a real 8-bit photo has pixels with one band at its nodata 255.
+        nodata = np.ones((n, n), bool)
         for i, b in enumerate(bands):
             block = self.source.block(b, rect, n, n)
             if self.extent is None and block is not None and block.isEmpty():
@@ -215,15 +226,25 @@ class TileReader:
                 raise LayerError(f"{self.ref.name} could not be read at {bounds}; check the file.")
             arr = np.frombuffer(bytes(block.data()), np.uint8).reshape(n, n)
             out[..., i] = arr
-            if self.provider.sourceHasNoDataValue(b) and self.provider.useSourceNoDataValue(b):
-                valid &= arr != np.uint8(self.provider.sourceNoDataValue(b))
-            if self.extent is None:  # the projector marks what falls outside the file
-                valid &= ~marked_nodata(block, arr)
+            nodata &= self._band_nodata(b, block, arr)
+        valid &= ~nodata
         alpha = self._alpha_band()
         if alpha > 0:
             block = self.source.block(alpha, rect, n, n)
             valid &= np.frombuffer(bytes(block.data()), np.uint8).reshape(n, n) > 0
         return out, valid
+
+    def _band_nodata(self, band: int, block: QgsRasterBlock, arr: np.ndarray) -> np.ndarray:
+        """Pixels this band marks as nodata: its declared value (unless switched off), and what a
+        projector finds outside the file."""
+        hit = np.zeros(arr.shape, bool)
+        if self.provider.sourceHasNoDataValue(band) and self.provider.useSourceNoDataValue(band):
+            value = self.provider.sourceNoDataValue(band)
+            if 0 <= value <= 255 and value == int(value):  # a value outside the bytes marks none
+                hit |= arr == np.uint8(value)
+        if self.extent is None:
+            hit |= marked_nodata(block, arr)
+        return hit
 
     def _inside(self, bounds) -> np.ndarray:
         """Pixels whose centres lie inside the raster's extent."""
@@ -240,9 +261,11 @@ class TileReader:
 BLANK, NODATA, MISSING = "blank", "nodata", "missing"
 
 
-def verdict(pixels: np.ndarray, valid: np.ndarray, network: bool, min_std: float) -> Optional[str]:
-    """None for a usable tile, else why not: no data where the layer should have some, or flat."""
-    if not valid.all():
+def verdict(pixels: np.ndarray, valid: np.ndarray, network: bool, min_std: float,
+            max_nodata: float = 0.0) -> Optional[str]:
+    """None for a usable tile, else why not: more of it without data than max_nodata allows
+    (a share of its pixels), or flat."""
+    if nodata_share(valid) > max_nodata:
         return MISSING if network else NODATA
     # Per band (one flat colour has different R, G and B), on every 4th pixel: a flat tile is
     # flat everywhere, and the full-size std cost more than reading the tile.
@@ -252,18 +275,29 @@ def verdict(pixels: np.ndarray, valid: np.ndarray, network: bool, min_std: float
     return None
 
 
+def nodata_share(valid: np.ndarray) -> float:
+    return 1.0 - float(np.count_nonzero(valid)) / max(valid.size, 1)
+
+
+@dataclass
+class Fetched:
+    pixels: Optional[np.ndarray]   # None when skipped
+    why: Optional[str]             # why skipped: blank, nodata, missing
+    attempts: int
+    nodata: float                  # share of the tile's pixels without data (last attempt)
+
+
 def fetch(reader: TileReader, col: int, row: int, min_std: float, retries: int, wait_s: float,
-          sleep=time.sleep) -> Tuple[Optional[np.ndarray], Optional[str], int]:
-    """(pixels or None, why skipped, attempts): network tiles that come back empty are tried again."""
-    attempts = 0
+          max_nodata: float = 0.0, sleep=time.sleep) -> Fetched:
+    """One tile; network tiles that come back empty are tried again."""
     tries = 1 + (max(0, retries) if reader.ref.is_network else 0)
-    why = None
+    why, share = None, 0.0
     for attempt in range(tries):
-        attempts += 1
         pixels, valid = reader.read(col, row)
-        why = verdict(pixels, valid, reader.ref.is_network, min_std)
+        share = nodata_share(valid)
+        why = verdict(pixels, valid, reader.ref.is_network, min_std, max_nodata)
         if why is None:
-            return pixels, None, attempts
+            return Fetched(pixels, None, attempt + 1, share)
         if attempt + 1 < tries:
             sleep(wait_s * (attempt + 1))
-    return None, why, attempts
+    return Fetched(None, why, tries, share)

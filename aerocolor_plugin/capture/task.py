@@ -48,7 +48,9 @@ class CaptureTask(QgsTask):
         counts = self.manifest["counts"]
         skipped = sum(self.manifest["skipped"].values())
         self.message = (f"{sum(counts.values())} tiles in {self.cfg.out} (train {counts['train']}, "
-                        f"val {counts['val']}, test {counts['test']}; {skipped} skipped).")
+                        f"val {counts['val']}, test {counts['test']}; {skipped} skipped)."
+                        + (" " + self.manifest["capture"]["nodata_advice"] if self.manifest["capture"]["nodata_advice"]
+                           else ""))
         return True
 
     def finished(self, ok: bool) -> None:  # main thread

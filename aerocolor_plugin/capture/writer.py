@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -28,7 +28,8 @@ KEEP_SKIPPED = ("blank", "nodata")
 HISTORICAL_DIR = "historical"  # test tiles of the historical layer (inputs without ground truth)
 
 # Settings that do not change which files a capture makes; a resume may change them.
-_VOLATILE = ("retries", "retry_wait_s", "max_tiles", "confirm_tiles")
+# A new max_nodata fetches again only the tiles skipped for nodata that it now admits.
+_VOLATILE = ("retries", "retry_wait_s", "max_tiles", "confirm_tiles", "max_nodata")
 
 
 def identity(request: dict) -> dict:
@@ -75,9 +76,10 @@ def _write_json(path: str, obj: dict) -> None:
     os.replace(tmp, path)
 
 
-def read_skipped(out: str) -> Dict[str, str]:
-    """Tile id -> why it was skipped by an earlier run of this capture (a torn last line is ignored)."""
-    found: Dict[str, str] = {}
+def read_skipped(out: str) -> Dict[str, Tuple[str, float]]:
+    """Tile id -> (why, nodata share) for the tiles an earlier run of this capture skipped (a torn
+    last line is ignored)."""
+    found: Dict[str, Tuple[str, float]] = {}
     try:
         with open(os.path.join(out, SKIPPED), encoding="utf-8") as fh:
             for line in fh:
@@ -86,16 +88,16 @@ def read_skipped(out: str) -> Dict[str, str]:
                 except ValueError:
                     continue
                 if item.get("why") in KEEP_SKIPPED:
-                    found[str(item.get("id"))] = item["why"]
+                    found[str(item.get("id"))] = (item["why"], float(item.get("nodata", 1.0)))
     except FileNotFoundError:
         pass
     return found
 
 
-def record_skipped(out: str, name: str, why: str) -> None:
+def record_skipped(out: str, name: str, why: str, nodata: float) -> None:
     if why in KEEP_SKIPPED:
         with open(os.path.join(out, SKIPPED), "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"id": name, "why": why}) + "\n")
+            fh.write(json.dumps({"id": name, "why": why, "nodata": round(nodata, 6)}) + "\n")
 
 
 class TileSink:

@@ -120,6 +120,14 @@ class CaptureDock(QgsDockWidget):
             splits.addWidget(QLabel(label))
             splits.addWidget(box)
         form.addRow(tr("Splits"), splits)
+        self.max_nodata = QDoubleSpinBox()
+        self.max_nodata.setRange(0.0, 99.0)
+        self.max_nodata.setDecimals(1)
+        self.max_nodata.setSuffix(" %")
+        self.max_nodata.setValue(100 * CaptureConfig.max_nodata)
+        self.max_nodata.setToolTip(tr("A tile with a larger share of nodata pixels (where the layer has no "
+                                      "data, or every band holds its nodata value) is skipped and counted."))
+        form.addRow(tr("Largest nodata share"), self.max_nodata)
         self.output = QgsFileWidget()
         self.output.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         form.addRow(tr("Training set folder"), self.output)
@@ -204,6 +212,7 @@ class CaptureDock(QgsDockWidget):
         cfg = CaptureConfig(out=os.path.abspath(out), tile=self.tile.value(), fmt=self.fmt.currentData(),
                             layout=self.layout_box.currentData(), val_fraction=self.val.value(),
                             test_fraction=self.test.value(), block=self.block.value(),
+                            max_nodata=self.max_nodata.value() / 100.0,
                             historical_role=(self.role.currentData() if self.historical.currentLayer() is not None
                                              else "none"))
         if self.grid_mode.currentData() == "zoom":

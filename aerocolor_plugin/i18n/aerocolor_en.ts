@@ -244,114 +244,124 @@
       <translation>Splits</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="125" />
+      <location filename="../docks/capture_dock.py" line="128" />
+      <source>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</source>
+      <translation>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="130" />
+      <source>Largest nodata share</source>
+      <translation>Largest nodata share</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="133" />
       <source>Training set folder</source>
       <translation>Training set folder</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="129" />
+      <location filename="../docks/capture_dock.py" line="137" />
       <source>Estimate</source>
       <translation>Estimate</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="131" />
+      <location filename="../docks/capture_dock.py" line="139" />
       <source>Capture tiles</source>
       <translation>Capture tiles</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="133" />
+      <location filename="../docks/capture_dock.py" line="141" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="142" />
+      <location filename="../docks/capture_dock.py" line="150" />
       <source>Choose a colour layer, an area of interest and a folder.</source>
       <translation>Choose a colour layer, an area of interest and a folder.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="172" />
+      <location filename="../docks/capture_dock.py" line="180" />
       <source>Drag a rectangle on the map.</source>
       <translation>Drag a rectangle on the map.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="181" />
+      <location filename="../docks/capture_dock.py" line="189" />
       <source>{0:.0f} × {1:.0f} {2}</source>
       <translation>{0:.0f} × {1:.0f} {2}</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="182" />
+      <location filename="../docks/capture_dock.py" line="190" />
       <source>map units</source>
       <translation>map units</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="188" />
+      <location filename="../docks/capture_dock.py" line="196" />
       <source>Draw a rectangle on the map first.</source>
       <translation>Draw a rectangle on the map first.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="192" />
+      <location filename="../docks/capture_dock.py" line="200" />
       <source>Choose a polygon layer for the area of interest.</source>
       <translation>Choose a polygon layer for the area of interest.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="195" />
+      <location filename="../docks/capture_dock.py" line="203" />
       <source>There is no map canvas; draw a rectangle or choose polygons.</source>
       <translation>There is no map canvas; draw a rectangle or choose polygons.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="203" />
+      <location filename="../docks/capture_dock.py" line="211" />
       <source>Choose a folder for the training set.</source>
       <translation>Choose a folder for the training set.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="212" />
+      <location filename="../docks/capture_dock.py" line="221" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>Give one or more zoom levels, such as 15,16.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="242" />
+      <location filename="../docks/capture_dock.py" line="251" />
       <source>at most </source>
       <translation>at most </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="243" />
+      <location filename="../docks/capture_dock.py" line="252" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} tiles of {2} px over {3}.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="262" />
+      <location filename="../docks/capture_dock.py" line="271" />
       <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
       <translation>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="264" />
+      <location filename="../docks/capture_dock.py" line="273" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="267" />
+      <location filename="../docks/capture_dock.py" line="276" />
       <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
       <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="274" />
+      <location filename="../docks/capture_dock.py" line="283" />
       <source>Capturing about {0:,} tiles…</source>
       <translation>Capturing about {0:,} tiles…</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="282" />
-      <source>Cancelling…</source>
-      <translation>Cancelling…</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="288" />
-      <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
-      <translation>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="29" />
       <source>AeroColor: Capture</source>
       <translation>AeroColor: Capture</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="291" />
+      <source>Cancelling…</source>
+      <translation>Cancelling…</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="297" />
+      <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
+      <translation>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="44" />
@@ -1029,27 +1039,37 @@
       <translation>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="127" />
+      <location filename="../processing/capture_algorithm.py" line="100" />
+      <source>Tiles captured</source>
+      <translation>Tiles captured</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="101" />
+      <source>Manifest</source>
+      <translation>Manifest</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="131" />
       <source>Capturing {0} over {1} into {2}.</source>
       <translation>Capturing {0} over {1} into {2}.</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="139" />
+      <location filename="../processing/capture_algorithm.py" line="143" />
       <source>{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.</source>
       <translation>{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="148" />
+      <location filename="../processing/capture_algorithm.py" line="154" />
       <source>the polygons</source>
       <translation>the polygons</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="152" />
+      <location filename="../processing/capture_algorithm.py" line="158" />
       <source>extent</source>
       <translation>extent</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="153" />
+      <location filename="../processing/capture_algorithm.py" line="159" />
       <source>Give the area of interest: an extent or a polygon layer.</source>
       <translation>Give the area of interest: an extent or a polygon layer.</translation>
     </message>
@@ -1129,19 +1149,14 @@
       <translation>Split seed</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="94" />
-      <source>Refuse captures of more tiles than</source>
-      <translation>Refuse captures of more tiles than</translation>
+      <location filename="../processing/capture_algorithm.py" line="95" />
+      <source>Largest share of nodata pixels in a tile (%)</source>
+      <translation>Largest share of nodata pixels in a tile (%)</translation>
     </message>
     <message>
       <location filename="../processing/capture_algorithm.py" line="97" />
-      <source>Tiles captured</source>
-      <translation>Tiles captured</translation>
-    </message>
-    <message>
-      <location filename="../processing/capture_algorithm.py" line="98" />
-      <source>Manifest</source>
-      <translation>Manifest</translation>
+      <source>Refuse captures of more tiles than</source>
+      <translation>Refuse captures of more tiles than</translation>
     </message>
     <message>
       <location filename="../processing/colorize_algorithm.py" line="25" />

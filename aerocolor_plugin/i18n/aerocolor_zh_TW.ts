@@ -244,114 +244,124 @@
       <translation>資料分割</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="125" />
+      <location filename="../docks/capture_dock.py" line="128" />
+      <source>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</source>
+      <translation>無資料像素(圖層沒有資料之處,或每個波段都是其無資料值)比例更高的圖塊會被略過並計數。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="130" />
+      <source>Largest nodata share</source>
+      <translation>最大無資料比例</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="133" />
       <source>Training set folder</source>
       <translation>訓練集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="129" />
+      <location filename="../docks/capture_dock.py" line="137" />
       <source>Estimate</source>
       <translation>估算</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="131" />
+      <location filename="../docks/capture_dock.py" line="139" />
       <source>Capture tiles</source>
       <translation>擷取圖塊</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="133" />
+      <location filename="../docks/capture_dock.py" line="141" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="142" />
+      <location filename="../docks/capture_dock.py" line="150" />
       <source>Choose a colour layer, an area of interest and a folder.</source>
       <translation>請選擇彩色圖層、研究範圍與資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="172" />
+      <location filename="../docks/capture_dock.py" line="180" />
       <source>Drag a rectangle on the map.</source>
       <translation>請在地圖上拖曳出矩形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="181" />
+      <location filename="../docks/capture_dock.py" line="189" />
       <source>{0:.0f} × {1:.0f} {2}</source>
       <translation>{0:.0f} × {1:.0f} {2}</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="182" />
+      <location filename="../docks/capture_dock.py" line="190" />
       <source>map units</source>
       <translation>地圖單位</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="188" />
+      <location filename="../docks/capture_dock.py" line="196" />
       <source>Draw a rectangle on the map first.</source>
       <translation>請先在地圖上繪製矩形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="192" />
+      <location filename="../docks/capture_dock.py" line="200" />
       <source>Choose a polygon layer for the area of interest.</source>
       <translation>請為研究範圍選擇多邊形圖層。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="195" />
+      <location filename="../docks/capture_dock.py" line="203" />
       <source>There is no map canvas; draw a rectangle or choose polygons.</source>
       <translation>沒有地圖畫布；請繪製矩形或選擇多邊形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="203" />
+      <location filename="../docks/capture_dock.py" line="211" />
       <source>Choose a folder for the training set.</source>
       <translation>請為訓練集選擇資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="212" />
+      <location filename="../docks/capture_dock.py" line="221" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>請輸入一個或多個縮放層級，例如 15,16。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="242" />
+      <location filename="../docks/capture_dock.py" line="251" />
       <source>at most </source>
       <translation>最多 </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="243" />
+      <location filename="../docks/capture_dock.py" line="252" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} 個 {2} 像素的圖塊，涵蓋 {3}。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="262" />
+      <location filename="../docks/capture_dock.py" line="271" />
       <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
       <translation>此次擷取將在 {1} 產生約 {0:,} 個圖塊；可能耗時很久，並從圖層的伺服器下載大量資料。要擷取嗎？</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="264" />
+      <location filename="../docks/capture_dock.py" line="273" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>未開始（{0:,} 個圖塊）；請選擇較小的範圍或較低的縮放層級。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="267" />
+      <location filename="../docks/capture_dock.py" line="276" />
       <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
       <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="274" />
+      <location filename="../docks/capture_dock.py" line="283" />
       <source>Capturing about {0:,} tiles…</source>
       <translation>正在擷取約 {0:,} 個圖塊…</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="282" />
-      <source>Cancelling…</source>
-      <translation>正在取消…</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="288" />
-      <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
-      <translation>{1} 個圖塊中的 {0} 個：寫入 {2}，已存在 {3}，略過 {4}。</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="29" />
       <source>AeroColor: Capture</source>
       <translation>AeroColor：擷取</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="291" />
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="297" />
+      <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
+      <translation>{1} 個圖塊中的 {0} 個：寫入 {2}，已存在 {3}，略過 {4}。</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="44" />
@@ -1029,27 +1039,37 @@
       <translation>無法啟動後端直譯器（{0}）；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="127" />
+      <location filename="../processing/capture_algorithm.py" line="100" />
+      <source>Tiles captured</source>
+      <translation>已擷取圖塊</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="101" />
+      <source>Manifest</source>
+      <translation>清單</translation>
+    </message>
+    <message>
+      <location filename="../processing/capture_algorithm.py" line="131" />
       <source>Capturing {0} over {1} into {2}.</source>
       <translation>正在將 {0} 於 {1} 的範圍擷取到 {2}。</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="139" />
+      <location filename="../processing/capture_algorithm.py" line="143" />
       <source>{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.</source>
       <translation>已寫入 {0} 個圖塊（接續 {1} 個）；略過：空白 {2}、無資料 {3}、缺漏 {4}。</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="148" />
+      <location filename="../processing/capture_algorithm.py" line="154" />
       <source>the polygons</source>
       <translation>多邊形</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="152" />
+      <location filename="../processing/capture_algorithm.py" line="158" />
       <source>extent</source>
       <translation>範圍</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="153" />
+      <location filename="../processing/capture_algorithm.py" line="159" />
       <source>Give the area of interest: an extent or a polygon layer.</source>
       <translation>請提供研究範圍：一個範圍或一個多邊形圖層。</translation>
     </message>
@@ -1129,19 +1149,14 @@
       <translation>分割亂數種子</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="94" />
-      <source>Refuse captures of more tiles than</source>
-      <translation>拒絕超過此圖塊數的擷取</translation>
+      <location filename="../processing/capture_algorithm.py" line="95" />
+      <source>Largest share of nodata pixels in a tile (%)</source>
+      <translation>圖塊中無資料像素的最大比例(%)</translation>
     </message>
     <message>
       <location filename="../processing/capture_algorithm.py" line="97" />
-      <source>Tiles captured</source>
-      <translation>已擷取圖塊</translation>
-    </message>
-    <message>
-      <location filename="../processing/capture_algorithm.py" line="98" />
-      <source>Manifest</source>
-      <translation>清單</translation>
+      <source>Refuse captures of more tiles than</source>
+      <translation>拒絕超過此圖塊數的擷取</translation>
     </message>
     <message>
       <location filename="../processing/colorize_algorithm.py" line="25" />

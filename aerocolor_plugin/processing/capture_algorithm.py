@@ -91,6 +91,9 @@ class CaptureAlgorithm(AeroColorAlgorithm):
                                                        QgsProcessingParameterNumber.Type.Integer, 4, False, 1, 1024))
         self.addParameter(QgsProcessingParameterNumber("SEED", tr("Split seed"),
                                                        QgsProcessingParameterNumber.Type.Integer, 0, False, 0))
+        self.addParameter(QgsProcessingParameterNumber(
+            "MAX_NODATA", tr("Largest share of nodata pixels in a tile (%)"),
+            QgsProcessingParameterNumber.Type.Double, 100 * CaptureConfig.max_nodata, False, 0.0, 99.0))
         self.addParameter(QgsProcessingParameterNumber("MAX_TILES", tr("Refuse captures of more tiles than"),
                                                        QgsProcessingParameterNumber.Type.Integer, 250000, False, 1))
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Training set folder")))
@@ -114,6 +117,7 @@ class CaptureAlgorithm(AeroColorAlgorithm):
                 block=self.parameterAsInt(parameters, "BLOCK", context),
                 seed=self.parameterAsInt(parameters, "SEED", context),
                 max_tiles=self.parameterAsInt(parameters, "MAX_TILES", context),
+                max_nodata=self.parameterAsDouble(parameters, "MAX_NODATA", context) / 100.0,
                 historical_role=role if historical is not None else "none")
             if GRIDS[self.parameterAsEnum(parameters, "GRID", context)] == "zoom":
                 cfg.zooms = parse_zooms(self.parameterAsString(parameters, "ZOOMS", context))
@@ -139,6 +143,8 @@ class CaptureAlgorithm(AeroColorAlgorithm):
         feedback.pushInfo(tr("{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.").format(
             manifest["capture"]["written"], manifest["capture"]["resumed"], skipped["blank"], skipped["nodata"],
             skipped["missing"]))
+        if manifest["capture"]["nodata_advice"]:
+            feedback.pushInfo(manifest["capture"]["nodata_advice"])
         return {"OUTPUT": out, "TILES": len(manifest["tiles"]), "MANIFEST": os.path.join(out, layout.MANIFEST)}
 
     def _aoi(self, parameters, context, layer):
