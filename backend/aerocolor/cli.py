@@ -94,6 +94,9 @@ def _add_train(sub) -> None:
     p.add_argument("--channels-last", action="store_true", default=None)
     p.add_argument("--workers", type=int, help="data loading processes")
     p.add_argument("--save-every", type=int, help="keep a numbered checkpoint every N epochs")
+    p.add_argument("--film", action=argparse.BooleanOptionalAction, default=None,
+                   help="degrade the grey inputs like historical film scans while training (default: on "
+                        "for new runs; tune with --set film.p_grain=0.8 and the like)")
     g = p.add_argument_group("network options (families that use them)")
     g.add_argument("--netG", choices=("unet", "resnet"))
     g.add_argument("--ngf", type=int)
@@ -124,7 +127,8 @@ def _add_train(sub) -> None:
     f.add_argument("--lambda-identity", type=float, help="CycleGAN: identity weight (times lambda A/B; 0: off)")
     f.add_argument("--pool-size", type=int, help="CycleGAN: generated images kept for the discriminators")
     f.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="any other family option, e.g. --set lambda_nce=2 (JSON values)")
+                   help="any other family option, e.g. --set lambda_nce=2, or a film option, e.g. "
+                        "--set film.grain_max=0.08 (JSON values)")
     p.set_defaults(handler=_run_train)
 
 
@@ -154,6 +158,11 @@ def train_config_from_args(args) -> "TrainConfig":
         v = getattr(args, k, None)
         if v is not None:
             base[k] = v
+    # A new run trains on film-like inputs unless told not to. Fill the key in here: from_dict
+    # reads a config without one as a run from before film augmentation, and keeps it off.
+    film = dict(base.get("film") or {})
+    if args.film is not None:
+        film["enabled"] = args.film
     fam = family_class(base["family"])
     model_fields = {f for f in fam.config_cls.__dataclass_fields__}
     net = dict(model.get("net") or {})
@@ -175,11 +184,15 @@ def train_config_from_args(args) -> "TrainConfig":
         key, sep, value = item.partition("=")
         if not sep:
             raise BadInput(f"--set {item}: write KEY=VALUE, e.g. --set lambda_nce=2.")
+        target = model
+        if key.startswith("film."):
+            target, key = film, key[len("film."):]
         try:
-            model[key] = json.loads(value)
+            target[key] = json.loads(value)
         except ValueError:
-            model[key] = value
+            target[key] = value
     base["model"] = model
+    base["film"] = film
     cfg = TrainConfig.from_dict(base)
     if not args.resume and not cfg.data:
         raise BadInput("Give the dataset folder with --data (make one with 'aerocolor dataset').")

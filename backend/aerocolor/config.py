@@ -12,6 +12,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from aerocolor.data.film import FilmConfig
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput
 
@@ -111,6 +112,7 @@ class TrainConfig:
     save_every: int = 10          # keep a numbered checkpoint every N epochs (latest.pt always)
     val_max: int = 64             # validation tiles used each epoch
     stretch: Stretch = field(default_factory=Stretch)
+    film: FilmConfig = field(default_factory=FilmConfig)  # film-scan degradations of the grey input
     model: Any = None             # the family's options dataclass
 
     @property
@@ -126,6 +128,10 @@ class TrainConfig:
 
         data = dict(data)
         model = data.pop("model", None) or {}
+        # Runs saved before film augmentation existed trained without it: a config (or a card)
+        # without the key keeps it off, so resuming one continues exactly as it began.
+        # New runs get it through TrainConfig() or the CLI, which fill the key in.
+        data.setdefault("film", {"enabled": False})
         cfg = from_dict(cls, data, "train config")
         cfg.model = from_dict(family_class(cfg.family).config_cls, model, f"{cfg.family} options")
         return cfg

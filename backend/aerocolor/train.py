@@ -104,7 +104,8 @@ class Trainer:
         mult = generator_multiple(cfg.model.net, cfg.tile) if hasattr(cfg.model, "net") else 4
         if cfg.tile % mult:
             raise BadInput(f"The tile size {cfg.tile} must be a multiple of {mult} for this generator.")
-        self.train_set = open_dataset(cfg.data, "train", cfg.tile, fam_cls.paired, Augment(), cfg.seed, cfg.stretch)
+        self.train_set = open_dataset(cfg.data, "train", cfg.tile, fam_cls.paired, Augment(), cfg.seed, cfg.stretch,
+                                      cfg.film)
         # Validation needs true pairs: every family gets it when the data are paired (an unpaired
         # family trains on them as two unrelated sets but is still scored against the truth).
         self.val_set = open_dataset(cfg.data, "val", cfg.tile, True, None, cfg.seed, cfg.stretch) \

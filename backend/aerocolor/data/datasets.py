@@ -7,6 +7,8 @@ Layouts (one data folder each):
 
 Augmentation (random crop, scale jitter, flips, quarter turns) draws from a generator seeded by
 (seed, epoch, index), so a resumed run sees exactly the same samples as an uninterrupted one.
+Training samples then get film-scan degradations of A (data/film.py) from a generator of their
+own, seeded by (seed, epoch, index, 2): the geometry is the same with film on or off.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
+from aerocolor.data.film import FilmConfig, film_degrade, is_grey_of
 from aerocolor.data.imageio import Stretch, list_images, read_image, to_grey
 from aerocolor.errors import BadInput
 
@@ -96,17 +99,29 @@ def _augment(imgs: List[torch.Tensor], tile: int, aug: Optional[Augment],
 
 
 class _Base(Dataset):
-    def __init__(self, tile: int, augment: Optional[Augment], seed: int, stretch: Stretch):
+    def __init__(self, tile: int, augment: Optional[Augment], seed: int, stretch: Stretch,
+                 film: Optional[FilmConfig] = None):
         self.tile = tile
         self.augment = augment
         self.seed = seed
         self.stretch = stretch
+        self.film = film  # None or disabled: A stays the plain grey (the trainer passes cfg.film)
         self.epoch = 0  # set by the trainer so augmentation depends on (seed, epoch, index)
 
     def _rng(self, index: int) -> Optional[np.random.Generator]:
         if self.augment is None:
             return None
         return np.random.default_rng([self.seed, self.epoch, index])
+
+    def _film(self, ta: torch.Tensor, index: int, tb: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """A as a film scan, in training only (validation and sample grids stay clean). With tb,
+        the colour tile of which ta is the grey, A may be made again through another spectral
+        response; a real grey scan beside its colour (not its grey) keeps its own tones."""
+        if self.augment is None or self.film is None or not self.film.enabled:
+            return ta
+        rng = np.random.default_rng([self.seed, self.epoch, index, 2])
+        colour = tb if tb is not None and is_grey_of(ta, tb) else None
+        return film_degrade(ta, rng, self.film, colour)
 
     def _check_size(self, img: np.ndarray, path: str) -> None:
         h, w = img.shape[:2]
@@ -128,8 +143,9 @@ class PairedDataset(_Base):
     paired = True
 
     def __init__(self, root: str, split: str = "train", tile: int = 256,
-                 augment: Optional[Augment] = Augment(), seed: int = 0, stretch: Stretch = Stretch()):
-        super().__init__(tile, augment, seed, stretch)
+                 augment: Optional[Augment] = Augment(), seed: int = 0, stretch: Stretch = Stretch(),
+                 film: Optional[FilmConfig] = None):
+        super().__init__(tile, augment, seed, stretch, film)
         self.layout = detect_layout(root)
         if self.layout == "unpaired":
             raise BadInput(f"{root} holds unpaired data (trainA/, trainB/); this model needs aligned "
@@ -166,7 +182,8 @@ class PairedDataset(_Base):
     def __getitem__(self, index: int) -> dict:
         a, b = self.load_pair(index)
         ta, tb = _augment([_to_tensor(a), _to_tensor(b)], self.tile, self.augment, self._rng(index))
-        return {"A": ta, "B": tb, "index": index}
+        # After the geometry, so the degraded A stays aligned with B; B itself never changes.
+        return {"A": self._film(ta, index, tb), "B": tb, "index": index}
 
 
 class UnpairedDataset(_Base):
@@ -175,8 +192,9 @@ class UnpairedDataset(_Base):
     paired = False
 
     def __init__(self, root: str, split: str = "train", tile: int = 256,
-                 augment: Optional[Augment] = Augment(), seed: int = 0, stretch: Stretch = Stretch()):
-        super().__init__(tile, augment, seed, stretch)
+                 augment: Optional[Augment] = Augment(), seed: int = 0, stretch: Stretch = Stretch(),
+                 film: Optional[FilmConfig] = None):
+        super().__init__(tile, augment, seed, stretch, film)
         self.layout = detect_layout(root)
         if self.layout == "unpaired":
             self.a_files, self.b_files = split_files(root, "unpaired", split)
@@ -208,14 +226,15 @@ class UnpairedDataset(_Base):
         rng_b = np.random.default_rng([self.seed, self.epoch, index, 1]) if rng is not None else None
         (ta,) = _augment([_to_tensor(a)], self.tile, self.augment, rng)
         (tb,) = _augment([_to_tensor(b)], self.tile, self.augment, rng_b)
-        return {"A": ta, "B": tb, "index": index}
+        # B is an unrelated colour tile here, so A gets only the non-spectral film steps.
+        return {"A": self._film(ta, index), "B": tb, "index": index}
 
 
 def open_dataset(root: str, split: str, tile: int, paired: bool, augment: Optional[Augment],
-                 seed: int = 0, stretch: Stretch = Stretch()) -> Optional[Dataset]:
+                 seed: int = 0, stretch: Stretch = Stretch(), film: Optional[FilmConfig] = None) -> Optional[Dataset]:
     """The dataset of one split, or None for an optional split that is absent."""
     cls = PairedDataset if paired else UnpairedDataset
-    ds = cls(root, split, tile, augment, seed, stretch)
+    ds = cls(root, split, tile, augment, seed, stretch, film)
     if len(ds) == 0 or (not paired and (not ds.a_files or not ds.b_files)):
         if split == "train":
             raise BadInput(f"{root} holds no training images for this model; check the folder or "
