@@ -72,11 +72,14 @@ def _add_train(sub) -> None:
     from aerocolor.models import FAMILIES
 
     p = sub.add_parser("train", help="train a colorization model")
-    p.add_argument("--family", choices=sorted(FAMILIES), default="pix2pix")
+    p.add_argument("--family", choices=sorted(FAMILIES), help="model family (default: pix2pix, or the "
+                   "--from-model checkpoint's)")
     p.add_argument("--data", help="dataset folder (from 'aerocolor dataset' or your own)")
     p.add_argument("--run", required=True, help="run folder: config, checkpoints, samples, logs")
     p.add_argument("--resume", action="store_true", help="continue the run in --run from its last checkpoint")
     p.add_argument("--config", help="JSON file of a TrainConfig (flags given here override it)")
+    p.add_argument("--from-model", metavar="CKPT", help="fine-tune: start from this checkpoint's weights and "
+                   "architecture ('default': the bundled default model); give your own --data and schedule")
     p.add_argument("--color-mode", choices=("lab", "rgb"))
     p.add_argument("--epochs", type=int)
     p.add_argument("--decay-epochs", type=int)
@@ -152,7 +155,16 @@ def train_config_from_args(args) -> "TrainConfig":
                 base = json.load(fh)
         except (OSError, ValueError) as exc:
             raise BadInput(f"Could not read the config {args.config}: {exc}; give a JSON TrainConfig.") from None
-    base["family"] = args.family if args.family else base.get("family", "pix2pix")
+    if args.family:
+        base["family"] = args.family
+    if args.color_mode:
+        base["color_mode"] = args.color_mode
+    if args.from_model and not args.resume:  # a resumed run keeps what it began with
+        from aerocolor.assets import default_model
+        from aerocolor.finetune import base_config
+
+        base = base_config(default_model() if args.from_model == "default" else args.from_model, base)
+    base.setdefault("family", "pix2pix")
     model = dict(base.pop("model", None) or {})
     for k in _TRAIN_FLAGS:
         v = getattr(args, k, None)

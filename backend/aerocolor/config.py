@@ -112,6 +112,7 @@ class TrainConfig:
     save_every: int = 10          # keep a numbered checkpoint every N epochs (latest.pt always)
     val_max: int = 64             # validation tiles used each epoch
     stretch: Stretch = field(default_factory=Stretch)
+    from_model: str = ""          # fine-tune: start from this checkpoint's weights (its architecture too)
     film: FilmConfig = field(default_factory=FilmConfig)  # film-scan degradations of the grey input
     model: Any = None             # the family's options dataclass
 

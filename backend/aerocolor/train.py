@@ -18,7 +18,7 @@ from typing import Dict, List, Optional
 import torch
 from torch.utils.data import DataLoader
 
-from aerocolor import __version__, checkpoint, distributed
+from aerocolor import __version__, checkpoint, distributed, finetune
 from aerocolor.config import TrainConfig, save_json, to_dict
 from aerocolor.data import color
 from aerocolor.data.build import read_manifest
@@ -51,6 +51,7 @@ class Trainer:
         self.events = events or EventSink()
         self.resume = resume
         self.history: List[Dict] = []
+        self.lineage: List[Dict] = []  # the models this run was fine-tuned from, nearest first
         self.epoch = 0          # epochs completed
         self.step_in_epoch = 0  # batches done in the current epoch (non-zero only after a cancel)
         self.global_step = 0
@@ -113,11 +114,14 @@ class Trainer:
         # Read one sample now so a bad file or a too-large tile fails before any training.
         self.train_set[0]
         self.family = fam_cls(cfg, self.device)
+        self.manifest = read_manifest(cfg.data)
+        if cfg.from_model and not self.resume:  # a resumed run takes its weights from latest.pt below
+            self.lineage = finetune.start_from(cfg.from_model, self.family.nets, self.family.generator_name,
+                                               (self.manifest or {}).get("gsd"))
         self.schedulers = {
             name: torch.optim.lr_scheduler.LambdaLR(
                 opt, lambda e: lr_factor(e, cfg.epochs, cfg.decay_epochs))
             for name, opt in self.family.optimizers.items()}
-        self.manifest = read_manifest(cfg.data)
         if self.resume:
             self._load(p["latest"])
         if self.world > 1:
@@ -176,6 +180,7 @@ class Trainer:
             "total_epochs": cfg.total_epochs,
             "train_seconds": round(self.train_seconds, 1),
             "metrics": {"losses": last.get("losses", {}), "val": last.get("val", {})},
+            "lineage": self.lineage,
             "train": to_dict(cfg),
             "aerocolor": __version__,
             "torch": str(torch.__version__),
@@ -240,6 +245,7 @@ class Trainer:
         self.epoch, self.step_in_epoch = tr["epoch"], tr["step_in_epoch"]
         self.global_step, self.train_seconds = tr["global_step"], tr["train_seconds"]
         self.history = list(tr.get("history", []))
+        self.lineage = list(obj["card"].get("lineage") or [])
         self.acc = tr.get("epoch_acc") or {"sums": {}, "d_low": 0, "n": 0}
         self.family.load_extra_state(tr.get("family_state") or {})
         torch.set_rng_state(tr["rng_cpu"].cpu())
