@@ -114,6 +114,9 @@ def lab_to_srgb8(L: np.ndarray, ab: np.ndarray) -> np.ndarray:
     return np.take(_tables()[1], lin.astype(np.int32))
 
 
+# The colour on its way from the blender to the writer (colorize halves its memory this way).
+COLOUR_DTYPE = torch.float16
+
 # Pixels converted at a time: the conversion's temporaries (ten float arrays) stay a few MB
 # however wide the raster, at no cost in speed.
 CHUNK_PIXELS = 1 << 18
@@ -138,6 +141,19 @@ def rgba_chunks(model_input: np.ndarray, valid: np.ndarray, colour: np.ndarray, 
             yield r, one(r)
     else:
         yield from zip(starts, pool.map(one, starts))
+
+
+def model_output_to_rgb(out: torch.Tensor, grey: torch.Tensor, mode: str) -> torch.Tensor:
+    """Generator output (N, C, H, W) and its grey input (N, 1, H, W) in [0, 1] to the very 8-bit sRGB
+    colorize writes (gamut handling and rounding included), as float in [0, 1] on out's device.
+
+    The one conversion from model output to colour: validation, sample grids and the study score
+    exactly the image a user gets."""
+    x = color.model_input(grey.detach().float(), mode).cpu().numpy()
+    o = out.detach().to(COLOUR_DTYPE).float().cpu().numpy()  # as colorize hands it to the writer
+    valid = np.ones(x.shape[2:], bool)
+    rgb = np.stack([_to_rgba(x[i, 0], valid, o[i], mode)[:3] for i in range(o.shape[0])])
+    return torch.from_numpy(rgb).to(out.device).float().div_(255.0)
 
 
 def _to_float32(a: np.ndarray) -> np.ndarray:

@@ -196,6 +196,7 @@ def colorize_tiles(checkpoint: str, greys: List[np.ndarray], device: torch.devic
     """
     import torch.nn.functional as F
 
+    from aerocolor import compose
     from aerocolor.checkpoint import load_generator
     from aerocolor.data import color
 
@@ -222,7 +223,7 @@ def colorize_tiles(checkpoint: str, greys: List[np.ndarray], device: torch.devic
             else:
                 out = net(x)
             out = out[:, :, :h, :w]
-            rgb = color.model_output_to_rgb(out, grey, mode)
+            rgb = compose.model_output_to_rgb(out, grey, mode)
             outs += [t.permute(1, 2, 0).cpu().numpy() for t in rgb]
     return outs
 

@@ -106,12 +106,3 @@ def model_target(rgb: torch.Tensor, mode: str) -> torch.Tensor:
 
 def output_channels(mode: str) -> int:
     return 2 if mode == "lab" else 3
-
-
-def model_output_to_rgb(out: torch.Tensor, grey: torch.Tensor, mode: str) -> torch.Tensor:
-    """Generator output back to sRGB in [0, 1]. In Lab mode the colour joins the input's own L."""
-    if mode == "lab":
-        dim = _channel_dim(out)
-        lab = torch.cat([grey_to_lightness(grey), out.float() * AB_SCALE], dim)
-        return lab_to_rgb(lab)
-    return ((out.float() + 1.0) / 2.0).clamp(0.0, 1.0)

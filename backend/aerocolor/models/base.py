@@ -12,6 +12,7 @@ from typing import Dict, Optional, Tuple
 import torch
 import torch.nn as nn
 
+from aerocolor import compose
 from aerocolor.config import NetConfig, TrainConfig
 from aerocolor.data import color
 from aerocolor.nets.colour_input import neutral_colour
@@ -133,7 +134,7 @@ class Family:
         """(grey, colorized, target) of the current batch in [0, 1] RGB, for sample grids."""
         with torch.no_grad():
             fake = self.generate(self.real_A)
-        out = color.model_output_to_rgb(fake, self.grey, self.mode)
+        out = compose.model_output_to_rgb(fake, self.grey, self.mode)
         return self.grey.float(), out, self.rgb.float() if self.paired else None
 
     @classmethod
