@@ -121,8 +121,11 @@ def generator_from(obj: Dict[str, Any], path: str, device: Optional[torch.device
     if weights is None:
         raise BadInput(f"{path}: the weights do not match the model its card describes (its generator is "
                        f"missing); the file is damaged or was edited. Use another checkpoint.")
-    return card, _restore(path, lambda: family_class(card["family"]).build_generator_from(card), weights,
-                          "the weights", device)
+    from aerocolor.calibrate import wrap
+
+    net = _restore(path, lambda: family_class(card["family"]).build_generator_from(card), weights,
+                   "the weights", device)
+    return card, wrap(card, net).to(next(net.parameters()).device).eval()
 
 
 def encoder_from(obj: Dict[str, Any], path: str, device: Optional[torch.device] = None):

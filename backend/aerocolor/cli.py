@@ -380,6 +380,25 @@ def _run_export(args, events: EventSink) -> int:
     return EXIT_OK
 
 
+def _add_calibrate(sub) -> None:
+    p = sub.add_parser("calibrate", help="fit a Lab model's chroma calibration on its dataset, so that colour "
+                       "falls back toward grey on scenes unlike its training")
+    p.add_argument("checkpoint")
+    p.add_argument("output", help="the calibrated checkpoint to write (the input is left as it is)")
+    p.add_argument("--data", required=True, help="the dataset the model was trained on (train and val splits)")
+    p.add_argument("--max-tiles", type=int, default=256, help="tiles of each split to read")
+    p.set_defaults(handler=_run_calibrate)
+
+
+def _run_calibrate(args, events: EventSink) -> int:
+    from aerocolor.calibrate import calibrate
+
+    calib = calibrate(args.checkpoint, args.data, args.output, max_tiles=args.max_tiles)
+    _say(f"calibrate: {args.output} (chroma gain {calib['gain']:g})")
+    events.emit("result", ok=True, outputs={"checkpoint": args.output}, gain=calib["gain"])
+    return EXIT_OK
+
+
 # -- colorize and mosaic ----------------------------------------------------------------
 def _add_colorize(sub) -> None:
     p = sub.add_parser("colorize", help="colorize a grey raster (GeoTIFF, VRT, ...) into a colour GeoTIFF")
@@ -496,7 +515,7 @@ class _ProgressBar:
 
 
 # -- entry point ------------------------------------------------------------------------
-COMMANDS = [_add_dataset, _add_train, _add_info, _add_export, _add_evaluate, _add_study, _add_colorize,
+COMMANDS = [_add_dataset, _add_train, _add_info, _add_export, _add_calibrate, _add_evaluate, _add_study, _add_colorize,
             _add_mosaic]
 
 

@@ -1,0 +1,58 @@
+"""Chroma calibration: colour falls back toward grey on scenes unlike the model's training."""
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from aerocolor import checkpoint
+from aerocolor.calibrate import CalibratedGenerator, fit
+from aerocolor.data import color
+from aerocolor.data.datasets import PairedDataset
+from aerocolor.errors import BadInput
+from conftest import run_cli, write_geotiff
+
+
+@pytest.fixture(scope="module")
+def calibrated(tiny_checkpoint, synthetic_pairs, tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("calib") / "calibrated.pt")
+    res = run_cli("calibrate", tiny_checkpoint, out, "--data", synthetic_pairs)
+    assert res.returncode == 0, res.stderr[-2000:]
+    return out
+
+
+def _chroma(net, grey):
+    with torch.no_grad():
+        return float(net(color.model_input(grey, "lab")).float().abs().mean())
+
+
+def test_calibrated_chroma_falls_on_a_scene_unlike_training_and_holds_on_familiar_ones(
+        tiny_checkpoint, calibrated, synthetic_pairs):
+    _, plain = checkpoint.load_generator(tiny_checkpoint)
+    card, calib = checkpoint.load_generator(calibrated)
+    assert isinstance(calib, CalibratedGenerator) and 0 < card["calibration"]["gain"] <= 1
+    # Unlike anything in the synthetic scenes: salt-and-pepper grain, every pixel its own edge.
+    odd = (torch.rand(2, 1, 64, 64, generator=torch.Generator().manual_seed(1)) > 0.5).float()
+    assert _chroma(calib, odd) < 0.2 * _chroma(plain, odd)
+    # Validation tiles of its own kind are familiar: their colour keeps most of its strength.
+    val = PairedDataset(synthetic_pairs, "val", 64, augment=None)
+    grey = torch.stack([val[i]["A"] for i in range(len(val))])
+    assert float(calib.familiarity(color.model_input(grey, "lab")).mean()) > 0.8
+
+
+def test_a_calibrated_checkpoint_colorizes_end_to_end(calibrated, tmp_path):
+    from osgeo import gdal
+
+    rng = np.random.default_rng(2)
+    path = write_geotiff(str(tmp_path / "grey.tif"), (rng.random((96, 80)) * 255).astype(np.uint8))
+    res = run_cli("colorize", "--model", calibrated, path, str(tmp_path / "out.tif"))
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert gdal.Open(str(tmp_path / "out.tif")).RasterCount == 4
+
+
+def test_calibration_is_refused_for_rgb_models_and_twice(calibrated, synthetic_pairs, tmp_path):
+    with pytest.raises(BadInput, match="Only Lab models"):
+        fit(torch.nn.Identity(), {"color_mode": "rgb"}, [], [])
+    res = run_cli("calibrate", calibrated, str(tmp_path / "again.pt"), "--data", synthetic_pairs)
+    assert res.returncode == 2 and "calibrated already" in res.stderr
+    assert not os.path.exists(tmp_path / "again.pt")
