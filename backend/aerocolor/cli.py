@@ -32,37 +32,90 @@ def _progress_printer(events: EventSink, label: str) -> Callable[[int, int], Non
 
 # -- dataset ----------------------------------------------------------------------------
 def _add_dataset(sub) -> None:
-    p = sub.add_parser("dataset", help="cut colour rasters or image folders into a training set")
-    src = p.add_mutually_exclusive_group(required=True)
+    p = sub.add_parser("dataset", help="cut colour rasters, image folders or scanned survey frames into a "
+                                       "training set")
+    src = p.add_mutually_exclusive_group()
     src.add_argument("--from", dest="sources", nargs="+", metavar="SRC", help="colour rasters or folders")
     src.add_argument("--synthetic", type=int, metavar="K", help="make K synthetic aerial scenes instead")
+    src.add_argument("--frames", nargs="+", metavar="FRAME",
+                     help="scanned colour survey frames without georeferencing: the picture is found inside "
+                          "the border, marks and data strips, and cut into pairs at --scales")
     p.add_argument("--out", required=True, help="new, empty folder for the dataset")
     p.add_argument("--tile", type=int, default=256)
     p.add_argument("--stride", type=int, help="step between tiles (default: the tile size)")
     p.add_argument("--layout", choices=("aligned", "pairs", "unpaired"), default="pairs")
     p.add_argument("--val", type=float, default=0.1, help="share of spatial blocks for validation")
     p.add_argument("--test", type=float, default=0.1, help="share of spatial blocks for testing")
-    p.add_argument("--block", type=int, default=4, help="tiles per side of a split block")
+    p.add_argument("--block", type=int, help="tiles per side of a split block (default 4; for frames 2, "
+                   "counted at the coarsest scale)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--gsd", type=float, metavar="M",
                    help="ground resolution in m/px of sources that carry no georeferencing")
+    f = p.add_argument_group("survey frames (--frames, --historical, --frame-table)")
+    f.add_argument("--historical", nargs="+", metavar="FRAME",
+                   help="grey frames tiled into historical/ for looking at and distribution metrics, "
+                        "never for training")
+    f.add_argument("--frame-table", metavar="CSV", help="per-frame columns file,gsd[,crop][,group]; without "
+                   "--frames or --historical, its colour frames make pairs and its grey ones historical tiles")
+    f.add_argument("--scales", metavar="M,M", help="ground resolutions to tile at, in m/px, e.g. 0.5,1,2 "
+                   "(default: each frame at its own); scales finer than a frame's own are skipped")
+    f.add_argument("--upsample", action="store_true", default=None,
+                   help="also cut scales finer than a frame's own m/px")
+    f.add_argument("--split-by", choices=("block", "frame", "group"),
+                   help="block (default): blocks of ground within each frame; frame or group: whole frames")
+    f.add_argument("--val-frames", nargs="+", metavar="NAME", help="frames (file or stem) or groups that go "
+                   "whole to val")
+    f.add_argument("--test-frames", nargs="+", metavar="NAME", help="frames or groups that go whole to test")
+    f.add_argument("--block-m", type=float, metavar="M", help="side of a split block in metres (default: "
+                   "--block tiles at the coarsest scale)")
+    f.add_argument("--crop", metavar="X0,Y0,X1,Y1", help="picture box in frame pixels, for every frame the "
+                   "frame table gives none, instead of finding it")
+    f.add_argument("--margin", type=float, help="share of a found picture's size taken off each side "
+                   "(default 0.02)")
     p.set_defaults(handler=_run_dataset)
+
+
+_FRAME_FLAGS = ("scales", "upsample", "split_by", "val_frames", "test_frames", "block_m", "crop", "margin",
+                "frame_table")  # FramesConfig fields, named as their flags
 
 
 def _run_dataset(args, events: EventSink) -> int:
     from aerocolor.data.build import DatasetConfig, build_dataset, build_synthetic
+    from aerocolor.errors import BadInput
 
-    cfg = DatasetConfig(out=args.out, tile=args.tile, stride=args.stride, layout=args.layout,
-                        val_fraction=args.val, test_fraction=args.test, block=args.block, seed=args.seed,
-                        gsd=args.gsd)
+    common = dict(out=args.out, tile=args.tile, stride=args.stride, layout=args.layout,
+                  val_fraction=args.val, test_fraction=args.test, block=args.block, seed=args.seed,
+                  gsd=args.gsd)
+    common = {k: v for k, v in common.items() if v is not None}  # the config dataclasses hold the defaults
     report = _progress_printer(events, "dataset")
-    if args.synthetic is not None:
-        man = build_synthetic(args.synthetic, cfg, report)
+    framed = args.frames or args.historical or args.frame_table
+    given = [k for k in _FRAME_FLAGS + ("historical",) if getattr(args, k) is not None]
+    if args.sources is None and args.synthetic is None and not framed:
+        raise BadInput("Give the sources: --from rasters or folders, --synthetic K, or survey frames with "
+                       "--frames, --historical or --frame-table.")
+    if framed and (args.sources is not None or args.synthetic is not None):
+        raise BadInput("--historical and --frame-table go with --frames, not with --from or --synthetic.")
+    if not framed and given:
+        raise BadInput(f"--{given[0].replace('_', '-')} applies to survey frames only (--frames, --historical "
+                       f"or --frame-table).")
+    if framed:
+        from aerocolor.data.frames import FramesConfig, build_frames, parse_box, parse_scales
+
+        opts = {k: getattr(args, k) for k in _FRAME_FLAGS if getattr(args, k) is not None}
+        if "scales" in opts:
+            opts["scales"] = parse_scales(opts["scales"])
+        if "crop" in opts:
+            opts["crop"] = list(parse_box(opts["crop"]))
+        man = build_frames(args.frames or [], args.historical or [], FramesConfig(**common, **opts), report)
+    elif args.synthetic is not None:
+        man = build_synthetic(args.synthetic, DatasetConfig(**common), report)
     else:
-        man = build_dataset(args.sources, cfg, report)
+        man = build_dataset(args.sources, DatasetConfig(**common), report)
     counts = man["counts"]
-    _say(f"dataset: {args.out}: train {counts['train']}, val {counts['val']}, test {counts['test']} tiles "
-         f"({args.layout}); skipped {man['skipped'] or 'none'}")
+    hist = f", historical {counts['historical']}" if counts.get("historical") else ""
+    scales = f" at {', '.join(f'{s:g}' for s in man['scales'])} m/px" if man.get("scales") else ""
+    _say(f"dataset: {args.out}: train {counts['train']}, val {counts['val']}, test {counts['test']}{hist} tiles "
+         f"({args.layout}){scales}; skipped {man['skipped'] or 'none'}")
     events.emit("result", ok=True, outputs={"dataset": args.out, "counts": counts})
     return EXIT_OK
 

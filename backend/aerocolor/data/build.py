@@ -166,7 +166,9 @@ def build_synthetic(count: int, cfg: DatasetConfig,
     return _finish(cfg, tiles, [{"synthetic": True, "seed": cfg.seed}], {}, kind="synthetic")
 
 
-def _finish(cfg: DatasetConfig, tiles: list, sources: list, skipped: dict, kind: str) -> dict:
+def _finish(cfg: DatasetConfig, tiles: list, sources: list, skipped: dict, kind: str,
+            extra: Optional[dict] = None) -> dict:
+    """Write the manifest of the tiles cut; `extra` adds or replaces top-level keys (frames.py)."""
     if not tiles:
         raise BadInput(f"No usable tiles were cut (skipped: {skipped}); choose a smaller --tile "
                        f"or sources with more valid pixels.")
@@ -184,6 +186,7 @@ def _finish(cfg: DatasetConfig, tiles: list, sources: list, skipped: dict, kind:
         "skipped": skipped,
         "tiles": tiles,
     }
+    manifest.update(extra or {})
     write_manifest(cfg.out, manifest)
     return manifest
 
