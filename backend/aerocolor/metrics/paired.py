@@ -47,3 +47,18 @@ def colourfulness(img: np.ndarray) -> float:
     spread = np.sqrt(rg.var() + yb.var())
     centre = np.sqrt(rg.mean() ** 2 + yb.mean() ** 2)
     return float(spread + 0.3 * centre)
+
+
+def mean_chroma(img: np.ndarray) -> float:
+    """Mean CIE Lab chroma sqrt(a*^2 + b*^2) per pixel (D65, as ciede2000); 0 for any grey image."""
+    from skimage.color import rgb2lab
+
+    lab = rgb2lab(img.astype(np.float64))
+    return float(np.mean(np.hypot(lab[..., 1], lab[..., 2])))
+
+
+def chroma_ratio(pred: np.ndarray, ref: np.ndarray) -> float:
+    """mean_chroma(pred) / mean_chroma(ref): 1 when a colorization is as saturated as its truth on
+    average, below 1 when washed out, above when garish; nan when the reference has no colour."""
+    ref_c = mean_chroma(ref)
+    return mean_chroma(pred) / ref_c if ref_c > 1e-9 else float("nan")
