@@ -257,7 +257,7 @@ def cut_frame(row: dict, gsd: float, size: int, k: int, seed: int, coarser: str,
 
     name = f"{row['place']} {row['date']}"
     if not os.path.isfile(row["path"]):
-        print(f"note: {name}: {row['file']} is not in {IGN} (held back?); skipped")
+        print(f"note: {name}: {row['file']} is not in {os.path.dirname(row['path'])} (held back?); skipped")
         return None
     factor = gsd / row["gsd"]
     if factor < 0.98:
@@ -437,6 +437,7 @@ def parse_models(specs: Sequence[str]) -> Dict[str, str]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ign", default=IGN, help="the IGN frames' folder, with its README table (default: %(default)s)")
     ap.add_argument("--place", default="all", choices=PLACES + ("all",))
     ap.add_argument("--years", help="colour frames of these years only, e.g. 1990-2011 or 2010")
     ap.add_argument("--gsd", type=float, default=1.0, help="m/px of the scenes (frames are never upsampled)")
@@ -484,7 +485,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"{args.gsd:g} m/px ({coarser}), "
           f"{args.crops} crops of {args.size} px per frame, seed {args.seed}")
 
-    rows = read_ign_table()
+    rows = read_ign_table(args.ign)
     colour_rows = select(rows, args.place, "colour", years)
     if not colour_rows:
         raise SystemExit(f"No colour frame of {args.place} in {args.years or 'any year'} in the IGN table.")
