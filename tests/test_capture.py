@@ -77,7 +77,8 @@ def _capture(cfg, layer, aoi=None, **kw):
 def _local_cfg(out, **kw):
     from aerocolor_plugin.capture.engine import CaptureConfig
 
-    return CaptureConfig(out=str(out), gsd=RES, tile=64, layout=kw.pop("layout", "pairs"), block=1, **kw)
+    return CaptureConfig(out=str(out), gsd=RES, tile=64, layout=kw.pop("layout", "pairs"),
+                         block=kw.pop("block", 1), **kw)
 
 
 def _source_window(src, bounds, tile):
@@ -694,3 +695,16 @@ def test_the_bundled_colour_sample_is_captured_despite_its_declared_nodata(qgis_
     man = _capture(CaptureConfig(out=str(tmp_path / "set"), gsd=0.1, tile=64, block=1), layer, aoi=aoi)
     assert len(man["tiles"]) == 16 and man["skipped"]["nodata"] == 0
     clear_project()
+
+
+def test_a_split_asked_for_but_left_empty_is_said(geotiff, tmp_path):
+    """12 tiles in blocks of 4 x 4 are one or two blocks: val and test shares of 0.1 get none."""
+    path, _ = geotiff
+    man = _capture(_local_cfg(tmp_path / "set", block=4, val_fraction=0.1, test_fraction=0.1), _layer(path))
+    warnings = man["capture"]["split_warnings"]
+    empty = [s for s in ("val", "test") if man["counts"][s] == 0]
+    assert empty and len(warnings) == len(empty)
+    assert all("choose a smaller block or a larger area" in w for w in warnings)
+    # With one tile a block the same shares find tiles, and nothing is said.
+    again = _capture(_local_cfg(tmp_path / "small", val_fraction=0.25, test_fraction=0.25), _layer(path))
+    assert again["capture"]["split_warnings"] == []

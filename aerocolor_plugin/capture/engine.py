@@ -263,6 +263,17 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
                      refused)
 
 
+def empty_splits(cfg: CaptureConfig, counts: Dict[str, int]) -> List[str]:
+    """A sentence for each split that was asked for but got no tile (the area holds too few blocks)."""
+    out = []
+    for split, share in (("val", cfg.val_fraction), ("test", cfg.test_fraction)):
+        if share > 0 and counts.get(split, 0) == 0:
+            out.append(f"No tile fell into {split} although its share is {share:g}: the area holds only "
+                       f"{sum(counts.values())} tiles in blocks of {cfg.block} x {cfg.block}; choose a smaller "
+                       f"block or a larger area.")
+    return out
+
+
 class NodataShares:
     """The nodata shares of the tiles skipped for nodata, so the summary can say how much was missing."""
 
@@ -340,6 +351,7 @@ def _manifest(cfg: CaptureConfig, plan: Plan, colour: LayerRef, historical: Opti
             info["path"] = ref.uri.split("|")[0]
         return info
 
+    split_counts = {s: sum(e["split"] == s for e in entries) for s in layout.SPLITS}
     sources = [source(colour, "colour") | {"layer_crs": plan.layer_crs}]
     if historical is not None:
         sources.append(source(historical, "historical_" + cfg.historical_role))
@@ -352,7 +364,7 @@ def _manifest(cfg: CaptureConfig, plan: Plan, colour: LayerRef, historical: Opti
                          else "A tiles are historical grey photos; B tiles are colour"),
         "gsd": gsd,
         "sources": sources,
-        "counts": {s: sum(e["split"] == s for e in entries) for s in layout.SPLITS},
+        "counts": split_counts,
         "skipped": {k: counts[k] for k in ("blank", "nodata", "missing")},
         "tiles": entries,
         "capture": {"started": started, "finished": now, "grids": [g.to_dict() for g in plan.grids],
@@ -360,6 +372,7 @@ def _manifest(cfg: CaptureConfig, plan: Plan, colour: LayerRef, historical: Opti
                     "written": counts["written"], "resumed": counts["on_disk"], "attempts": counts["attempts"],
                     "historical_skipped": counts["historical_skipped"],
                     "nodata_skipped": refused.summary(), "nodata_advice": refused.advice(cfg.max_nodata).strip(),
+                    "split_warnings": empty_splits(cfg, split_counts),
                     "attribution": colour.attribution,
                     "historical_dir": "historical" if historical is not None and cfg.historical_role == "test"
                     else None},

@@ -49,6 +49,7 @@ class CaptureTask(QgsTask):
         skipped = sum(self.manifest["skipped"].values())
         self.message = (f"{sum(counts.values())} tiles in {self.cfg.out} (train {counts['train']}, "
                         f"val {counts['val']}, test {counts['test']}; {skipped} skipped)."
+                        + "".join(" " + w for w in self.manifest["capture"]["split_warnings"])
                         + (" " + self.manifest["capture"]["nodata_advice"] if self.manifest["capture"]["nodata_advice"]
                            else ""))
         return True

@@ -143,6 +143,8 @@ class CaptureAlgorithm(AeroColorAlgorithm):
         feedback.pushInfo(tr("{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.").format(
             manifest["capture"]["written"], manifest["capture"]["resumed"], skipped["blank"], skipped["nodata"],
             skipped["missing"]))
+        for warning in manifest["capture"]["split_warnings"]:
+            feedback.reportError(warning, fatalError=False)
         if manifest["capture"]["nodata_advice"]:
             feedback.pushInfo(manifest["capture"]["nodata_advice"])
         return {"OUTPUT": out, "TILES": len(manifest["tiles"]), "MANIFEST": os.path.join(out, layout.MANIFEST)}
