@@ -18,8 +18,23 @@ def user_locale() -> str:
     return str(QSettings().value("locale/userLocale", "") or QLocale.system().name())
 
 
+# Regions whose Chinese is written in Traditional characters, as our zh_TW translation is.
+_TRADITIONAL_REGIONS = ("tw", "hk", "mo")
+
+
+def plugin_locale(locale: str) -> str:
+    """QGIS's name for a language to ours: QGIS 3.22 offers Traditional Chinese as zh-Hant (its own
+    qgis_zh-Hant.qm), users and systems write zh_TW, zh-TW, zh_Hant_TW; all mean our zh_TW."""
+    name = str(locale or "").strip().replace("-", "_").split(".")[0]
+    parts = [p.lower() for p in name.split("_") if p]
+    if parts and parts[0] == "zh" and ("hant" in parts[1:] or any(p in _TRADITIONAL_REGIONS for p in parts[1:])):
+        return "zh_TW"
+    return name
+
+
 def qm_path(locale: str) -> str:
     """The compiled translation for a locale: exact (zh_TW), then the language alone (zh)."""
+    locale = plugin_locale(locale)
     for name in (locale, locale.split("_")[0]):
         path = os.path.join(I18N_DIR, f"aerocolor_{name}.qm")
         if name and os.path.isfile(path):

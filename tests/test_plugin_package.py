@@ -191,3 +191,26 @@ def test_install_plugin_links_and_enables(tmp_path):
     assert (dest / "backend" / "aerocolor" / "protocol.py").is_file()
     ini = (profiles / "dev" / "QGIS" / "QGIS3.ini").read_text()
     assert "[PythonPlugins]" in ini and "aerocolor_plugin=true" in ini
+
+
+@pytest.mark.parametrize("qgis_name", ["zh_TW", "zh-TW", "zh-Hant", "zh_Hant_TW", "zh-Hant-HK", "zh_HK.UTF-8"])
+def test_qgis_names_for_traditional_chinese_find_our_zh_tw_translation(qgis_app, qgis_name):
+    """QGIS 3.22's Options offer Traditional Chinese as zh-Hant; the plugin stayed English there."""
+    from aerocolor_plugin.i18n_util import CONTEXT, I18N_DIR, install_translator, qm_path
+
+    assert qm_path(qgis_name) == os.path.join(I18N_DIR, "aerocolor_zh_TW.qm")
+    translator = install_translator(qgis_name)
+    try:
+        assert translator is not None
+        assert translator.translate(CONTEXT, "Train model") not in ("", "Train model")
+    finally:
+        from qgis.PyQt.QtCore import QCoreApplication
+
+        QCoreApplication.removeTranslator(translator)
+
+
+@pytest.mark.parametrize("qgis_name", ["zh_CN", "zh-Hans", "fr_FR", "en_US", ""])
+def test_other_languages_do_not_get_traditional_chinese(qgis_name):
+    from aerocolor_plugin.i18n_util import qm_path
+
+    assert not qm_path(qgis_name).endswith("aerocolor_zh_TW.qm")
