@@ -49,6 +49,7 @@ class AeroColorPlugin:
         from .docks.capture_dock import CaptureDock
         from .docks.colorize_dock import ColorizeDock
         from .docks.train_dock import TrainDock
+        from .docks.widgets import guard_wheel
         from .swipe import HORIZONTAL, VERTICAL, SwipeMapTool
 
         self.initProcessing()
@@ -63,6 +64,7 @@ class AeroColorPlugin:
         self.train_dock.trained.connect(lambda _path: self.colorize_dock.refresh_checkpoints())
         # Hidden until asked for; show_dock puts them into one tab group.
         for dock in (self.capture_dock, self.train_dock, self.colorize_dock):
+            guard_wheel(dock)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.hide()
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import math
 from typing import Dict, List, Optional, Tuple
 
-from qgis.PyQt.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QPainter, QPainterPath, QPen
-from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from qgis.PyQt.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                                 QSizePolicy, QWidget)
 
 from ..backend_dialog import BackendCheck, BackendDialog
 from ..i18n_util import tr
@@ -25,6 +26,33 @@ def format_eta(seconds: Optional[float]) -> str:
     if m:
         return tr("{0} min {1:02d} s left").format(m, s)
     return tr("{0} s left").format(s)
+
+
+class WheelGuard(QObject):
+    """Spin boxes and combo boxes take the mouse wheel only when they have focus; otherwise the wheel
+    scrolls the dock they sit in. Scrolling the Train dock over the learning rate changed it from
+    0.0002 to 0.002 without a click."""
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() != QEvent.Type.Wheel or obj.hasFocus():
+            return False
+        area = obj.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            QCoreApplication.sendEvent(area.verticalScrollBar(), event)
+        return True
+
+
+def guard_wheel(root: QWidget) -> WheelGuard:
+    """Install a WheelGuard on every spin box and combo box under root (kept alive by root)."""
+    guard = getattr(root, "_wheel_guard", None) or WheelGuard(root)
+    root._wheel_guard = guard
+    for cls in (QAbstractSpinBox, QComboBox):
+        for widget in root.findChildren(cls):
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no focus from the wheel either
+            widget.installEventFilter(guard)
+    return guard
 
 
 class BackendBanner(QWidget):
