@@ -16,6 +16,22 @@ def is_grey(layer: QgsMapLayer) -> bool:
                                       and "alpha" in layer.bandName(2).lower())
 
 
+def is_colorized(layer: QgsMapLayer) -> bool:
+    """A raster AeroColor wrote (colorize tags its GeoTIFFs with the model it used)."""
+    path = file_path_of(layer) if isinstance(layer, QgsRasterLayer) and layer.isValid() else ""
+    if not path:
+        return False
+    from osgeo import gdal
+
+    ds = gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY)
+    return ds is not None and "AEROCOLOR_MODEL" in (ds.GetMetadata() or {})
+
+
+def first_grey_layer(project: Optional[QgsProject] = None) -> Optional[QgsRasterLayer]:
+    layers = raster_layers_grey_first(project)
+    return layers[0] if layers and is_grey(layers[0]) else None
+
+
 def raster_layers_grey_first(project: Optional[QgsProject] = None) -> List[QgsRasterLayer]:
     project = project or QgsProject.instance()
     rasters = [lyr for lyr in project.mapLayers().values() if isinstance(lyr, QgsRasterLayer)]

@@ -9,7 +9,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 from .i18n_util import tr
-from .layers import file_path_of, is_grey
+from .layers import file_path_of, is_colorized
 from .mosaic import MosaicTask
 
 
@@ -20,7 +20,8 @@ class MosaicDialog(QDialog):
         self.task = None
         self.setWindowTitle(tr("AeroColor: export mosaic"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("Rasters to join (later ones win where they overlap):")))
+        layout.addWidget(QLabel(tr("Rasters to join (later ones win where they overlap); AeroColor's "
+                                   "colorized rasters are ticked:")))
         self.list = QListWidget()
         for lyr in QgsProject.instance().mapLayers().values():
             path = file_path_of(lyr) if isinstance(lyr, QgsRasterLayer) else ""
@@ -28,7 +29,8 @@ class MosaicDialog(QDialog):
                 continue
             item = QListWidgetItem(lyr.name())
             item.setData(Qt.ItemDataRole.UserRole, path)
-            item.setCheckState(Qt.CheckState.Unchecked if is_grey(lyr) else Qt.CheckState.Checked)
+            # Only what AeroColor colorized: a ticked colour original would end up on top of them.
+            item.setCheckState(Qt.CheckState.Checked if is_colorized(lyr) else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         layout.addWidget(self.list)
         self.output = QgsFileWidget()

@@ -358,10 +358,32 @@ def test_a_grey_layer_as_the_colour_source_is_refused_before_any_tile(geotiff, t
 
     QgsProject.instance().addMapLayer(grey)
     dock = CaptureDock(None, qgis_iface)
+    # The dock's colour list leaves grey layers out (the historical list offers them).
     dock.layer.setLayer(grey)
+    assert dock.layer.currentLayer() is not grey
+    dock.historical.setLayer(grey)
+    assert dock.historical.currentLayer() is grey
     dock.output.setFilePath(str(tmp_path / "dock"))
-    assert dock.show_estimate() is None and "choose a colour layer" in dock.status.text()
+    assert dock.show_estimate() is None and "Choose a raster layer" in dock.status.text()
     assert not dock.start() and not (tmp_path / "dock").exists()
+    dock.shutdown()
+    dock.deleteLater()
+
+
+def test_capture_dock_takes_a_local_rasters_own_grid(geotiff, tmp_path, qgis_iface):
+    from qgis.core import QgsProject
+
+    from aerocolor_plugin.docks.capture_dock import CaptureDock
+
+    path, _ = geotiff
+    layer = _layer(path)
+    QgsProject.instance().addMapLayer(layer)
+    dock = CaptureDock(None, qgis_iface)
+    dock.layer.setLayer(layer)
+    # Not web-mercator zooms and 0.5 units/px: the file's own CRS and pixel size.
+    assert dock.grid_mode.currentData() == "gsd" and dock.gsd.value() == pytest.approx(RES)
+    assert not dock.crs.crs().isValid()  # the layer's CRS
+    dock.shutdown()
     dock.deleteLater()
 
 

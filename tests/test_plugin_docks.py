@@ -480,10 +480,22 @@ def test_mosaic_dialog_offers_colour_layers_and_starts_a_task(qgis_app, rasters,
 
     from aerocolor_plugin.mosaic_dialog import MosaicDialog
 
+    from osgeo import gdal
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    from conftest import write_geotiff
+
     grey, colour = rasters
+    # What colorize wrote is ticked; the colour original is not, or it would end up on top of it.
+    done = write_geotiff(str(tmp_path / "z_grey_1975_colorized.tif"), np.full((4, 80, 96), 200, np.uint8))
+    ds = gdal.Open(done, gdal.GA_Update)
+    ds.SetMetadata({"AEROCOLOR_MODEL": "default-model.pt"})
+    ds = None
+    QgsProject.instance().addMapLayer(QgsRasterLayer(done, "z grey 1975 (colorized)"))
     dlg = MosaicDialog()
     states = {dlg.list.item(i).text(): dlg.list.item(i).checkState() for i in range(dlg.list.count())}
-    assert states == {"a modern": Qt.CheckState.Checked, "z grey 1975": Qt.CheckState.Unchecked}
+    assert states == {"a modern": Qt.CheckState.Unchecked, "z grey 1975": Qt.CheckState.Unchecked,
+                      "z grey 1975 (colorized)": Qt.CheckState.Checked}
     dlg.start()
     assert "Choose where" in dlg.status.text() and dlg.task is None
     out = str(tmp_path / "dialog_mosaic.vrt")

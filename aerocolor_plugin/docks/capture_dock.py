@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayerProxyModel, QgsProject
+from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox, QgsProjectionSelectionWidget
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
                                  QLineEdit, QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox,
@@ -15,7 +15,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayo
 
 from ..capture.aoi import aoi_from_canvas, aoi_from_layer, aoi_from_rect
 from ..capture.engine import HISTORICAL_ROLES, CaptureConfig, plan_capture, refuse_grey_source
-from ..capture.render import LayerError, LayerRef
+from ..capture.render import LayerError, LayerRef, is_grey_layer
 from ..capture.task import CaptureTask
 from ..capture.writer import layout
 from ..i18n_util import tr
@@ -157,7 +157,27 @@ class CaptureDock(QgsDockWidget):
         self.setWidget(scroll)
         self.grid_mode.currentIndexChanged.connect(self._sync)
         self.aoi_mode.currentIndexChanged.connect(self._sync)
+        self.layer.layerChanged.connect(self._layer_chosen)
+        QgsProject.instance().layersAdded.connect(self._hide_grey_layers)
+        self._hide_grey_layers()
+        self._layer_chosen(self.layer.currentLayer())
         self._sync()
+
+    def _hide_grey_layers(self, *_args) -> None:
+        """A grey layer gives no colour to learn: the colour list leaves grey rasters out (the
+        historical list keeps them)."""
+        grey = [lyr for lyr in QgsProject.instance().mapLayers().values()
+                if isinstance(lyr, QgsRasterLayer) and lyr.isValid() and is_grey_layer(lyr)]
+        self.layer.setExceptedLayerList(grey)
+
+    def _layer_chosen(self, layer) -> None:
+        """A local raster is captured on its own grid by default (its CRS and pixel size, so tiles are
+        its own pixels); web layers keep the zoom levels."""
+        if not isinstance(layer, QgsRasterLayer) or not layer.isValid() or LayerRef.of(layer).is_network:
+            return
+        self.grid_mode.setCurrentIndex(self.grid_mode.findData("gsd"))
+        self.gsd.setValue(layer.rasterUnitsPerPixelX())
+        self.crs.setCrs(QgsCoordinateReferenceSystem())
 
     def _sync(self, *_args) -> None:
         zoom = self.grid_mode.currentData() == "zoom"
@@ -308,6 +328,10 @@ class CaptureDock(QgsDockWidget):
 
     def shutdown(self) -> None:
         """Plugin unload: stop a running capture (tiles on disk stay; a rerun resumes) and the map tool."""
+        try:
+            QgsProject.instance().layersAdded.disconnect(self._hide_grey_layers)
+        except TypeError:
+            pass
         if self.task is not None:
             self.task.cancel()
         if self.extent_tool is not None and self.iface is not None:

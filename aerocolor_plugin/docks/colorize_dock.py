@@ -16,7 +16,7 @@ from ..backend_process import BackendProcess
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, latent_size, read_card, summary
-from ..paths import default_model
+from ..paths import backend_root, default_model
 from ..recent import recent_checkpoints, remember_checkpoint
 from .widgets import BackendBanner, format_eta
 
@@ -25,8 +25,14 @@ MAX_SAMPLES = 16
 
 
 def suggested_output(source_path: str) -> str:
-    stem, _ = os.path.splitext(source_path)
-    return stem + "_colorized.tif"
+    """Beside the source, unless that is the plugin's own folder (the bundled sample) or not
+    writable: then in the project's folder, else the home folder."""
+    folder, name = os.path.split(os.path.abspath(source_path))
+    plugin = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    own = any(os.path.commonpath([folder, root]) == root for root in (plugin, os.path.abspath(backend_root())))
+    if own or not os.access(folder, os.W_OK):
+        folder = QgsProject.instance().homePath() or os.path.expanduser("~")
+    return os.path.join(folder, os.path.splitext(name)[0] + "_colorized.tif")
 
 
 class ColorizeDock(QgsDockWidget):

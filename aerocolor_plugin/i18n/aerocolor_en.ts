@@ -279,74 +279,54 @@
       <translation>Choose a colour layer, an area of interest and a folder.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="180" />
+      <location filename="../docks/capture_dock.py" line="200" />
       <source>Drag a rectangle on the map.</source>
       <translation>Drag a rectangle on the map.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="189" />
+      <location filename="../docks/capture_dock.py" line="209" />
       <source>{0:.0f} × {1:.0f} {2}</source>
       <translation>{0:.0f} × {1:.0f} {2}</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="190" />
+      <location filename="../docks/capture_dock.py" line="210" />
       <source>map units</source>
       <translation>map units</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="196" />
+      <location filename="../docks/capture_dock.py" line="216" />
       <source>Draw a rectangle on the map first.</source>
       <translation>Draw a rectangle on the map first.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="200" />
+      <location filename="../docks/capture_dock.py" line="220" />
       <source>Choose a polygon layer for the area of interest.</source>
       <translation>Choose a polygon layer for the area of interest.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="203" />
+      <location filename="../docks/capture_dock.py" line="223" />
       <source>There is no map canvas; draw a rectangle or choose polygons.</source>
       <translation>There is no map canvas; draw a rectangle or choose polygons.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="211" />
+      <location filename="../docks/capture_dock.py" line="231" />
       <source>Choose a folder for the training set.</source>
       <translation>Choose a folder for the training set.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="221" />
+      <location filename="../docks/capture_dock.py" line="241" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>Give one or more zoom levels, such as 15,16.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="251" />
+      <location filename="../docks/capture_dock.py" line="271" />
       <source>at most </source>
       <translation>at most </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="252" />
+      <location filename="../docks/capture_dock.py" line="272" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} tiles of {2} px over {3}.</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="271" />
-      <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
-      <translation>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="273" />
-      <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
-      <translation>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="276" />
-      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
-      <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="283" />
-      <source>Capturing about {0:,} tiles…</source>
-      <translation>Capturing about {0:,} tiles…</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="29" />
@@ -355,11 +335,31 @@
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="291" />
+      <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
+      <translation>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="293" />
+      <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
+      <translation>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="296" />
+      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
+      <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="303" />
+      <source>Capturing about {0:,} tiles…</source>
+      <translation>Capturing about {0:,} tiles…</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="311" />
       <source>Cancelling…</source>
       <translation>Cancelling…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="297" />
+      <location filename="../docks/capture_dock.py" line="317" />
       <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
       <translation>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</translation>
     </message>
@@ -479,432 +479,452 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="105" />
-      <source>Modern layer</source>
-      <translation>Modern layer</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="121" />
-      <source>Choose a grey layer and a model.</source>
-      <translation>Choose a grey layer and a model.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="141" />
-      <source>Colouring (models with a latent code)</source>
-      <translation>Colouring (models with a latent code)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="147" />
-      <source>Latent code</source>
-      <translation>Latent code</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="150" />
-      <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
-      <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="151" />
-      <source>Colourings</source>
-      <translation>Colourings</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="154" />
-      <source>The same seed gives the same colourings again</source>
-      <translation>The same seed gives the same colourings again</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="155" />
-      <source>Seed</source>
-      <translation>Seed</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
-      <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
-      <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="159" />
-      <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
-      <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="161" />
-      <source>Colour image</source>
-      <translation>Colour image</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="207" />
-      <source>{0} (colour)</source>
-      <translation>{0} (colour)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="233" />
-      <source>Choose a model</source>
-      <translation>Choose a model</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="233" />
-      <source>AeroColor models (*.pt)</source>
-      <translation>AeroColor models (*.pt)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="253" />
-      <source>Add a grey raster layer to the project and choose it.</source>
-      <translation>Add a grey raster layer to the project and choose it.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="256" />
-      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
-      <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="259" />
-      <source>Choose a model file (.pt) from a training run.</source>
-      <translation>Choose a model file (.pt) from a training run.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
-      <source>Choose where to save the colour GeoTIFF.</source>
-      <translation>Choose where to save the colour GeoTIFF.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="266" />
-      <source>The output would overwrite the input; choose another file name.</source>
-      <translation>The output would overwrite the input; choose another file name.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="268" />
-      <source>The output folder does not exist; choose an existing folder.</source>
-      <translation>The output folder does not exist; choose an existing folder.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="299" />
-      <source>Starting the backend…</source>
-      <translation>Starting the backend…</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="317" />
-      <source>Colorizing: {0} %. {1}</source>
-      <translation>Colorizing: {0} %. {1}</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="331" />
-      <source>The backend finished but wrote no raster; see the log.</source>
-      <translation>The backend finished but wrote no raster; see the log.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="337" />
-      <source>{0} (colorized)</source>
-      <translation>{0} (colorized)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="339" />
-      <source>{0} – comparison</source>
-      <translation>{0} – comparison</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="34" />
-      <source>AeroColor: Colorize</source>
-      <translation>AeroColor: Colorize</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="345" />
-      <source>{0} (colouring {1})</source>
-      <translation>{0} (colouring {1})</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="354" />
-      <source>{0} and {1} more</source>
-      <translation>{0} and {1} more</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="356" />
-      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
-      <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="359" />
-      <source>Done: {0}</source>
-      <translation>Done: {0}</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="53" />
-      <source>Grey layer</source>
-      <translation>Grey layer</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
-      <source>A model from a recent run, or any checkpoint file (.pt)</source>
-      <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="66" />
-      <source>Model</source>
-      <translation>Model</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
-      <source>GeoTIFF (*.tif *.tiff)</source>
-      <translation>GeoTIFF (*.tif *.tiff)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="74" />
-      <source>Output GeoTIFF</source>
-      <translation>Output GeoTIFF</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
-      <source>model's</source>
-      <translation>model's</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
-      <source>Tile (px)</source>
-      <translation>Tile (px)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="83" />
-      <source>auto</source>
-      <translation>auto</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
-      <source>Overlap (px)</source>
-      <translation>Overlap (px)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="89" />
-      <source>Batch</source>
-      <translation>Batch</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
-      <source>Device</source>
-      <translation>Device</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="95" />
+      <location filename="../docks/colorize_dock.py" line="101" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="96" />
+      <location filename="../docks/colorize_dock.py" line="102" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="97" />
+      <location filename="../docks/colorize_dock.py" line="103" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="98" />
+      <location filename="../docks/colorize_dock.py" line="104" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="101" />
-      <source>Learning rate D</source>
-      <translation>Learning rate D</translation>
+      <location filename="../docks/colorize_dock.py" line="111" />
+      <source>Modern layer</source>
+      <translation>Modern layer</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="105" />
-      <source>Start</source>
-      <translation>Start</translation>
+      <location filename="../docks/colorize_dock.py" line="127" />
+      <source>Choose a grey layer and a model.</source>
+      <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="107" />
-      <source>Stop</source>
-      <translation>Stop</translation>
+      <location filename="../docks/colorize_dock.py" line="147" />
+      <source>Colouring (models with a latent code)</source>
+      <translation>Colouring (models with a latent code)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
-      <source>Resume</source>
-      <translation>Resume</translation>
+      <location filename="../docks/colorize_dock.py" line="153" />
+      <source>Latent code</source>
+      <translation>Latent code</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="111" />
-      <source>Open run folder</source>
-      <translation>Open run folder</translation>
+      <location filename="../docks/colorize_dock.py" line="156" />
+      <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
+      <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="113" />
-      <source>Show run</source>
-      <translation>Show run</translation>
+      <location filename="../docks/colorize_dock.py" line="157" />
+      <source>Colourings</source>
+      <translation>Colourings</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="114" />
-      <source>Show the progress of the run in the run folder (after a restart)</source>
-      <translation>Show the progress of the run in the run folder (after a restart)</translation>
+      <location filename="../docks/colorize_dock.py" line="160" />
+      <source>The same seed gives the same colourings again</source>
+      <translation>The same seed gives the same colourings again</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="127" />
-      <source>Idle.</source>
-      <translation>Idle.</translation>
+      <location filename="../docks/colorize_dock.py" line="161" />
+      <source>Seed</source>
+      <translation>Seed</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="154" />
-      <source>Last run: {0}. Show run follows it; Resume continues it.</source>
-      <translation>Last run: {0}. Show run follows it; Resume continues it.</translation>
+      <location filename="../docks/colorize_dock.py" line="164" />
+      <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
+      <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="177" />
-      <source>Choose a run folder; checkpoints, samples and logs go there.</source>
-      <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
+      <location filename="../docks/colorize_dock.py" line="165" />
+      <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
+      <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="183" />
-      <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
-      <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
+      <location filename="../docks/colorize_dock.py" line="167" />
+      <source>Colour image</source>
+      <translation>Colour image</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="220" />
-      <source>Stopping after the current step; the run is saved for resuming…</source>
-      <translation>Stopping after the current step; the run is saved for resuming…</translation>
+      <location filename="../docks/colorize_dock.py" line="213" />
+      <source>{0} (colour)</source>
+      <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="227" />
-      <source>The run folder has no events.jsonl; choose the folder of a run.</source>
-      <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
+      <location filename="../docks/colorize_dock.py" line="239" />
+      <source>Choose a model</source>
+      <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="241" />
-      <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
-      <translation>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</translation>
+      <location filename="../docks/colorize_dock.py" line="239" />
+      <source>AeroColor models (*.pt)</source>
+      <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="278" />
-      <source>The run folder does not exist yet.</source>
-      <translation>The run folder does not exist yet.</translation>
+      <location filename="../docks/colorize_dock.py" line="259" />
+      <source>Add a grey raster layer to the project and choose it.</source>
+      <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="289" />
-      <source>Training on {0} (torch {1}).</source>
-      <translation>Training on {0} (torch {1}).</translation>
+      <location filename="../docks/colorize_dock.py" line="262" />
+      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
+      <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="294" />
-      <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
-      <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
+      <location filename="../docks/colorize_dock.py" line="265" />
+      <source>Choose a model file (.pt) from a training run.</source>
+      <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="304" />
-      <source>Checkpoint saved: {0}</source>
-      <translation>Checkpoint saved: {0}</translation>
+      <location filename="../docks/colorize_dock.py" line="268" />
+      <source>Choose where to save the colour GeoTIFF.</source>
+      <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="313" />
-      <source>Training finished; the model is {0}.</source>
-      <translation>Training finished; the model is {0}.</translation>
+      <location filename="../docks/colorize_dock.py" line="272" />
+      <source>The output would overwrite the input; choose another file name.</source>
+      <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="47" />
-      <source>AeroColor: Train</source>
-      <translation>AeroColor: Train</translation>
+      <location filename="../docks/colorize_dock.py" line="274" />
+      <source>The output folder does not exist; choose an existing folder.</source>
+      <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="63" />
-      <source>Dataset folder</source>
-      <translation>Dataset folder</translation>
+      <location filename="../docks/colorize_dock.py" line="305" />
+      <source>Starting the backend…</source>
+      <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="66" />
-      <source>Run folder</source>
-      <translation>Run folder</translation>
+      <location filename="../docks/colorize_dock.py" line="323" />
+      <source>Colorizing: {0} %. {1}</source>
+      <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="69" />
-      <source>Model family</source>
-      <translation>Model family</translation>
+      <location filename="../docks/colorize_dock.py" line="337" />
+      <source>The backend finished but wrote no raster; see the log.</source>
+      <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="71" />
-      <source>L*a*b* (keeps the photo's detail)</source>
-      <translation>L*a*b* (keeps the photo's detail)</translation>
+      <location filename="../docks/colorize_dock.py" line="343" />
+      <source>{0} (colorized)</source>
+      <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="72" />
-      <source>RGB</source>
-      <translation>RGB</translation>
+      <location filename="../docks/colorize_dock.py" line="345" />
+      <source>{0} – comparison</source>
+      <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="73" />
-      <source>Colour mode</source>
-      <translation>Colour mode</translation>
+      <location filename="../docks/colorize_dock.py" line="351" />
+      <source>{0} (colouring {1})</source>
+      <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="75" />
-      <source>Epochs at full rate</source>
-      <translation>Epochs at full rate</translation>
+      <location filename="../docks/colorize_dock.py" line="360" />
+      <source>{0} and {1} more</source>
+      <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="77" />
-      <source>Epochs of decay</source>
-      <translation>Epochs of decay</translation>
+      <location filename="../docks/colorize_dock.py" line="362" />
+      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
+      <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="79" />
-      <source>Batch size</source>
-      <translation>Batch size</translation>
+      <location filename="../docks/colorize_dock.py" line="365" />
+      <source>Done: {0}</source>
+      <translation>Done: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="85" />
-      <source>Network and optimiser</source>
-      <translation>Network and optimiser</translation>
+      <location filename="../docks/colorize_dock.py" line="40" />
+      <source>AeroColor: Colorize</source>
+      <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="90" />
+      <location filename="../docks/colorize_dock.py" line="59" />
+      <source>Grey layer</source>
+      <translation>Grey layer</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="67" />
+      <source>A model from a recent run, or any checkpoint file (.pt)</source>
+      <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="72" />
+      <source>Model</source>
+      <translation>Model</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="79" />
+      <source>GeoTIFF (*.tif *.tiff)</source>
+      <translation>GeoTIFF (*.tif *.tiff)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="80" />
+      <source>Output GeoTIFF</source>
+      <translation>Output GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="84" />
+      <source>model's</source>
+      <translation>model's</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="85" />
+      <source>Tile (px)</source>
+      <translation>Tile (px)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="89" />
+      <source>auto</source>
+      <translation>auto</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="90" />
+      <source>Overlap (px)</source>
+      <translation>Overlap (px)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="95" />
+      <source>Batch</source>
+      <translation>Batch</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="98" />
+      <source>Device</source>
+      <translation>Device</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="102" />
       <source>Generator filters (ngf)</source>
       <translation>Generator filters (ngf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="92" />
+      <location filename="../docks/train_dock.py" line="104" />
       <source>Discriminator filters (ndf)</source>
       <translation>Discriminator filters (ndf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="94" />
+      <location filename="../docks/train_dock.py" line="106" />
       <source>family default</source>
       <translation>family default</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="97" />
+      <location filename="../docks/train_dock.py" line="109" />
       <source>GAN loss</source>
       <translation>GAN loss</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="99" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>Learning rate G</source>
       <translation>Learning rate G</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="101" />
+      <location filename="../docks/train_dock.py" line="113" />
+      <source>Learning rate D</source>
+      <translation>Learning rate D</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="117" />
+      <source>Start</source>
+      <translation>Start</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="119" />
+      <source>Stop</source>
+      <translation>Stop</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="121" />
+      <source>Resume</source>
+      <translation>Resume</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="123" />
+      <source>Open run folder</source>
+      <translation>Open run folder</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="125" />
+      <source>Show run</source>
+      <translation>Show run</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="126" />
+      <source>Show the progress of the run in the run folder (after a restart)</source>
+      <translation>Show the progress of the run in the run folder (after a restart)</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="139" />
+      <source>Idle.</source>
+      <translation>Idle.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="176" />
+      <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
+      <translation>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="228" />
+      <source>Not an AeroColor model.</source>
+      <translation>Not an AeroColor model.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="265" />
+      <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
+      <translation>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="275" />
+      <source>Last run: {0}. Show run follows it; Resume continues it.</source>
+      <translation>Last run: {0}. Show run follows it; Resume continues it.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="299" />
+      <source>Choose a run folder; checkpoints, samples and logs go there.</source>
+      <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="305" />
+      <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
+      <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="343" />
+      <source>Stopping after the current step; the run is saved for resuming…</source>
+      <translation>Stopping after the current step; the run is saved for resuming…</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="350" />
+      <source>The run folder has no events.jsonl; choose the folder of a run.</source>
+      <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="364" />
+      <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
+      <translation>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="411" />
+      <source>The run folder does not exist yet.</source>
+      <translation>The run folder does not exist yet.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="422" />
+      <source>Training on {0} (torch {1}).</source>
+      <translation>Training on {0} (torch {1}).</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="427" />
+      <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
+      <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="437" />
+      <source>Checkpoint saved: {0}</source>
+      <translation>Checkpoint saved: {0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="447" />
+      <source>Training finished; the model is {0}.</source>
+      <translation>Training finished; the model is {0}.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="52" />
+      <source>AeroColor: Train</source>
+      <translation>AeroColor: Train</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="70" />
+      <source>Dataset folder</source>
+      <translation>Dataset folder</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="73" />
+      <source>Run folder</source>
+      <translation>Run folder</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="74" />
+      <source>Start from</source>
+      <translation>Start from</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="81" />
+      <source>Model family</source>
+      <translation>Model family</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="83" />
+      <source>L*a*b* (keeps the photo's detail)</source>
+      <translation>L*a*b* (keeps the photo's detail)</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="84" />
+      <source>RGB</source>
+      <translation>RGB</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="85" />
+      <source>Colour mode</source>
+      <translation>Colour mode</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="87" />
+      <source>Epochs at full rate</source>
+      <translation>Epochs at full rate</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="89" />
+      <source>Epochs of decay</source>
+      <translation>Epochs of decay</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="91" />
+      <source>Batch size</source>
+      <translation>Batch size</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="97" />
+      <source>Network and optimiser</source>
+      <translation>Network and optimiser</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="129" />
       <source>Losses appear here while training.</source>
       <translation>Losses appear here while training.</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="24" />
+      <location filename="../docks/widgets.py" line="25" />
       <source>{0} h {1:02d} min left</source>
       <translation>{0} h {1:02d} min left</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="26" />
+      <location filename="../docks/widgets.py" line="27" />
       <source>{0} min {1:02d} s left</source>
       <translation>{0} min {1:02d} s left</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="27" />
+      <location filename="../docks/widgets.py" line="28" />
       <source>{0} s left</source>
       <translation>{0} s left</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="43" />
+      <location filename="../docks/widgets.py" line="71" />
       <source>Set up backend…</source>
       <translation>Set up backend…</translation>
     </message>
     <message>
-      <location filename="../layers.py" line="45" />
+      <location filename="../layers.py" line="61" />
       <source>The result {0} could not be opened as a raster.</source>
       <translation>The result {0} could not be opened as a raster.</translation>
     </message>
@@ -940,36 +960,36 @@
     </message>
     <message>
       <location filename="../mosaic_dialog.py" line="23" />
-      <source>Rasters to join (later ones win where they overlap):</source>
-      <translation>Rasters to join (later ones win where they overlap):</translation>
+      <source>Rasters to join (later ones win where they overlap); AeroColor's colorized rasters are ticked:</source>
+      <translation>Rasters to join (later ones win where they overlap); AeroColor's colorized rasters are ticked:</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="36" />
+      <location filename="../mosaic_dialog.py" line="38" />
       <source>GeoTIFF (*.tif);;Virtual raster (*.vrt)</source>
       <translation>GeoTIFF (*.tif);;Virtual raster (*.vrt)</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="37" />
+      <location filename="../mosaic_dialog.py" line="39" />
       <source>Mosaic file (.tif or .vrt):</source>
       <translation>Mosaic file (.tif or .vrt):</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="54" />
+      <location filename="../mosaic_dialog.py" line="56" />
       <source>Tick at least one raster.</source>
       <translation>Tick at least one raster.</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="57" />
+      <location filename="../mosaic_dialog.py" line="59" />
       <source>Choose where to save the mosaic.</source>
       <translation>Choose where to save the mosaic.</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="68" />
+      <location filename="../mosaic_dialog.py" line="70" />
       <source>AeroColor</source>
       <translation>AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="158" />
+      <location filename="../plugin.py" line="160" />
       <source>Select the layer to swipe in the Layers panel.</source>
       <translation>Select the layer to swipe in the Layers panel.</translation>
     </message>
@@ -979,42 +999,42 @@
       <translation>&amp;AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="69" />
+      <location filename="../plugin.py" line="71" />
       <source>Capture training tiles</source>
       <translation>Capture training tiles</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="70" />
+      <location filename="../plugin.py" line="72" />
       <source>Train model</source>
       <translation>Train model</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="71" />
+      <location filename="../plugin.py" line="73" />
       <source>Colorize layer</source>
       <translation>Colorize layer</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="73" />
+      <location filename="../plugin.py" line="75" />
       <source>Compare (swipe)</source>
       <translation>Compare (swipe)</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="76" />
+      <location filename="../plugin.py" line="78" />
       <source>Export mosaic…</source>
       <translation>Export mosaic…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="77" />
+      <location filename="../plugin.py" line="79" />
       <source>Backend settings…</source>
       <translation>Backend settings…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="82" />
+      <location filename="../plugin.py" line="84" />
       <source>Vertical line</source>
       <translation>Vertical line</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="82" />
+      <location filename="../plugin.py" line="84" />
       <source>Horizontal line</source>
       <translation>Horizontal line</translation>
     </message>
@@ -1059,17 +1079,17 @@
       <translation>{0} tiles written ({1} resumed); skipped: blank {2}, nodata {3}, missing {4}.</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="154" />
+      <location filename="../processing/capture_algorithm.py" line="156" />
       <source>the polygons</source>
       <translation>the polygons</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="158" />
+      <location filename="../processing/capture_algorithm.py" line="160" />
       <source>extent</source>
       <translation>extent</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="159" />
+      <location filename="../processing/capture_algorithm.py" line="161" />
       <source>Give the area of interest: an extent or a polygon layer.</source>
       <translation>Give the area of interest: an extent or a polygon layer.</translation>
     </message>
@@ -1169,72 +1189,72 @@
       <translation>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <location filename="../processing/colorize_algorithm.py" line="34" />
       <source>Grey raster</source>
       <translation>Grey raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="33" />
+      <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>Model (.pt; empty: the bundled default model)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="35" />
+      <location filename="../processing/colorize_algorithm.py" line="38" />
       <source>Tile in px (0: the model's)</source>
       <translation>Tile in px (0: the model's)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="37" />
+      <location filename="../processing/colorize_algorithm.py" line="40" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>Overlap in px (-1: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="39" />
+      <location filename="../processing/colorize_algorithm.py" line="42" />
       <source>Batch size (0: automatic)</source>
       <translation>Batch size (0: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="44" />
+      <location filename="../processing/colorize_algorithm.py" line="47" />
       <source>Latent code (models that have one)</source>
       <translation>Latent code (models that have one)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="46" />
+      <location filename="../processing/colorize_algorithm.py" line="49" />
       <source>Seed of the random latent code</source>
       <translation>Seed of the random latent code</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="48" />
+      <location filename="../processing/colorize_algorithm.py" line="51" />
       <source>Colour image whose colouring to follow</source>
       <translation>Colour image whose colouring to follow</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="51" />
+      <location filename="../processing/colorize_algorithm.py" line="54" />
       <source>Write a Cloud Optimized GeoTIFF</source>
       <translation>Write a Cloud Optimized GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="55" />
+      <location filename="../processing/colorize_algorithm.py" line="58" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="60" />
+      <location filename="../processing/colorize_algorithm.py" line="63" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="67" />
+      <location filename="../processing/colorize_algorithm.py" line="70" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="69" />
+      <location filename="../processing/colorize_algorithm.py" line="72" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>No model given: using the bundled default model {0}.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="72" />
+      <location filename="../processing/colorize_algorithm.py" line="75" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
     </message>
@@ -1269,24 +1289,84 @@
       <translation>AeroColor: colorize historical aerial photographs</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="28" />
+      <location filename="../processing/train_algorithm.py" line="31" />
       <source>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</source>
       <translation>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</translation>
     </message>
     <message>
+      <location filename="../processing/train_algorithm.py" line="33" />
+      <source>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</source>
+      <translation>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</translation>
+    </message>
+    <message>
       <location filename="../processing/train_algorithm.py" line="48" />
+      <source>Model file to start from (.pt; used unless Start from is nothing)</source>
+      <translation>Model file to start from (.pt; used unless Start from is nothing)</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="59" />
       <source>Steps per epoch (0: the whole dataset)</source>
       <translation>Steps per epoch (0: the whole dataset)</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="54" />
+      <location filename="../processing/train_algorithm.py" line="65" />
       <source>Resume the run in the run folder</source>
       <translation>Resume the run in the run folder</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="56" />
+      <location filename="../processing/train_algorithm.py" line="67" />
       <source>Model checkpoint</source>
       <translation>Model checkpoint</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="89" />
+      <source>Fine-tuning {0} ({1}).</source>
+      <translation>Fine-tuning {0} ({1}).</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="23" />
+      <source>the bundled default model</source>
+      <translation>the bundled default model</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="23" />
+      <source>a model file (.pt)</source>
+      <translation>a model file (.pt)</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="23" />
+      <source>nothing: a new model</source>
+      <translation>nothing: a new model</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="34" />
+      <source>This copy of AeroColor has no bundled default model; start from a model file or from nothing.</source>
+      <translation>This copy of AeroColor has no bundled default model; start from a model file or from nothing.</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="39" />
+      <source>Choose the model file (.pt) to start from, or start from nothing.</source>
+      <translation>Choose the model file (.pt) to start from, or start from nothing.</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="41" />
+      <source>{0} is not an AeroColor model; choose a checkpoint (.pt) from a training run.</source>
+      <translation>{0} is not an AeroColor model; choose a checkpoint (.pt) from a training run.</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="47" />
+      <source>The default model</source>
+      <translation>The default model</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="82" />
+      <source>{0} is a {1} model in {2}; fine-tuning keeps both: choose them, or start from nothing to train a new {3} model in {4}.</source>
+      <translation>{0} is a {1} model in {2}; fine-tuning keeps both: choose them, or start from nothing to train a new {3} model in {4}.</translation>
+    </message>
+    <message>
+      <location filename="../start_from.py" line="88" />
+      <source>{0} works on tiles that are a multiple of {1} px; choose a tile of {2} px, for example.</source>
+      <translation>{0} works on tiles that are a multiple of {1} px; choose a tile of {2} px, for example.</translation>
     </message>
   </context>
 </TS>

@@ -279,74 +279,54 @@
       <translation>請選擇彩色圖層、研究範圍與資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="180" />
+      <location filename="../docks/capture_dock.py" line="200" />
       <source>Drag a rectangle on the map.</source>
       <translation>請在地圖上拖曳出矩形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="189" />
+      <location filename="../docks/capture_dock.py" line="209" />
       <source>{0:.0f} × {1:.0f} {2}</source>
       <translation>{0:.0f} × {1:.0f} {2}</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="190" />
+      <location filename="../docks/capture_dock.py" line="210" />
       <source>map units</source>
       <translation>地圖單位</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="196" />
+      <location filename="../docks/capture_dock.py" line="216" />
       <source>Draw a rectangle on the map first.</source>
       <translation>請先在地圖上繪製矩形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="200" />
+      <location filename="../docks/capture_dock.py" line="220" />
       <source>Choose a polygon layer for the area of interest.</source>
       <translation>請為研究範圍選擇多邊形圖層。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="203" />
+      <location filename="../docks/capture_dock.py" line="223" />
       <source>There is no map canvas; draw a rectangle or choose polygons.</source>
       <translation>沒有地圖畫布；請繪製矩形或選擇多邊形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="211" />
+      <location filename="../docks/capture_dock.py" line="231" />
       <source>Choose a folder for the training set.</source>
       <translation>請為訓練集選擇資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="221" />
+      <location filename="../docks/capture_dock.py" line="241" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>請輸入一個或多個縮放層級，例如 15,16。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="251" />
+      <location filename="../docks/capture_dock.py" line="271" />
       <source>at most </source>
       <translation>最多 </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="252" />
+      <location filename="../docks/capture_dock.py" line="272" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} 個 {2} 像素的圖塊，涵蓋 {3}。</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="271" />
-      <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
-      <translation>此次擷取將在 {1} 產生約 {0:,} 個圖塊；可能耗時很久，並從圖層的伺服器下載大量資料。要擷取嗎？</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="273" />
-      <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
-      <translation>未開始（{0:,} 個圖塊）；請選擇較小的範圍或較低的縮放層級。</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="276" />
-      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
-      <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="283" />
-      <source>Capturing about {0:,} tiles…</source>
-      <translation>正在擷取約 {0:,} 個圖塊…</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="29" />
@@ -355,11 +335,31 @@
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="291" />
+      <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
+      <translation>此次擷取將在 {1} 產生約 {0:,} 個圖塊；可能耗時很久，並從圖層的伺服器下載大量資料。要擷取嗎？</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="293" />
+      <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
+      <translation>未開始（{0:,} 個圖塊）；請選擇較小的範圍或較低的縮放層級。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="296" />
+      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
+      <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="303" />
+      <source>Capturing about {0:,} tiles…</source>
+      <translation>正在擷取約 {0:,} 個圖塊…</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="311" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="297" />
+      <location filename="../docks/capture_dock.py" line="317" />
       <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
       <translation>{1} 個圖塊中的 {0} 個：寫入 {2}，已存在 {3}，略過 {4}。</translation>
     </message>
@@ -479,432 +479,452 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="105" />
-      <source>Modern layer</source>
-      <translation>現代圖層</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="121" />
-      <source>Choose a grey layer and a model.</source>
-      <translation>請選擇灰階圖層與模型。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="141" />
-      <source>Colouring (models with a latent code)</source>
-      <translation>著色（具潛在編碼的模型）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="147" />
-      <source>Latent code</source>
-      <translation>潛在編碼</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="150" />
-      <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
-      <translation>多種著色，各存為一個 GeoTIFF（name_1.tif、name_2.tif、…）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="151" />
-      <source>Colourings</source>
-      <translation>著色數量</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="154" />
-      <source>The same seed gives the same colourings again</source>
-      <translation>相同的種子會再次產生相同的著色</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="155" />
-      <source>Seed</source>
-      <translation>種子</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
-      <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
-      <translation>影像 (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="159" />
-      <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
-      <translation>一張彩色影像（例如相似地點的現代照片）：模型的編碼器讀取其著色，每個圖塊都使用它</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="161" />
-      <source>Colour image</source>
-      <translation>彩色影像</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="207" />
-      <source>{0} (colour)</source>
-      <translation>{0}（彩色）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="233" />
-      <source>Choose a model</source>
-      <translation>選擇模型</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="233" />
-      <source>AeroColor models (*.pt)</source>
-      <translation>AeroColor 模型 (*.pt)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="253" />
-      <source>Add a grey raster layer to the project and choose it.</source>
-      <translation>請將灰階網格圖層加入專案並選取它。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="256" />
-      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
-      <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="259" />
-      <source>Choose a model file (.pt) from a training run.</source>
-      <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
-      <source>Choose where to save the colour GeoTIFF.</source>
-      <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="266" />
-      <source>The output would overwrite the input; choose another file name.</source>
-      <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="268" />
-      <source>The output folder does not exist; choose an existing folder.</source>
-      <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="299" />
-      <source>Starting the backend…</source>
-      <translation>正在啟動後端…</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="317" />
-      <source>Colorizing: {0} %. {1}</source>
-      <translation>上色中：{0} %。{1}</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="331" />
-      <source>The backend finished but wrote no raster; see the log.</source>
-      <translation>後端已結束但未寫出網格；請查看記錄。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="337" />
-      <source>{0} (colorized)</source>
-      <translation>{0}（已上色）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="339" />
-      <source>{0} – comparison</source>
-      <translation>{0} – 比較</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="34" />
-      <source>AeroColor: Colorize</source>
-      <translation>AeroColor：上色</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="345" />
-      <source>{0} (colouring {1})</source>
-      <translation>{0}（著色 {1}）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="354" />
-      <source>{0} and {1} more</source>
-      <translation>{0} 及另外 {1} 個</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="356" />
-      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
-      <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="359" />
-      <source>Done: {0}</source>
-      <translation>完成：{0}</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="53" />
-      <source>Grey layer</source>
-      <translation>灰階圖層</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
-      <source>A model from a recent run, or any checkpoint file (.pt)</source>
-      <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="66" />
-      <source>Model</source>
-      <translation>模型</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="73" />
-      <source>GeoTIFF (*.tif *.tiff)</source>
-      <translation>GeoTIFF (*.tif *.tiff)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="74" />
-      <source>Output GeoTIFF</source>
-      <translation>輸出 GeoTIFF</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="78" />
-      <source>model's</source>
-      <translation>依模型</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
-      <source>Tile (px)</source>
-      <translation>圖塊（像素）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="83" />
-      <source>auto</source>
-      <translation>自動</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
-      <source>Overlap (px)</source>
-      <translation>重疊（像素）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="89" />
-      <source>Batch</source>
-      <translation>批次</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
-      <source>Device</source>
-      <translation>裝置</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="95" />
+      <location filename="../docks/colorize_dock.py" line="101" />
       <source>the model's (resample)</source>
       <translation>依模型（重新取樣）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="96" />
+      <location filename="../docks/colorize_dock.py" line="102" />
       <source>the input's own</source>
       <translation>依輸入本身</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="97" />
+      <location filename="../docks/colorize_dock.py" line="103" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="98" />
+      <location filename="../docks/colorize_dock.py" line="104" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="101" />
-      <source>Learning rate D</source>
-      <translation>判別器學習率</translation>
+      <location filename="../docks/colorize_dock.py" line="111" />
+      <source>Modern layer</source>
+      <translation>現代圖層</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="105" />
-      <source>Start</source>
-      <translation>開始</translation>
+      <location filename="../docks/colorize_dock.py" line="127" />
+      <source>Choose a grey layer and a model.</source>
+      <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="107" />
-      <source>Stop</source>
-      <translation>停止</translation>
+      <location filename="../docks/colorize_dock.py" line="147" />
+      <source>Colouring (models with a latent code)</source>
+      <translation>著色（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
-      <source>Resume</source>
-      <translation>繼續</translation>
+      <location filename="../docks/colorize_dock.py" line="153" />
+      <source>Latent code</source>
+      <translation>潛在編碼</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="111" />
-      <source>Open run folder</source>
-      <translation>開啟訓練資料夾</translation>
+      <location filename="../docks/colorize_dock.py" line="156" />
+      <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
+      <translation>多種著色，各存為一個 GeoTIFF（name_1.tif、name_2.tif、…）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="113" />
-      <source>Show run</source>
-      <translation>顯示訓練</translation>
+      <location filename="../docks/colorize_dock.py" line="157" />
+      <source>Colourings</source>
+      <translation>著色數量</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="114" />
-      <source>Show the progress of the run in the run folder (after a restart)</source>
-      <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
+      <location filename="../docks/colorize_dock.py" line="160" />
+      <source>The same seed gives the same colourings again</source>
+      <translation>相同的種子會再次產生相同的著色</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="127" />
-      <source>Idle.</source>
-      <translation>閒置中。</translation>
+      <location filename="../docks/colorize_dock.py" line="161" />
+      <source>Seed</source>
+      <translation>種子</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="154" />
-      <source>Last run: {0}. Show run follows it; Resume continues it.</source>
-      <translation>上次的訓練：{0}。按「顯示訓練」可追蹤其進度，按「繼續」可接續訓練。</translation>
+      <location filename="../docks/colorize_dock.py" line="164" />
+      <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
+      <translation>影像 (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="177" />
-      <source>Choose a run folder; checkpoints, samples and logs go there.</source>
-      <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
+      <location filename="../docks/colorize_dock.py" line="165" />
+      <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
+      <translation>一張彩色影像（例如相似地點的現代照片）：模型的編碼器讀取其著色，每個圖塊都使用它</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="183" />
-      <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
-      <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
+      <location filename="../docks/colorize_dock.py" line="167" />
+      <source>Colour image</source>
+      <translation>彩色影像</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="220" />
-      <source>Stopping after the current step; the run is saved for resuming…</source>
-      <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
+      <location filename="../docks/colorize_dock.py" line="213" />
+      <source>{0} (colour)</source>
+      <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="227" />
-      <source>The run folder has no events.jsonl; choose the folder of a run.</source>
-      <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
+      <location filename="../docks/colorize_dock.py" line="239" />
+      <source>Choose a model</source>
+      <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="241" />
-      <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
-      <translation>此訓練目前未在執行：它在完成前已停止（QGIS 已關閉或後端已停止）。請按「繼續」從最後的檢查點接續訓練。</translation>
+      <location filename="../docks/colorize_dock.py" line="239" />
+      <source>AeroColor models (*.pt)</source>
+      <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="278" />
-      <source>The run folder does not exist yet.</source>
-      <translation>訓練資料夾尚不存在。</translation>
+      <location filename="../docks/colorize_dock.py" line="259" />
+      <source>Add a grey raster layer to the project and choose it.</source>
+      <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="289" />
-      <source>Training on {0} (torch {1}).</source>
-      <translation>正在 {0} 上訓練（torch {1}）。</translation>
+      <location filename="../docks/colorize_dock.py" line="262" />
+      <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
+      <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="294" />
-      <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
-      <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
+      <location filename="../docks/colorize_dock.py" line="265" />
+      <source>Choose a model file (.pt) from a training run.</source>
+      <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="304" />
-      <source>Checkpoint saved: {0}</source>
-      <translation>已儲存檢查點：{0}</translation>
+      <location filename="../docks/colorize_dock.py" line="268" />
+      <source>Choose where to save the colour GeoTIFF.</source>
+      <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="313" />
-      <source>Training finished; the model is {0}.</source>
-      <translation>訓練完成；模型為 {0}。</translation>
+      <location filename="../docks/colorize_dock.py" line="272" />
+      <source>The output would overwrite the input; choose another file name.</source>
+      <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="47" />
-      <source>AeroColor: Train</source>
-      <translation>AeroColor：訓練</translation>
+      <location filename="../docks/colorize_dock.py" line="274" />
+      <source>The output folder does not exist; choose an existing folder.</source>
+      <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="63" />
-      <source>Dataset folder</source>
-      <translation>資料集資料夾</translation>
+      <location filename="../docks/colorize_dock.py" line="305" />
+      <source>Starting the backend…</source>
+      <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="66" />
-      <source>Run folder</source>
-      <translation>訓練資料夾</translation>
+      <location filename="../docks/colorize_dock.py" line="323" />
+      <source>Colorizing: {0} %. {1}</source>
+      <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="69" />
-      <source>Model family</source>
-      <translation>模型類型</translation>
+      <location filename="../docks/colorize_dock.py" line="337" />
+      <source>The backend finished but wrote no raster; see the log.</source>
+      <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="71" />
-      <source>L*a*b* (keeps the photo's detail)</source>
-      <translation>L*a*b*（保留照片細節）</translation>
+      <location filename="../docks/colorize_dock.py" line="343" />
+      <source>{0} (colorized)</source>
+      <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="72" />
-      <source>RGB</source>
-      <translation>RGB</translation>
+      <location filename="../docks/colorize_dock.py" line="345" />
+      <source>{0} – comparison</source>
+      <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="73" />
-      <source>Colour mode</source>
-      <translation>色彩模式</translation>
+      <location filename="../docks/colorize_dock.py" line="351" />
+      <source>{0} (colouring {1})</source>
+      <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="75" />
-      <source>Epochs at full rate</source>
-      <translation>全學習率輪數</translation>
+      <location filename="../docks/colorize_dock.py" line="360" />
+      <source>{0} and {1} more</source>
+      <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="77" />
-      <source>Epochs of decay</source>
-      <translation>衰減輪數</translation>
+      <location filename="../docks/colorize_dock.py" line="362" />
+      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
+      <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="79" />
-      <source>Batch size</source>
-      <translation>批次大小</translation>
+      <location filename="../docks/colorize_dock.py" line="365" />
+      <source>Done: {0}</source>
+      <translation>完成：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="85" />
-      <source>Network and optimiser</source>
-      <translation>網路與最佳化器</translation>
+      <location filename="../docks/colorize_dock.py" line="40" />
+      <source>AeroColor: Colorize</source>
+      <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="90" />
+      <location filename="../docks/colorize_dock.py" line="59" />
+      <source>Grey layer</source>
+      <translation>灰階圖層</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="67" />
+      <source>A model from a recent run, or any checkpoint file (.pt)</source>
+      <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="72" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="79" />
+      <source>GeoTIFF (*.tif *.tiff)</source>
+      <translation>GeoTIFF (*.tif *.tiff)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="80" />
+      <source>Output GeoTIFF</source>
+      <translation>輸出 GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="84" />
+      <source>model's</source>
+      <translation>依模型</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="85" />
+      <source>Tile (px)</source>
+      <translation>圖塊（像素）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="89" />
+      <source>auto</source>
+      <translation>自動</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="90" />
+      <source>Overlap (px)</source>
+      <translation>重疊（像素）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="95" />
+      <source>Batch</source>
+      <translation>批次</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="98" />
+      <source>Device</source>
+      <translation>裝置</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="102" />
       <source>Generator filters (ngf)</source>
       <translation>生成器濾波器數（ngf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="92" />
+      <location filename="../docks/train_dock.py" line="104" />
       <source>Discriminator filters (ndf)</source>
       <translation>判別器濾波器數（ndf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="94" />
+      <location filename="../docks/train_dock.py" line="106" />
       <source>family default</source>
       <translation>依模型類型預設</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="97" />
+      <location filename="../docks/train_dock.py" line="109" />
       <source>GAN loss</source>
       <translation>GAN 損失</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="99" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>Learning rate G</source>
       <translation>生成器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="101" />
+      <location filename="../docks/train_dock.py" line="113" />
+      <source>Learning rate D</source>
+      <translation>判別器學習率</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="117" />
+      <source>Start</source>
+      <translation>開始</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="119" />
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="121" />
+      <source>Resume</source>
+      <translation>繼續</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="123" />
+      <source>Open run folder</source>
+      <translation>開啟訓練資料夾</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="125" />
+      <source>Show run</source>
+      <translation>顯示訓練</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="126" />
+      <source>Show the progress of the run in the run folder (after a restart)</source>
+      <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="139" />
+      <source>Idle.</source>
+      <translation>閒置中。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="176" />
+      <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="228" />
+      <source>Not an AeroColor model.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="265" />
+      <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="275" />
+      <source>Last run: {0}. Show run follows it; Resume continues it.</source>
+      <translation>上次的訓練：{0}。按「顯示訓練」可追蹤其進度，按「繼續」可接續訓練。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="299" />
+      <source>Choose a run folder; checkpoints, samples and logs go there.</source>
+      <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="305" />
+      <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
+      <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="343" />
+      <source>Stopping after the current step; the run is saved for resuming…</source>
+      <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="350" />
+      <source>The run folder has no events.jsonl; choose the folder of a run.</source>
+      <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="364" />
+      <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
+      <translation>此訓練目前未在執行：它在完成前已停止（QGIS 已關閉或後端已停止）。請按「繼續」從最後的檢查點接續訓練。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="411" />
+      <source>The run folder does not exist yet.</source>
+      <translation>訓練資料夾尚不存在。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="422" />
+      <source>Training on {0} (torch {1}).</source>
+      <translation>正在 {0} 上訓練（torch {1}）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="427" />
+      <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
+      <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="437" />
+      <source>Checkpoint saved: {0}</source>
+      <translation>已儲存檢查點：{0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="447" />
+      <source>Training finished; the model is {0}.</source>
+      <translation>訓練完成；模型為 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="52" />
+      <source>AeroColor: Train</source>
+      <translation>AeroColor：訓練</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="70" />
+      <source>Dataset folder</source>
+      <translation>資料集資料夾</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="73" />
+      <source>Run folder</source>
+      <translation>訓練資料夾</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="74" />
+      <source>Start from</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="81" />
+      <source>Model family</source>
+      <translation>模型類型</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="83" />
+      <source>L*a*b* (keeps the photo's detail)</source>
+      <translation>L*a*b*（保留照片細節）</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="84" />
+      <source>RGB</source>
+      <translation>RGB</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="85" />
+      <source>Colour mode</source>
+      <translation>色彩模式</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="87" />
+      <source>Epochs at full rate</source>
+      <translation>全學習率輪數</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="89" />
+      <source>Epochs of decay</source>
+      <translation>衰減輪數</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="91" />
+      <source>Batch size</source>
+      <translation>批次大小</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="97" />
+      <source>Network and optimiser</source>
+      <translation>網路與最佳化器</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="129" />
       <source>Losses appear here while training.</source>
       <translation>訓練時損失曲線會顯示於此。</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="24" />
+      <location filename="../docks/widgets.py" line="25" />
       <source>{0} h {1:02d} min left</source>
       <translation>剩餘 {0} 小時 {1:02d} 分</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="26" />
+      <location filename="../docks/widgets.py" line="27" />
       <source>{0} min {1:02d} s left</source>
       <translation>剩餘 {0} 分 {1:02d} 秒</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="27" />
+      <location filename="../docks/widgets.py" line="28" />
       <source>{0} s left</source>
       <translation>剩餘 {0} 秒</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="43" />
+      <location filename="../docks/widgets.py" line="71" />
       <source>Set up backend…</source>
       <translation>設定後端…</translation>
     </message>
     <message>
-      <location filename="../layers.py" line="45" />
+      <location filename="../layers.py" line="61" />
       <source>The result {0} could not be opened as a raster.</source>
       <translation>無法將結果 {0} 開啟為網格。</translation>
     </message>
@@ -940,36 +960,36 @@
     </message>
     <message>
       <location filename="../mosaic_dialog.py" line="23" />
-      <source>Rasters to join (later ones win where they overlap):</source>
-      <translation>要合併的網格（重疊處以較後者為準）：</translation>
+      <source>Rasters to join (later ones win where they overlap); AeroColor's colorized rasters are ticked:</source>
+      <translation>要接合的網格(重疊處以後面者為準);AeroColor 上色的網格已勾選:</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="36" />
+      <location filename="../mosaic_dialog.py" line="38" />
       <source>GeoTIFF (*.tif);;Virtual raster (*.vrt)</source>
       <translation>GeoTIFF (*.tif);;虛擬網格 (*.vrt)</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="37" />
+      <location filename="../mosaic_dialog.py" line="39" />
       <source>Mosaic file (.tif or .vrt):</source>
       <translation>鑲嵌圖檔案（.tif 或 .vrt）：</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="54" />
+      <location filename="../mosaic_dialog.py" line="56" />
       <source>Tick at least one raster.</source>
       <translation>請至少勾選一個網格。</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="57" />
+      <location filename="../mosaic_dialog.py" line="59" />
       <source>Choose where to save the mosaic.</source>
       <translation>請選擇鑲嵌圖的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="68" />
+      <location filename="../mosaic_dialog.py" line="70" />
       <source>AeroColor</source>
       <translation>AeroColor</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="158" />
+      <location filename="../plugin.py" line="160" />
       <source>Select the layer to swipe in the Layers panel.</source>
       <translation>請在圖層面板中選取要滑動比較的圖層。</translation>
     </message>
@@ -979,42 +999,42 @@
       <translation>AeroColor(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="69" />
+      <location filename="../plugin.py" line="71" />
       <source>Capture training tiles</source>
       <translation>擷取訓練圖塊</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="70" />
+      <location filename="../plugin.py" line="72" />
       <source>Train model</source>
       <translation>訓練模型</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="71" />
+      <location filename="../plugin.py" line="73" />
       <source>Colorize layer</source>
       <translation>為圖層上色</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="73" />
+      <location filename="../plugin.py" line="75" />
       <source>Compare (swipe)</source>
       <translation>比較（滑動）</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="76" />
+      <location filename="../plugin.py" line="78" />
       <source>Export mosaic…</source>
       <translation>匯出鑲嵌圖…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="77" />
+      <location filename="../plugin.py" line="79" />
       <source>Backend settings…</source>
       <translation>後端設定…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="82" />
+      <location filename="../plugin.py" line="84" />
       <source>Vertical line</source>
       <translation>垂直線</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="82" />
+      <location filename="../plugin.py" line="84" />
       <source>Horizontal line</source>
       <translation>水平線</translation>
     </message>
@@ -1059,17 +1079,17 @@
       <translation>已寫入 {0} 個圖塊（接續 {1} 個）；略過：空白 {2}、無資料 {3}、缺漏 {4}。</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="154" />
+      <location filename="../processing/capture_algorithm.py" line="156" />
       <source>the polygons</source>
       <translation>多邊形</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="158" />
+      <location filename="../processing/capture_algorithm.py" line="160" />
       <source>extent</source>
       <translation>範圍</translation>
     </message>
     <message>
-      <location filename="../processing/capture_algorithm.py" line="159" />
+      <location filename="../processing/capture_algorithm.py" line="161" />
       <source>Give the area of interest: an extent or a polygon layer.</source>
       <translation>請提供研究範圍：一個範圍或一個多邊形圖層。</translation>
     </message>
@@ -1169,72 +1189,72 @@
       <translation>以訓練好的 AeroColor 模型為灰階（歷史）網格上色，並依輸入的網格寫出具地理參考的彩色 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="32" />
+      <location filename="../processing/colorize_algorithm.py" line="34" />
       <source>Grey raster</source>
       <translation>灰階網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="33" />
+      <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>模型（.pt；留空：內附的預設模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="35" />
+      <location filename="../processing/colorize_algorithm.py" line="38" />
       <source>Tile in px (0: the model's)</source>
       <translation>圖塊像素（0：依模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="37" />
+      <location filename="../processing/colorize_algorithm.py" line="40" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>重疊像素（-1：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="39" />
+      <location filename="../processing/colorize_algorithm.py" line="42" />
       <source>Batch size (0: automatic)</source>
       <translation>批次大小（0：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="44" />
+      <location filename="../processing/colorize_algorithm.py" line="47" />
       <source>Latent code (models that have one)</source>
       <translation>潛在編碼（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="46" />
+      <location filename="../processing/colorize_algorithm.py" line="49" />
       <source>Seed of the random latent code</source>
       <translation>隨機潛在編碼的種子</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="48" />
+      <location filename="../processing/colorize_algorithm.py" line="51" />
       <source>Colour image whose colouring to follow</source>
       <translation>要仿照其著色的彩色影像</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="51" />
+      <location filename="../processing/colorize_algorithm.py" line="54" />
       <source>Write a Cloud Optimized GeoTIFF</source>
       <translation>寫成雲端最佳化 GeoTIFF（COG）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="55" />
+      <location filename="../processing/colorize_algorithm.py" line="58" />
       <source>Colour raster</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="60" />
+      <location filename="../processing/colorize_algorithm.py" line="63" />
       <source>The input raster could not be opened.</source>
       <translation>無法開啟輸入網格。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="67" />
+      <location filename="../processing/colorize_algorithm.py" line="70" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>請選擇模型：此份 AeroColor 未內附預設模型。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="69" />
+      <location filename="../processing/colorize_algorithm.py" line="72" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>未指定模型：使用內附的預設模型 {0}。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="72" />
+      <location filename="../processing/colorize_algorithm.py" line="75" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
     </message>
@@ -1269,24 +1289,84 @@
       <translation>AeroColor：為歷史航空照片上色</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="28" />
+      <location filename="../processing/train_algorithm.py" line="31" />
       <source>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</source>
       <translation>以資料集資料夾（由擷取面板或 'aerocolor dataset' 建立）訓練 GAN 上色模型。訓練資料夾保存檢查點、樣本與記錄；停止的訓練可以繼續。</translation>
     </message>
     <message>
+      <location filename="../processing/train_algorithm.py" line="33" />
+      <source>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../processing/train_algorithm.py" line="48" />
+      <source>Model file to start from (.pt; used unless Start from is nothing)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="59" />
       <source>Steps per epoch (0: the whole dataset)</source>
       <translation>每輪步數（0：整個資料集）</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="54" />
+      <location filename="../processing/train_algorithm.py" line="65" />
       <source>Resume the run in the run folder</source>
       <translation>繼續訓練資料夾中的訓練</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="56" />
+      <location filename="../processing/train_algorithm.py" line="67" />
       <source>Model checkpoint</source>
       <translation>模型檢查點</translation>
+    </message>
+    <message>
+      <location filename="../processing/train_algorithm.py" line="89" />
+      <source>Fine-tuning {0} ({1}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="23" />
+      <source>the bundled default model</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="23" />
+      <source>a model file (.pt)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="23" />
+      <source>nothing: a new model</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="34" />
+      <source>This copy of AeroColor has no bundled default model; start from a model file or from nothing.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="39" />
+      <source>Choose the model file (.pt) to start from, or start from nothing.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="41" />
+      <source>{0} is not an AeroColor model; choose a checkpoint (.pt) from a training run.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="47" />
+      <source>The default model</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="82" />
+      <source>{0} is a {1} model in {2}; fine-tuning keeps both: choose them, or start from nothing to train a new {3} model in {4}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../start_from.py" line="88" />
+      <source>{0} works on tiles that are a multiple of {1} px; choose a tile of {2} px, for example.</source>
+      <translation type="unfinished" />
     </message>
   </context>
 </TS>

@@ -6,7 +6,7 @@ from qgis.core import (QgsProcessingException, QgsProcessingParameterBoolean, Qg
                        QgsProcessingParameterRasterDestination, QgsProcessingParameterRasterLayer)
 
 from ..i18n_util import tr
-from ..layers import file_path_of
+from ..layers import file_path_of, first_grey_layer
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, read_card
 from ..paths import default_model
 from .base import AeroColorAlgorithm
@@ -29,7 +29,10 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
                   "georeferenced colour GeoTIFF on the input's grid.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterRasterLayer("INPUT", tr("Grey raster")))
+        # The dialog would preselect the active layer, often the colour original: offer a grey one.
+        grey = first_grey_layer()
+        self.addParameter(QgsProcessingParameterRasterLayer("INPUT", tr("Grey raster"),
+                                                            defaultValue=grey.id() if grey is not None else None))
         self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model (.pt; empty: the bundled default model)"),
                                                      extension="pt", optional=True))
         self.addParameter(QgsProcessingParameterNumber("TILE", tr("Tile in px (0: the model's)"),

@@ -1,0 +1,39 @@
+"""Defaults a new user meets: where colorize writes, which layer Processing offers first."""
+import os
+
+import numpy as np
+
+from plugin_support import clear_project
+
+
+def test_the_bundled_sample_is_not_colorized_into_the_plugins_own_folder(qgis_app, tmp_path):
+    from aerocolor_plugin.docks.colorize_dock import suggested_output
+    from aerocolor_plugin.paths import backend_root
+
+    sample = os.path.join(backend_root(), "aerocolor", "assets", "sample", "osbs_029_grey.tif")
+    out = suggested_output(sample)
+    assert os.path.basename(out) == "osbs_029_grey_colorized.tif"
+    assert os.path.commonpath([os.path.dirname(out), os.path.abspath(backend_root())]) != os.path.abspath(
+        backend_root())
+    assert os.access(os.path.dirname(out), os.W_OK)
+    # A photo of the user's own goes beside it.
+    mine = str(tmp_path / "photo_1975.tif")
+    assert suggested_output(mine) == str(tmp_path / "photo_1975_colorized.tif")
+
+
+def test_processing_colorize_offers_a_grey_layer_first_not_the_active_colour_one(qgis_app, tmp_path):
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    from aerocolor_plugin.processing.colorize_algorithm import ColorizeAlgorithm
+    from conftest import write_geotiff
+
+    colour = QgsRasterLayer(write_geotiff(str(tmp_path / "a_modern.tif"), np.zeros((3, 32, 32), np.uint8)), "modern")
+    grey = QgsRasterLayer(write_geotiff(str(tmp_path / "z_1975.tif"), np.zeros((32, 32), np.uint8)), "1975")
+    QgsProject.instance().addMapLayers([colour, grey])
+    alg = ColorizeAlgorithm()
+    alg.initAlgorithm()
+    assert alg.parameterDefinition("INPUT").defaultValue() == grey.id()
+    clear_project()
+    alg = ColorizeAlgorithm()
+    alg.initAlgorithm()  # no grey layer: no default, the dialog asks
+    assert not alg.parameterDefinition("INPUT").defaultValue()
