@@ -37,3 +37,19 @@ def test_processing_colorize_offers_a_grey_layer_first_not_the_active_colour_one
     alg = ColorizeAlgorithm()
     alg.initAlgorithm()  # no grey layer: no default, the dialog asks
     assert not alg.parameterDefinition("INPUT").defaultValue()
+
+
+def test_the_colorize_dock_says_it_is_ready_once_a_grey_layer_and_a_model_are_chosen(qgis_app, tmp_path):
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+    from conftest import write_geotiff
+
+    dock = ColorizeDock()
+    assert dock.status.text() == "Choose a grey layer and a model."  # the project holds no raster yet
+    grey = QgsRasterLayer(write_geotiff(str(tmp_path / "z_1975.tif"), np.zeros((32, 32), np.uint8)), "1975")
+    QgsProject.instance().addMapLayer(grey)
+    assert dock.status.text().startswith("Ready to colorize 1975 with ")
+    dock.shutdown()
+    dock.deleteLater()
+    clear_project()

@@ -125,6 +125,7 @@ class ColorizeDock(QgsDockWidget):
         self.progress.setRange(0, 1000)
         layout.addWidget(self.progress)
         self.status = QLabel(tr("Choose a grey layer and a model."))
+        self._idle_text = self.status.text()  # what the status says while nothing has run yet
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         layout.addStretch(1)
@@ -180,6 +181,20 @@ class ColorizeDock(QgsDockWidget):
         card = read_card(path) if path else None
         self.model_info.setText(summary(card))
         self.latent.setVisible(latent_size(card) > 0)
+        self._say_ready()
+
+    def _say_ready(self) -> None:
+        """Say what Colorize will do, until a run has something else to say."""
+        if self.process is not None or self.status.text() != self._idle_text:
+            return
+        lyr = self.selected_layer()
+        path = self.checkpoint.currentText().strip() or default_model()
+        if lyr is None or not path:
+            text = tr("Choose a grey layer and a model.")
+        else:
+            text = tr("Ready to colorize {0} with {1}.").format(lyr.name(), os.path.basename(path))
+        self.status.setText(text)
+        self._idle_text = text
 
     def showEvent(self, event) -> None:
         # Layer names may change after a layer is added (QGIS renames it), and runs may have
@@ -250,6 +265,7 @@ class ColorizeDock(QgsDockWidget):
         if path and (not self.output.filePath() or self.output.filePath() == self._suggested):
             self._suggested = suggested_output(path)
             self.output.setFilePath(self._suggested)
+        self._say_ready()
 
     # -- running --------------------------------------------------------------------------
     def colorize_args(self) -> List[str]:

@@ -509,137 +509,142 @@
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="147" />
+      <location filename="../docks/colorize_dock.py" line="148" />
       <source>Colouring (models with a latent code)</source>
       <translation>Colouring (models with a latent code)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="153" />
+      <location filename="../docks/colorize_dock.py" line="154" />
       <source>Latent code</source>
       <translation>Latent code</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="156" />
+      <location filename="../docks/colorize_dock.py" line="157" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="157" />
+      <location filename="../docks/colorize_dock.py" line="158" />
       <source>Colourings</source>
       <translation>Colourings</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="160" />
+      <location filename="../docks/colorize_dock.py" line="161" />
       <source>The same seed gives the same colourings again</source>
       <translation>The same seed gives the same colourings again</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="161" />
+      <location filename="../docks/colorize_dock.py" line="162" />
       <source>Seed</source>
       <translation>Seed</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="164" />
+      <location filename="../docks/colorize_dock.py" line="165" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="165" />
+      <location filename="../docks/colorize_dock.py" line="166" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="167" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>Colour image</source>
       <translation>Colour image</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="213" />
+      <location filename="../docks/colorize_dock.py" line="195" />
+      <source>Ready to colorize {0} with {1}.</source>
+      <translation>Ready to colorize {0} with {1}.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="228" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="239" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="239" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="259" />
+      <location filename="../docks/colorize_dock.py" line="275" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
+      <location filename="../docks/colorize_dock.py" line="278" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="265" />
+      <location filename="../docks/colorize_dock.py" line="281" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="268" />
+      <location filename="../docks/colorize_dock.py" line="284" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="272" />
+      <location filename="../docks/colorize_dock.py" line="288" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="274" />
+      <location filename="../docks/colorize_dock.py" line="290" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="305" />
+      <location filename="../docks/colorize_dock.py" line="321" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="323" />
+      <location filename="../docks/colorize_dock.py" line="339" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="337" />
+      <location filename="../docks/colorize_dock.py" line="353" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="343" />
+      <location filename="../docks/colorize_dock.py" line="359" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="345" />
+      <location filename="../docks/colorize_dock.py" line="361" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="351" />
+      <location filename="../docks/colorize_dock.py" line="367" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="360" />
+      <location filename="../docks/colorize_dock.py" line="376" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="362" />
+      <location filename="../docks/colorize_dock.py" line="378" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="365" />
+      <location filename="../docks/colorize_dock.py" line="381" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>

@@ -509,137 +509,142 @@
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="147" />
+      <location filename="../docks/colorize_dock.py" line="148" />
       <source>Colouring (models with a latent code)</source>
       <translation>著色（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="153" />
+      <location filename="../docks/colorize_dock.py" line="154" />
       <source>Latent code</source>
       <translation>潛在編碼</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="156" />
+      <location filename="../docks/colorize_dock.py" line="157" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>多種著色，各存為一個 GeoTIFF（name_1.tif、name_2.tif、…）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="157" />
+      <location filename="../docks/colorize_dock.py" line="158" />
       <source>Colourings</source>
       <translation>著色數量</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="160" />
+      <location filename="../docks/colorize_dock.py" line="161" />
       <source>The same seed gives the same colourings again</source>
       <translation>相同的種子會再次產生相同的著色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="161" />
+      <location filename="../docks/colorize_dock.py" line="162" />
       <source>Seed</source>
       <translation>種子</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="164" />
+      <location filename="../docks/colorize_dock.py" line="165" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>影像 (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="165" />
+      <location filename="../docks/colorize_dock.py" line="166" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>一張彩色影像（例如相似地點的現代照片）：模型的編碼器讀取其著色，每個圖塊都使用它</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="167" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>Colour image</source>
       <translation>彩色影像</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="213" />
+      <location filename="../docks/colorize_dock.py" line="195" />
+      <source>Ready to colorize {0} with {1}.</source>
+      <translation>可以用 {1} 為 {0} 上色。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="228" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="239" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="239" />
+      <location filename="../docks/colorize_dock.py" line="254" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="259" />
+      <location filename="../docks/colorize_dock.py" line="275" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="262" />
+      <location filename="../docks/colorize_dock.py" line="278" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="265" />
+      <location filename="../docks/colorize_dock.py" line="281" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="268" />
+      <location filename="../docks/colorize_dock.py" line="284" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="272" />
+      <location filename="../docks/colorize_dock.py" line="288" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="274" />
+      <location filename="../docks/colorize_dock.py" line="290" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="305" />
+      <location filename="../docks/colorize_dock.py" line="321" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="323" />
+      <location filename="../docks/colorize_dock.py" line="339" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="337" />
+      <location filename="../docks/colorize_dock.py" line="353" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="343" />
+      <location filename="../docks/colorize_dock.py" line="359" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="345" />
+      <location filename="../docks/colorize_dock.py" line="361" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="351" />
+      <location filename="../docks/colorize_dock.py" line="367" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="360" />
+      <location filename="../docks/colorize_dock.py" line="376" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="362" />
+      <location filename="../docks/colorize_dock.py" line="378" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="365" />
+      <location filename="../docks/colorize_dock.py" line="381" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
