@@ -571,6 +571,9 @@ def test_capture_dock_estimates_asks_and_captures(server, tmp_path, qgis_iface):
     dock.layer.setLayer(layer)
     aoi = _xyz_aoi(2, 2)
     dock.set_rectangle(aoi.bbox(), aoi.crs)
+    # The drawn area stays on the map, and its size says its units.
+    assert dock.rect_label.text().endswith(" m (EPSG:3857)")
+    assert dock.rect_band is not None and dock.rect_band.asGeometry().boundingBox().contains(aoi.bbox())
     dock.zooms.setText(str(Z))
     assert dock.show_estimate() is None and "folder" in dock.status.text()
     dock.output.setFilePath(str(tmp_path / "dock"))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayerProxyModel, QgsProject, QgsRasterLayer,
+                       QgsUnitTypes, QgsWkbTypes)
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox, QgsProjectionSelectionWidget
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
                                  QLineEdit, QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox,
@@ -32,6 +33,7 @@ class CaptureDock(QgsDockWidget):
         self.task: Optional[CaptureTask] = None
         self.rect = None           # the drawn rectangle and its CRS
         self.rect_crs = None
+        self.rect_band = None      # the rectangle kept on the map
         self.extent_tool = None
         self.last_manifest: Optional[dict] = None
         self.confirm_above = CaptureConfig.confirm_tiles  # ask before captures of more tiles
@@ -104,6 +106,9 @@ class CaptureDock(QgsDockWidget):
         for key, label in zip(HISTORICAL_ROLES, (tr("not used"), tr("grey (A) set of the unpaired layout"),
                                                  tr("test tiles (historical/)"))):
             self.role.addItem(label, key)
+        self.role.setToolTip(tr("What the historical grey layer's tiles are for: not used; the grey (A) set of "
+                                "an unpaired training set (CycleGAN, CUT learn from real old photos); or test "
+                                "tiles in historical/ to look at and score, never trained on."))
         form.addRow(tr("Use it as"), self.role)
 
         splits = QHBoxLayout()
@@ -116,6 +121,9 @@ class CaptureDock(QgsDockWidget):
         self.block = QSpinBox()
         self.block.setRange(1, 1024)
         self.block.setValue(4)
+        self.block.setToolTip(tr("Tiles per side of a split block: neighbouring tiles go to the same split "
+                                 "(train, val or test) in blocks of this many, so val and test never touch "
+                                 "ground the model trained on."))
         for label, box in ((tr("val"), self.val), (tr("test"), self.test), (tr("block"), self.block)):
             splits.addWidget(QLabel(label))
             splits.addWidget(box)
@@ -206,8 +214,26 @@ class CaptureDock(QgsDockWidget):
     def set_rectangle(self, rect, crs) -> None:
         self.rect, self.rect_crs = rect, crs
         self.aoi_mode.setCurrentIndex(self.aoi_mode.findData(AOI_RECT))
-        self.rect_label.setText(tr("{0:.0f} × {1:.0f} {2}").format(rect.width(), rect.height(),
-                                                                 crs.authid() or tr("map units")))
+        units = QgsUnitTypes.toAbbreviatedString(crs.mapUnits()) if crs.isValid() else tr("map units")
+        self.rect_label.setText(tr("{0:.0f} × {1:.0f} {2} ({3})").format(
+            rect.width(), rect.height(), units, crs.authid() or tr("no CRS")))
+        self._show_rectangle()
+
+    def _show_rectangle(self) -> None:
+        """Keep the drawn area on the map (the extent tool's own band goes when the mouse is released)."""
+        if self.iface is None:
+            return
+        from qgis.core import QgsGeometry
+        from qgis.gui import QgsRubberBand
+        from qgis.PyQt.QtGui import QColor
+
+        canvas = self.iface.mapCanvas()
+        if self.rect_band is None:
+            self.rect_band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
+            self.rect_band.setStrokeColor(QColor(214, 40, 40))
+            self.rect_band.setFillColor(QColor(214, 40, 40, 30))
+            self.rect_band.setWidth(2)
+        self.rect_band.setToGeometry(QgsGeometry.fromRect(self.rect), self.rect_crs)
 
     def area_of_interest(self):
         mode = self.aoi_mode.currentData()
@@ -334,6 +360,9 @@ class CaptureDock(QgsDockWidget):
             pass
         if self.task is not None:
             self.task.cancel()
+        if self.rect_band is not None and self.iface is not None:
+            self.iface.mapCanvas().scene().removeItem(self.rect_band)
+            self.rect_band = None
         if self.extent_tool is not None and self.iface is not None:
             canvas = self.iface.mapCanvas()
             if canvas.mapTool() is self.extent_tool:

@@ -199,282 +199,297 @@
       <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="102" />
+      <location filename="../docks/capture_dock.py" line="104" />
       <source>Historical grey layer</source>
       <translation>Historical grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="104" />
+      <location filename="../docks/capture_dock.py" line="106" />
       <source>not used</source>
       <translation>not used</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="104" />
+      <location filename="../docks/capture_dock.py" line="106" />
       <source>grey (A) set of the unpaired layout</source>
       <translation>grey (A) set of the unpaired layout</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="105" />
+      <location filename="../docks/capture_dock.py" line="107" />
       <source>test tiles (historical/)</source>
       <translation>test tiles (historical/)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="107" />
+      <location filename="../docks/capture_dock.py" line="109" />
+      <source>What the historical grey layer's tiles are for: not used; the grey (A) set of an unpaired training set (CycleGAN, CUT learn from real old photos); or test tiles in historical/ to look at and score, never trained on.</source>
+      <translation>What the historical grey layer's tiles are for: not used; the grey (A) set of an unpaired training set (CycleGAN, CUT learn from real old photos); or test tiles in historical/ to look at and score, never trained on.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="112" />
       <source>Use it as</source>
       <translation>Use it as</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="119" />
+      <location filename="../docks/capture_dock.py" line="124" />
+      <source>Tiles per side of a split block: neighbouring tiles go to the same split (train, val or test) in blocks of this many, so val and test never touch ground the model trained on.</source>
+      <translation>Tiles per side of a split block: neighbouring tiles go to the same split (train, val or test) in blocks of this many, so val and test never touch ground the model trained on.</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="127" />
       <source>val</source>
       <translation>val</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="119" />
+      <location filename="../docks/capture_dock.py" line="127" />
       <source>test</source>
       <translation>test</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="119" />
+      <location filename="../docks/capture_dock.py" line="127" />
       <source>block</source>
       <translation>block</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="122" />
+      <location filename="../docks/capture_dock.py" line="130" />
       <source>Splits</source>
       <translation>Splits</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="128" />
+      <location filename="../docks/capture_dock.py" line="136" />
       <source>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</source>
       <translation>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="130" />
+      <location filename="../docks/capture_dock.py" line="138" />
       <source>Largest nodata share</source>
       <translation>Largest nodata share</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="133" />
+      <location filename="../docks/capture_dock.py" line="141" />
       <source>Training set folder</source>
       <translation>Training set folder</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="137" />
+      <location filename="../docks/capture_dock.py" line="145" />
       <source>Estimate</source>
       <translation>Estimate</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="139" />
+      <location filename="../docks/capture_dock.py" line="147" />
       <source>Capture tiles</source>
       <translation>Capture tiles</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="141" />
+      <location filename="../docks/capture_dock.py" line="149" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="150" />
+      <location filename="../docks/capture_dock.py" line="158" />
       <source>Choose a colour layer, an area of interest and a folder.</source>
       <translation>Choose a colour layer, an area of interest and a folder.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="200" />
+      <location filename="../docks/capture_dock.py" line="208" />
       <source>Drag a rectangle on the map.</source>
       <translation>Drag a rectangle on the map.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="209" />
-      <source>{0:.0f} × {1:.0f} {2}</source>
-      <translation>{0:.0f} × {1:.0f} {2}</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="210" />
+      <location filename="../docks/capture_dock.py" line="217" />
       <source>map units</source>
       <translation>map units</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="216" />
+      <location filename="../docks/capture_dock.py" line="218" />
+      <source>{0:.0f} × {1:.0f} {2} ({3})</source>
+      <translation>{0:.0f} × {1:.0f} {2} ({3})</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="219" />
+      <source>no CRS</source>
+      <translation>no CRS</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="242" />
       <source>Draw a rectangle on the map first.</source>
       <translation>Draw a rectangle on the map first.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="220" />
+      <location filename="../docks/capture_dock.py" line="246" />
       <source>Choose a polygon layer for the area of interest.</source>
       <translation>Choose a polygon layer for the area of interest.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="223" />
+      <location filename="../docks/capture_dock.py" line="249" />
       <source>There is no map canvas; draw a rectangle or choose polygons.</source>
       <translation>There is no map canvas; draw a rectangle or choose polygons.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="231" />
+      <location filename="../docks/capture_dock.py" line="257" />
       <source>Choose a folder for the training set.</source>
       <translation>Choose a folder for the training set.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="241" />
+      <location filename="../docks/capture_dock.py" line="267" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>Give one or more zoom levels, such as 15,16.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="271" />
+      <location filename="../docks/capture_dock.py" line="297" />
       <source>at most </source>
       <translation>at most </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="272" />
+      <location filename="../docks/capture_dock.py" line="298" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} tiles of {2} px over {3}.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="29" />
+      <location filename="../docks/capture_dock.py" line="30" />
       <source>AeroColor: Capture</source>
       <translation>AeroColor: Capture</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="291" />
+      <location filename="../docks/capture_dock.py" line="317" />
       <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
       <translation>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="293" />
+      <location filename="../docks/capture_dock.py" line="319" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="296" />
+      <location filename="../docks/capture_dock.py" line="322" />
       <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
       <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="303" />
+      <location filename="../docks/capture_dock.py" line="329" />
       <source>Capturing about {0:,} tiles…</source>
       <translation>Capturing about {0:,} tiles…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="311" />
+      <location filename="../docks/capture_dock.py" line="337" />
       <source>Cancelling…</source>
       <translation>Cancelling…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="317" />
+      <location filename="../docks/capture_dock.py" line="343" />
       <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
       <translation>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="44" />
+      <location filename="../docks/capture_dock.py" line="46" />
       <source>Colour layer</source>
       <translation>Colour layer</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="47" />
+      <location filename="../docks/capture_dock.py" line="49" />
       <source>Canvas extent</source>
       <translation>Canvas extent</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="48" />
+      <location filename="../docks/capture_dock.py" line="50" />
       <source>Rectangle drawn on the map</source>
       <translation>Rectangle drawn on the map</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="49" />
+      <location filename="../docks/capture_dock.py" line="51" />
       <source>Polygons of a layer</source>
       <translation>Polygons of a layer</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="50" />
+      <location filename="../docks/capture_dock.py" line="52" />
       <source>Area of interest</source>
       <translation>Area of interest</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="52" />
+      <location filename="../docks/capture_dock.py" line="54" />
       <source>Draw rectangle</source>
       <translation>Draw rectangle</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="55" />
+      <location filename="../docks/capture_dock.py" line="57" />
       <source>none drawn</source>
       <translation>none drawn</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="61" />
+      <location filename="../docks/capture_dock.py" line="63" />
       <source>Polygon layer</source>
       <translation>Polygon layer</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="62" />
+      <location filename="../docks/capture_dock.py" line="64" />
       <source>Selected features only</source>
       <translation>Selected features only</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="66" />
+      <location filename="../docks/capture_dock.py" line="68" />
       <source>Web-mercator zoom levels (XYZ)</source>
       <translation>Web-mercator zoom levels (XYZ)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="67" />
+      <location filename="../docks/capture_dock.py" line="69" />
       <source>Ground resolution in a CRS</source>
       <translation>Ground resolution in a CRS</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="68" />
+      <location filename="../docks/capture_dock.py" line="70" />
       <source>Tile grid</source>
       <translation>Tile grid</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="70" />
+      <location filename="../docks/capture_dock.py" line="72" />
       <source>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</source>
       <translation>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="71" />
+      <location filename="../docks/capture_dock.py" line="73" />
       <source>Zoom levels</source>
       <translation>Zoom levels</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="76" />
+      <location filename="../docks/capture_dock.py" line="78" />
       <source>Ground resolution (units/px)</source>
       <translation>Ground resolution (units/px)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="79" />
+      <location filename="../docks/capture_dock.py" line="81" />
       <source>the layer's CRS</source>
       <translation>the layer's CRS</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="81" />
+      <location filename="../docks/capture_dock.py" line="83" />
       <source>Grid CRS</source>
       <translation>Grid CRS</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="86" />
+      <location filename="../docks/capture_dock.py" line="88" />
       <source>Tile size (px)</source>
       <translation>Tile size (px)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="90" />
+      <location filename="../docks/capture_dock.py" line="92" />
       <source>Format</source>
       <translation>Format</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="92" />
+      <location filename="../docks/capture_dock.py" line="94" />
       <source>aligned A|B (pix2pix, BicycleGAN)</source>
       <translation>aligned A|B (pix2pix, BicycleGAN)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="92" />
+      <location filename="../docks/capture_dock.py" line="94" />
       <source>A/ + B/ pairs</source>
       <translation>A/ + B/ pairs</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="93" />
+      <location filename="../docks/capture_dock.py" line="95" />
       <source>trainA/trainB (CycleGAN, CUT)</source>
       <translation>trainA/trainB (CycleGAN, CUT)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="96" />
+      <location filename="../docks/capture_dock.py" line="98" />
       <source>Layout</source>
       <translation>Layout</translation>
     </message>

@@ -199,282 +199,297 @@
       <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="102" />
+      <location filename="../docks/capture_dock.py" line="104" />
       <source>Historical grey layer</source>
       <translation>歷史灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="104" />
+      <location filename="../docks/capture_dock.py" line="106" />
       <source>not used</source>
       <translation>不使用</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="104" />
+      <location filename="../docks/capture_dock.py" line="106" />
       <source>grey (A) set of the unpaired layout</source>
       <translation>非成對排列的灰階（A）集</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="105" />
+      <location filename="../docks/capture_dock.py" line="107" />
       <source>test tiles (historical/)</source>
       <translation>測試圖塊（historical/）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="107" />
+      <location filename="../docks/capture_dock.py" line="109" />
+      <source>What the historical grey layer's tiles are for: not used; the grey (A) set of an unpaired training set (CycleGAN, CUT learn from real old photos); or test tiles in historical/ to look at and score, never trained on.</source>
+      <translation>歷史灰階圖層圖塊的用途:不使用;作為非成對訓練集的灰階(A)組(CycleGAN、CUT 從真實舊照片學習);或作為 historical/ 中的測試圖塊,僅供檢視與評分,不用於訓練。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="112" />
       <source>Use it as</source>
       <translation>用途</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="119" />
+      <location filename="../docks/capture_dock.py" line="124" />
+      <source>Tiles per side of a split block: neighbouring tiles go to the same split (train, val or test) in blocks of this many, so val and test never touch ground the model trained on.</source>
+      <translation>分割區塊每邊的圖塊數:相鄰圖塊以此大小的區塊歸入同一分割(訓練、驗證或測試),使驗證與測試不會觸及模型訓練過的地面。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="127" />
       <source>val</source>
       <translation>驗證</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="119" />
+      <location filename="../docks/capture_dock.py" line="127" />
       <source>test</source>
       <translation>測試</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="119" />
+      <location filename="../docks/capture_dock.py" line="127" />
       <source>block</source>
       <translation>區塊</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="122" />
+      <location filename="../docks/capture_dock.py" line="130" />
       <source>Splits</source>
       <translation>資料分割</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="128" />
+      <location filename="../docks/capture_dock.py" line="136" />
       <source>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</source>
       <translation>無資料像素(圖層沒有資料之處,或每個波段都是其無資料值)比例更高的圖塊會被略過並計數。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="130" />
+      <location filename="../docks/capture_dock.py" line="138" />
       <source>Largest nodata share</source>
       <translation>最大無資料比例</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="133" />
+      <location filename="../docks/capture_dock.py" line="141" />
       <source>Training set folder</source>
       <translation>訓練集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="137" />
+      <location filename="../docks/capture_dock.py" line="145" />
       <source>Estimate</source>
       <translation>估算</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="139" />
+      <location filename="../docks/capture_dock.py" line="147" />
       <source>Capture tiles</source>
       <translation>擷取圖塊</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="141" />
+      <location filename="../docks/capture_dock.py" line="149" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="150" />
+      <location filename="../docks/capture_dock.py" line="158" />
       <source>Choose a colour layer, an area of interest and a folder.</source>
       <translation>請選擇彩色圖層、研究範圍與資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="200" />
+      <location filename="../docks/capture_dock.py" line="208" />
       <source>Drag a rectangle on the map.</source>
       <translation>請在地圖上拖曳出矩形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="209" />
-      <source>{0:.0f} × {1:.0f} {2}</source>
-      <translation>{0:.0f} × {1:.0f} {2}</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="210" />
+      <location filename="../docks/capture_dock.py" line="217" />
       <source>map units</source>
       <translation>地圖單位</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="216" />
+      <location filename="../docks/capture_dock.py" line="218" />
+      <source>{0:.0f} × {1:.0f} {2} ({3})</source>
+      <translation>{0:.0f} × {1:.0f} {2}({3})</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="219" />
+      <source>no CRS</source>
+      <translation>無坐標參考系統</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="242" />
       <source>Draw a rectangle on the map first.</source>
       <translation>請先在地圖上繪製矩形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="220" />
+      <location filename="../docks/capture_dock.py" line="246" />
       <source>Choose a polygon layer for the area of interest.</source>
       <translation>請為研究範圍選擇多邊形圖層。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="223" />
+      <location filename="../docks/capture_dock.py" line="249" />
       <source>There is no map canvas; draw a rectangle or choose polygons.</source>
       <translation>沒有地圖畫布；請繪製矩形或選擇多邊形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="231" />
+      <location filename="../docks/capture_dock.py" line="257" />
       <source>Choose a folder for the training set.</source>
       <translation>請為訓練集選擇資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="241" />
+      <location filename="../docks/capture_dock.py" line="267" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>請輸入一個或多個縮放層級，例如 15,16。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="271" />
+      <location filename="../docks/capture_dock.py" line="297" />
       <source>at most </source>
       <translation>最多 </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="272" />
+      <location filename="../docks/capture_dock.py" line="298" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} 個 {2} 像素的圖塊，涵蓋 {3}。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="29" />
+      <location filename="../docks/capture_dock.py" line="30" />
       <source>AeroColor: Capture</source>
       <translation>AeroColor：擷取</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="291" />
+      <location filename="../docks/capture_dock.py" line="317" />
       <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
       <translation>此次擷取將在 {1} 產生約 {0:,} 個圖塊；可能耗時很久，並從圖層的伺服器下載大量資料。要擷取嗎？</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="293" />
+      <location filename="../docks/capture_dock.py" line="319" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>未開始（{0:,} 個圖塊）；請選擇較小的範圍或較低的縮放層級。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="296" />
+      <location filename="../docks/capture_dock.py" line="322" />
       <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
       <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="303" />
+      <location filename="../docks/capture_dock.py" line="329" />
       <source>Capturing about {0:,} tiles…</source>
       <translation>正在擷取約 {0:,} 個圖塊…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="311" />
+      <location filename="../docks/capture_dock.py" line="337" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="317" />
+      <location filename="../docks/capture_dock.py" line="343" />
       <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
       <translation>{1} 個圖塊中的 {0} 個：寫入 {2}，已存在 {3}，略過 {4}。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="44" />
+      <location filename="../docks/capture_dock.py" line="46" />
       <source>Colour layer</source>
       <translation>彩色圖層</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="47" />
+      <location filename="../docks/capture_dock.py" line="49" />
       <source>Canvas extent</source>
       <translation>地圖畫布範圍</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="48" />
+      <location filename="../docks/capture_dock.py" line="50" />
       <source>Rectangle drawn on the map</source>
       <translation>在地圖上繪製的矩形</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="49" />
+      <location filename="../docks/capture_dock.py" line="51" />
       <source>Polygons of a layer</source>
       <translation>圖層中的多邊形</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="50" />
+      <location filename="../docks/capture_dock.py" line="52" />
       <source>Area of interest</source>
       <translation>研究範圍</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="52" />
+      <location filename="../docks/capture_dock.py" line="54" />
       <source>Draw rectangle</source>
       <translation>繪製矩形</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="55" />
+      <location filename="../docks/capture_dock.py" line="57" />
       <source>none drawn</source>
       <translation>尚未繪製</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="61" />
+      <location filename="../docks/capture_dock.py" line="63" />
       <source>Polygon layer</source>
       <translation>多邊形圖層</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="62" />
+      <location filename="../docks/capture_dock.py" line="64" />
       <source>Selected features only</source>
       <translation>僅限選取的圖徵</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="66" />
+      <location filename="../docks/capture_dock.py" line="68" />
       <source>Web-mercator zoom levels (XYZ)</source>
       <translation>Web 麥卡托縮放層級（XYZ）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="67" />
+      <location filename="../docks/capture_dock.py" line="69" />
       <source>Ground resolution in a CRS</source>
       <translation>指定座標系統的地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="68" />
+      <location filename="../docks/capture_dock.py" line="70" />
       <source>Tile grid</source>
       <translation>圖塊網格</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="70" />
+      <location filename="../docks/capture_dock.py" line="72" />
       <source>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</source>
       <translation>縮放層級，例如 15,16 或 15-17（研究使用 15-16）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="71" />
+      <location filename="../docks/capture_dock.py" line="73" />
       <source>Zoom levels</source>
       <translation>縮放層級</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="76" />
+      <location filename="../docks/capture_dock.py" line="78" />
       <source>Ground resolution (units/px)</source>
       <translation>地面解析度（單位/像素）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="79" />
+      <location filename="../docks/capture_dock.py" line="81" />
       <source>the layer's CRS</source>
       <translation>圖層的座標系統</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="81" />
+      <location filename="../docks/capture_dock.py" line="83" />
       <source>Grid CRS</source>
       <translation>網格座標系統</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="86" />
+      <location filename="../docks/capture_dock.py" line="88" />
       <source>Tile size (px)</source>
       <translation>圖塊大小（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="90" />
+      <location filename="../docks/capture_dock.py" line="92" />
       <source>Format</source>
       <translation>格式</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="92" />
+      <location filename="../docks/capture_dock.py" line="94" />
       <source>aligned A|B (pix2pix, BicycleGAN)</source>
       <translation>並排 A|B（pix2pix、BicycleGAN）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="92" />
+      <location filename="../docks/capture_dock.py" line="94" />
       <source>A/ + B/ pairs</source>
       <translation>A/ + B/ 成對</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="93" />
+      <location filename="../docks/capture_dock.py" line="95" />
       <source>trainA/trainB (CycleGAN, CUT)</source>
       <translation>trainA/trainB（CycleGAN、CUT）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="96" />
+      <location filename="../docks/capture_dock.py" line="98" />
       <source>Layout</source>
       <translation>排列方式</translation>
     </message>
