@@ -12,10 +12,17 @@ RUN_KEY = "aerocolor/last_run"
 
 
 def recent_checkpoints() -> List[str]:
+    """Models used or trained lately, newest first; the last run's latest checkpoint among them even
+    when that run was stopped before its end (it is a usable model, and resuming changes it later)."""
     value = QSettings().value(KEY, []) or []
     if isinstance(value, str):
         value = [value]
-    return [p for p in value if os.path.isfile(p)]
+    items = [p for p in value if os.path.isfile(p)]
+    run = last_run()
+    latest = os.path.abspath(os.path.join(run, "checkpoints", "latest.pt")) if run else ""
+    if latest and os.path.isfile(latest) and latest not in items:
+        items.insert(0, latest)
+    return items
 
 
 def remember_checkpoint(path: str) -> None:

@@ -53,3 +53,22 @@ def test_the_colorize_dock_says_it_is_ready_once_a_grey_layer_and_a_model_are_ch
     dock.shutdown()
     dock.deleteLater()
     clear_project()
+
+
+def test_a_stopped_runs_checkpoint_is_offered_for_colorizing(qgis_app, tmp_path):
+    from qgis.PyQt.QtCore import QSettings
+
+    from aerocolor_plugin.recent import KEY, RUN_KEY, recent_checkpoints, remember_run
+
+    saved = QSettings().value(KEY), QSettings().value(RUN_KEY)
+    try:
+        QSettings().setValue(KEY, [])
+        run = tmp_path / "run"
+        (run / "checkpoints").mkdir(parents=True)
+        remember_run(str(run))
+        assert recent_checkpoints() == []  # no checkpoint yet
+        (run / "checkpoints" / "latest.pt").write_bytes(b"x")  # what a stopped run leaves
+        assert recent_checkpoints() == [str(run / "checkpoints" / "latest.pt")]
+    finally:
+        for key, value in zip((KEY, RUN_KEY), saved):
+            QSettings().setValue(key, value) if value is not None else QSettings().remove(key)
