@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 
@@ -188,3 +189,20 @@ def test_share_of_steps_with_the_discriminator_loss_near_zero(tmp_path, syntheti
     with open(os.path.join(run, "events.jsonl")) as fh:
         metrics = [json.loads(line) for line in fh if '"metrics"' in line]
     assert len(calls) == 6 and metrics[-1]["d_near_zero"] == pytest.approx(2 / 6)
+
+
+def test_the_sample_grid_names_its_columns(tmp_path):
+    from PIL import Image
+
+    from aerocolor.plots import sample_grid
+
+    g = torch.full((2, 1, 64, 64), 0.5)
+    c = torch.rand(2, 3, 64, 64)
+    path = sample_grid(str(tmp_path / "grid.png"), g, c, c)
+    with Image.open(path) as im:
+        arr = np.asarray(im)
+    assert arr.shape == (16 + 64 * 2 + 2, 64 * 3 + 4, 3)
+    header = arr[:16]
+    for col in range(3):  # dark label text over each of the three columns
+        assert (header[:, col * 66: col * 66 + 64] < 128).any(), col
+    assert (arr[16:16 + 64, :64] == 128).all()  # the grey input starts right below the header

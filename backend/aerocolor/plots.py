@@ -24,9 +24,24 @@ def sample_grid(path: str, grey: torch.Tensor, out: torch.Tensor, target: Option
         rows.append(torch.cat(parts[:-1], 2))
         rows.append(torch.ones(3, 2, rows[-1].size(2)))
     grid = torch.cat(rows[:-1], 1).permute(1, 2, 0).numpy()
+    labels = ["grey input", "colorized", "true colour"][: 2 + (target is not None)]
+    grid = np.concatenate([_header(labels, grey.size(3), 2, grid.shape[1]), grid], 0)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     save_png(path, grid.astype(np.float32))
     return path
+
+
+def _header(labels: List[str], cell: int, sep: int, width: int, height: int = 16) -> np.ndarray:
+    """A white band naming each column of a sample grid, (height, width, 3) in [0, 1]."""
+    from PIL import Image, ImageDraw
+
+    band = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(band)
+    for i, text in enumerate(labels):
+        left = i * (cell + sep)
+        w = draw.textlength(text)
+        draw.text((left + max(0, (cell - w) / 2), 2), text, fill=(40, 40, 40))
+    return np.asarray(band, np.float32) / 255.0
 
 
 def loss_plot(path: str, history: List[Dict]) -> Optional[str]:
