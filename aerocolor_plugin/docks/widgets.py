@@ -117,26 +117,46 @@ class LossPlot(QWidget):
             self.series.setdefault(name, []).append((float(x), float(value)))
         self.update()
 
+    def log_scale(self) -> bool:
+        """Log y when every value is positive: G_L1 (10-18) beside D's 0.1-0.7 would flatten them."""
+        values = [p[1] for pts in self.series.values() for p in pts]
+        return bool(values) and min(values) > 0
+
+    def y_fraction(self, value: float) -> float:
+        """Where a loss value sits between the lowest (0) and the highest (1) value shown."""
+        values = [p[1] for pts in self.series.values() for p in pts]
+        f = math.log10 if self.log_scale() else (lambda v: v)
+        lo, hi = f(min(values)), f(max(values))
+        return (f(value) - lo) / (hi - lo) if hi > lo else 0.0
+
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("#ffffff"))
-        area = QRectF(self.rect()).adjusted(36, 8, -8, -20)
-        painter.setPen(QPen(QColor("#999999")))
-        painter.drawRect(area)
         points = [p for pts in self.series.values() for p in pts]
         if not points:
+            area = QRectF(self.rect()).adjusted(36, 8, -8, -20)
+            painter.setPen(QPen(QColor("#999999")))
+            painter.drawRect(area)
             painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter), tr("Losses appear here while training."))
             return
         x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
-        y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
-        x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
-        painter.drawText(QRectF(0, area.top() - 6, 34, 14), int(Qt.AlignmentFlag.AlignRight), f"{y1:.3g}")
-        painter.drawText(QRectF(0, area.bottom() - 8, 34, 14), int(Qt.AlignmentFlag.AlignRight), f"{y0:.3g}")
+        x1 = x1 if x1 > x0 else x0 + 1
+        top, bottom = f"{max(p[1] for p in points):.3g}", f"{min(p[1] for p in points):.3g}"
+        metrics = painter.fontMetrics()
+        margin = max(metrics.horizontalAdvance(top), metrics.horizontalAdvance(bottom)) + 8  # never clipped
+        area = QRectF(self.rect()).adjusted(margin, 8, -8, -20)
+        painter.setPen(QPen(QColor("#999999")))
+        painter.drawRect(area)
+        painter.drawText(QRectF(0, area.top() - 6, margin - 4, 14), int(Qt.AlignmentFlag.AlignRight), top)
+        painter.drawText(QRectF(0, area.bottom() - 8, margin - 4, 14), int(Qt.AlignmentFlag.AlignRight), bottom)
+        if self.log_scale():
+            painter.drawText(QRectF(0, area.center().y() - 7, margin - 4, 14), int(Qt.AlignmentFlag.AlignRight),
+                             tr("log"))
 
         def to_px(x: float, y: float) -> QPointF:
             return QPointF(area.left() + (x - x0) / (x1 - x0) * area.width(),
-                           area.bottom() - (y - y0) / (y1 - y0) * area.height())
+                           area.bottom() - self.y_fraction(y) * area.height())
 
         legend_x = area.left() + 4
         for i, (name, pts) in enumerate(sorted(self.series.items())):

@@ -919,9 +919,14 @@
       <translation>Network and optimiser</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="129" />
+      <location filename="../docks/widgets.py" line="141" />
       <source>Losses appear here while training.</source>
       <translation>Losses appear here while training.</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="155" />
+      <source>log</source>
+      <translation>log</translation>
     </message>
     <message>
       <location filename="../docks/widgets.py" line="25" />

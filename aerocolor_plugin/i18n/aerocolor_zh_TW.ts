@@ -919,9 +919,14 @@
       <translation>網路與最佳化器</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="129" />
+      <location filename="../docks/widgets.py" line="141" />
       <source>Losses appear here while training.</source>
       <translation>訓練時損失曲線會顯示於此。</translation>
+    </message>
+    <message>
+      <location filename="../docks/widgets.py" line="155" />
+      <source>log</source>
+      <translation>對數</translation>
     </message>
     <message>
       <location filename="../docks/widgets.py" line="25" />

@@ -1,4 +1,4 @@
-"""The mouse wheel over a dock's spin boxes scrolls the dock; it changes a value only once clicked."""
+"""Small widgets of the docks: the wheel guard on spin boxes, the live loss plot."""
 import pytest
 
 from plugin_support import clear_project
@@ -60,3 +60,19 @@ def test_a_focused_spin_box_still_takes_the_wheel(qgis_app):
     assert dock.lr_g.value() != before
     dock.close()
     clear_project()
+
+
+def test_the_loss_plot_keeps_small_losses_apart_beside_a_large_one(qgis_app):
+    """G_L1 (10-18) beside D's losses (0.07-0.2) drawn on one linear axis left D a flat line."""
+    from aerocolor_plugin.docks.widgets import LossPlot
+
+    plot = LossPlot()
+    plot.add(1, {"G_L1": 15.0, "D_real": 0.07, "D_fake": 0.2})
+    plot.add(2, {"G_L1": 11.0, "D_real": 0.09, "D_fake": 0.15})
+    assert plot.log_scale()
+    assert plot.y_fraction(0.2) - plot.y_fraction(0.07) > 0.15  # linear: under 0.01
+    plot.resize(300, 180)
+    image = plot.grab()  # paints, labels included, without error
+    assert not image.isNull()
+    plot.add(3, {"G_GAN": -0.5})  # a WGAN critic's loss can be negative: back to a linear axis
+    assert not plot.log_scale()
