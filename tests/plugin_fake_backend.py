@@ -1,7 +1,8 @@
 """A scripted stand-in for the backend: prints protocol events (and worse) to exercise the plugin.
 
 Called as `plugin_fake_backend.py -m aerocolor --events jsonl SCENARIO`, the command line the
-plugin builds for the real backend.
+plugin builds for the real backend. With AEROCOLOR_FAKE_ARGS=FILE in its environment it first
+writes the arguments it was given (after `-m aerocolor`) to FILE as a JSON list.
 """
 import json
 import os
@@ -17,6 +18,9 @@ def emit(type_, **fields):
 
 
 def main(argv):
+    if os.environ.get("AEROCOLOR_FAKE_ARGS"):
+        with open(os.environ["AEROCOLOR_FAKE_ARGS"], "w") as fh:
+            json.dump(argv[2:] if argv[:2] == ["-m", "aerocolor"] else argv, fh)
     scenario = argv[argv.index("jsonl") + 1]
     emit("hello", tool="fake", version="0.0", scenario=scenario)
     if scenario == "ok":

@@ -152,6 +152,7 @@ def test_train_dock_trains_with_the_real_backend(qgis_app, backend_python, synth
     dock = TrainDock()
     with pytest.raises(ValueError, match="run folder"):
         dock.train_args()
+    dock.start_from.setCurrentIndex(dock.start_from.findData("nothing"))   # a new model of its own options
     dock.dataset.setFilePath(synthetic_pairs)
     run = str(tmp_path / "run")
     dock.run_dir.setFilePath(run)
@@ -215,6 +216,7 @@ def test_train_dock_offers_the_last_run_and_says_when_it_stopped(qgis_app, tmp_p
         again.attach()                                   # its config names the dataset: the run stays chosen
         assert again.run_dir.filePath() == str(run) and again.dataset.filePath() == str(data)
         assert again.family.currentText() == "cut"
+        assert again.start_from.currentData() == "nothing"          # its config names no model it began from
 
         fresh.show()                                     # picking a dataset instead starts a new run folder
         fresh.dataset.setFilePath(str(data))
@@ -224,6 +226,137 @@ def test_train_dock_offers_the_last_run_and_says_when_it_stopped(qgis_app, tmp_p
             dock.shutdown()
             dock.close()
         QSettings().remove(recent.RUN_KEY)
+
+
+def _value(args, flag):
+    return args[args.index(flag) + 1]
+
+
+def test_train_dock_starts_from_the_default_model_and_keeps_to_it(qgis_app, tmp_path):
+    """Preselected: the bundled default, its card on one line, its network locked; another family or colour
+    mode than its own starts a new model instead (said in the status line), never a refused command."""
+    from aerocolor_plugin.docks.train_dock import TrainDock
+    from aerocolor_plugin.model_card import read_card, summary
+    from aerocolor_plugin.paths import default_model
+
+    card = read_card(default_model())
+    dock = TrainDock()
+    try:
+        dock.dataset.setFilePath(str(tmp_path))
+        dock.run_dir.setFilePath(str(tmp_path / "run"))
+        assert dock.start_from.currentData() == "default" and not dock.base_model.isEnabled()
+        assert dock.model_info.text() == summary(card) == "pix2pix · L*a*b* · 256 px · 0.1 m/px"
+        assert not dock.ngf.isEnabled() and not dock.ndf.isEnabled()
+        assert dock.ngf.value() == card["train"]["model"]["net"]["ngf"]         # the model's, shown
+        args = dock.train_args()
+        assert _value(args, "--from-model") == "default" and _value(args, "--tile") == "256"
+        assert not {"--ngf", "--ndf", "--family", "--color-mode"} & set(args)
+
+        # Nothing: a new model; the user's own network options come back and are passed.
+        dock.start_from.setCurrentIndex(dock.start_from.findData("nothing"))
+        assert dock.ngf.isEnabled() and dock.ngf.value() == 64 and dock.model_info.text() == ""
+        dock.ngf.setValue(16)
+        dock.tile.setValue(96)
+        args = dock.train_args()
+        assert "--from-model" not in args
+        assert [_value(args, f) for f in ("--family", "--color-mode", "--ngf", "--ndf", "--tile")] == \
+            ["pix2pix", "lab", "16", "64", "96"]
+
+        # Back to the default: a tile it cannot train on becomes its own, and steps by its multiple.
+        dock.start_from.setCurrentIndex(dock.start_from.findData("default"))
+        assert dock.tile.value() == 256 and dock.tile.singleStep() == card["multiple"] == 64
+        dock.tile.setValue(128)
+        assert _value(dock.train_args(), "--tile") == "128"
+        dock.tile.setValue(96)                      # typed in: refused here in one sentence
+        with pytest.raises(ValueError, match="multiple of 64"):
+            dock.train_args()
+        dock.tile.setValue(256)
+
+        # Another family than the model's: Start from switches to nothing, and the status line says so.
+        dock.family.setCurrentText("cut")
+        assert dock.start_from.currentData() == "nothing"
+        assert "Start from is now nothing" in dock.status.text() and "pix2pix" in dock.status.text()
+        assert dock.ngf.isEnabled() and dock.ngf.value() == 16
+        args = dock.train_args()
+        assert "--from-model" not in args and _value(args, "--family") == "cut" and _value(args, "--ngf") == "16"
+
+        dock.start_from.setCurrentIndex(dock.start_from.findData("default"))
+        assert dock.family.currentText() == "pix2pix"                      # the model's again
+        dock.color_mode.setCurrentIndex(dock.color_mode.findData("rgb"))   # and so for the colour mode
+        assert dock.start_from.currentData() == "nothing"
+        assert _value(dock.train_args(), "--color-mode") == "rgb"
+    finally:
+        dock.shutdown()
+
+
+def test_train_dock_starts_from_a_model_file(qgis_app, tmp_path, tiny_checkpoint, bicycle_checkpoint):
+    from aerocolor_plugin.docks.train_dock import TrainDock
+
+    dock = TrainDock()
+    try:
+        dock.dataset.setFilePath(str(tmp_path))
+        dock.run_dir.setFilePath(str(tmp_path / "run"))
+        dock.start_from.setCurrentIndex(dock.start_from.findData("file"))
+        assert dock.base_model.isEnabled() and dock.base_browse.isEnabled()
+        dock.base_model.setEditText(str(tmp_path / "missing.pt"))
+        with pytest.raises(ValueError, match="model file"):
+            dock.train_args()
+        dock.base_model.setEditText(bicycle_checkpoint)
+        assert dock.model_info.text().startswith("bicyclegan · L*a*b* · 64 px")
+        assert dock.family.currentText() == "bicyclegan" and dock.ngf.value() == 8 and not dock.ngf.isEnabled()
+        dock.base_model.setEditText(tiny_checkpoint)
+        assert dock.family.currentText() == "pix2pix"
+        args = dock.train_args()
+        assert _value(args, "--from-model") == tiny_checkpoint and "--ngf" not in args and "--family" not in args
+        not_a_model = tmp_path / "notes.pt"
+        not_a_model.write_bytes(b"not a checkpoint")
+        dock.base_model.setEditText(str(not_a_model))
+        assert dock.model_info.text() == "Not an AeroColor model."
+        with pytest.raises(ValueError, match="not an AeroColor model"):
+            dock.train_args()
+
+        # A run's config shows what it started from (Show run after a restart).
+        import json
+
+        from aerocolor_plugin.paths import default_model
+
+        for base, family, start in ((default_model(), "pix2pix", "default"), (bicycle_checkpoint, "bicyclegan", "file"),
+                                    (None, "bicyclegan", "nothing")):
+            (tmp_path / "config.json").write_text(json.dumps({"family": family, "from_model": base}))
+            dock.load_run_config(str(tmp_path))
+            assert dock.start_from.currentData() == start
+        assert dock.base_model.currentText() == bicycle_checkpoint and dock.family.currentText() == "bicyclegan"
+    finally:
+        dock.shutdown()
+
+
+def test_train_dock_hands_the_backend_the_start_it_shows(qgis_app, tmp_path, monkeypatch):
+    """What reaches the backend process (the fake one records its arguments)."""
+    import json
+
+    from qgis.PyQt.QtCore import QSettings
+
+    from aerocolor_plugin import backend_env, recent
+    from aerocolor_plugin.docks.train_dock import TrainDock
+
+    recorded = tmp_path / "args.json"
+    monkeypatch.setenv("AEROCOLOR_FAKE_ARGS", str(recorded))
+    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    dock = TrainDock()
+    try:
+        dock.dataset.setFilePath(str(tmp_path))
+        dock.run_dir.setFilePath(str(tmp_path / "run"))
+        dock.start()
+        assert wait_until(lambda: any(e["type"] == "progress" for e in dock.process.events), 30), dock.status.text()
+        dock.stop()
+        assert wait_until(lambda: dock.process.exit_code is not None, 30)
+        args = json.loads(recorded.read_text())
+        assert args[:3] == ["--events", "jsonl", "train"]
+        assert _value(args, "--from-model") == "default" and "--ngf" not in args and "--family" not in args
+    finally:
+        dock.shutdown()
+        backend_env.set_configured_python("")
+        QSettings().remove(recent.RUN_KEY)      # its stopped run is no model for the docks that follow
 
 
 def test_colorize_dock_offers_grey_first_and_checks_its_inputs(qgis_app, rasters, tmp_path, tiny_checkpoint):

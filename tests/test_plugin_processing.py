@@ -112,10 +112,75 @@ def test_processing_run_train(provider, tmp_path, synthetic_pairs):
     feedback.progressChanged.connect(progress.append)
     run = str(tmp_path / "run")
     result = processing.run("aerocolor:train", {
-        "DATA": synthetic_pairs, "FAMILY": 0, "COLOR_MODE": 0, "EPOCHS": 1, "DECAY_EPOCHS": 0, "BATCH": 2,
-        "TILE": 64, "NGF": 8, "NDF": 8, "STEPS_PER_EPOCH": 2, "DEVICE": 1, "RUN": run}, feedback=feedback)
+        "DATA": synthetic_pairs, "START_FROM": 2, "FAMILY": 0, "COLOR_MODE": 0, "EPOCHS": 1, "DECAY_EPOCHS": 0,
+        "BATCH": 2, "TILE": 64, "NGF": 8, "NDF": 8, "STEPS_PER_EPOCH": 2, "DEVICE": 1, "RUN": run},
+        feedback=feedback)
     assert os.path.isfile(result["CHECKPOINT"]) and result["CHECKPOINT"].startswith(run)
     assert progress and progress[-1] == pytest.approx(100.0)
+
+
+def test_processing_train_fine_tunes_the_default_model(provider, tmp_path, synthetic_pairs):
+    """Start from left as it is: one real step from the bundled default, at 64 px; its network (ngf 32),
+    not the NGF given, and its name in the new model's lineage."""
+    import processing
+
+    from aerocolor_plugin.model_card import read_card
+    from aerocolor_plugin.paths import default_model
+
+    run = str(tmp_path / "run")
+    result = processing.run("aerocolor:train", {
+        "DATA": synthetic_pairs, "EPOCHS": 1, "DECAY_EPOCHS": 0, "BATCH": 2, "TILE": 64, "NGF": 8,
+        "STEPS_PER_EPOCH": 1, "DEVICE": 1, "RUN": run})
+    card, base = read_card(result["CHECKPOINT"]), read_card(default_model())
+    assert card["family"] == "pix2pix" and card["tile"] == 64
+    assert card["train"]["model"]["net"]["ngf"] == base["train"]["model"]["net"]["ngf"] == 32
+    assert card["lineage"][0]["model"] == default_model()
+
+
+def _train_args(tmp_path, monkeypatch, params) -> list:
+    """The arguments the Train algorithm hands the (fake) backend, which is told to cancel at once."""
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    from aerocolor_plugin import backend_env
+    from plugin_support import fake_python
+
+    recorded = tmp_path / "args.json"
+    if recorded.exists():
+        recorded.unlink()
+    monkeypatch.setenv("AEROCOLOR_FAKE_ARGS", str(recorded))
+    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    feedback = QgsProcessingFeedback()
+    feedback.cancel()
+    with pytest.raises(QgsProcessingException, match="(?i)stopped"):
+        processing.run("aerocolor:train", {"DATA": str(tmp_path), "RUN": str(tmp_path / "run"), **params},
+                       feedback=feedback)
+    return json.loads(recorded.read_text())
+
+
+def test_processing_train_starts_from_what_is_chosen(provider, tmp_path, monkeypatch, tiny_checkpoint):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    def value(args, flag):
+        return args[args.index(flag) + 1]
+
+    args = _train_args(tmp_path, monkeypatch, {"NGF": 8})                              # the default
+    assert value(args, "--from-model") == "default" and value(args, "--tile") == "256"
+    assert not {"--ngf", "--ndf", "--family", "--color-mode"} & set(args)
+    args = _train_args(tmp_path, monkeypatch, {"START_FROM": 2, "FAMILY": 2, "NGF": 8})  # nothing
+    assert "--from-model" not in args
+    assert [value(args, f) for f in ("--family", "--color-mode", "--ngf", "--ndf")] == ["cut", "lab", "8", "64"]
+    for start in (1, 0):      # a file given is the model meant, also with Start from left at the default
+        args = _train_args(tmp_path, monkeypatch, {"START_FROM": start, "FROM_MODEL": tiny_checkpoint, "TILE": 64})
+        assert value(args, "--from-model") == tiny_checkpoint and "--ngf" not in args
+    # What the backend would refuse is refused here, before it starts, in one sentence.
+    for params, says in (({"FAMILY": 1}, "pix2pix model in L\\*a\\*b\\*; fine-tuning keeps both"),
+                         ({"COLOR_MODE": 1}, "fine-tuning keeps both"),
+                         ({"TILE": 96}, "multiple of 64"),
+                         ({"START_FROM": 1}, "model file")):
+        with pytest.raises(QgsProcessingException, match=says):
+            processing.run("aerocolor:train", {"DATA": str(tmp_path), "RUN": str(tmp_path / "run"), **params})
 
 
 def test_processing_train_bad_input_is_one_sentence(provider, tmp_path):
@@ -140,8 +205,8 @@ def test_processing_train_cancel(provider, tmp_path, synthetic_pairs):
     run = str(tmp_path / "run")
     with pytest.raises(QgsProcessingException, match="(?i)stopped|cancel"):
         processing.run("aerocolor:train", {
-            "DATA": synthetic_pairs, "EPOCHS": 200, "DECAY_EPOCHS": 0, "BATCH": 2, "TILE": 64, "NGF": 8, "NDF": 8,
-            "DEVICE": 1, "RUN": run}, feedback=feedback)
+            "DATA": synthetic_pairs, "START_FROM": 2, "EPOCHS": 200, "DECAY_EPOCHS": 0, "BATCH": 2, "TILE": 64,
+            "NGF": 8, "NDF": 8, "DEVICE": 1, "RUN": run}, feedback=feedback)
     assert os.path.isfile(os.path.join(run, "checkpoints", "latest.pt"))
 
 

@@ -4,23 +4,28 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from typing import List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from qgis.gui import QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices, QPixmap
-from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                                 QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
-                                 QWidget)
+from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                                 QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
+                                 QSpinBox, QVBoxLayout, QWidget)
 
 from ..backend_process import BackendProcess, RunFollower
 from ..i18n_util import tr
-from ..recent import last_run, remember_checkpoint, remember_run
+from ..model_card import read_card, summary
+from ..paths import default_model
+from ..recent import last_run, recent_checkpoints, remember_checkpoint, remember_run
+from ..start_from import (START_CHOICES, colour_name, fitting_tile, model_name, model_path, net_values,
+                          start_labels, train_model_args)
 from .widgets import BackendBanner, LossPlot, format_eta
 
 FAMILIES = ["pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan"]
 GAN_MODES = ["vanilla", "lsgan", "wgangp"]
 DEVICES = ["auto", "cpu", "cuda"]
+TILE_STEP = 32
 
 
 def _spin(lo: int, hi: int, value: int, step: int = 1) -> QSpinBox:
@@ -50,6 +55,8 @@ class TrainDock(QgsDockWidget):
         self.follower: Optional[RunFollower] = None
         self.epochs_total = 0
         self._offered_run = ""  # the last run, shown until the user starts, follows or replaces it
+        self._own_net: Optional[Dict[str, int]] = None  # the user's ngf/ndf while a model fixes them
+        self._syncing = False    # the model's family and colour mode are being shown: no conflict
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -64,6 +71,11 @@ class TrainDock(QgsDockWidget):
         self.run_dir = QgsFileWidget()
         self.run_dir.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         form.addRow(tr("Run folder"), self.run_dir)
+        form.addRow(tr("Start from"), self._start_row())
+        self.model_info = QLabel()
+        # One short line that must not widen the dock.
+        self.model_info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        form.addRow("", self.model_info)
         self.family = QComboBox()
         self.family.addItems(FAMILIES)
         form.addRow(tr("Model family"), self.family)
@@ -84,7 +96,7 @@ class TrainDock(QgsDockWidget):
 
         advanced = QGroupBox(tr("Network and optimiser"))
         adv = QFormLayout(advanced)
-        self.tile = _spin(32, 2048, 256, 32)
+        self.tile = _spin(32, 2048, 256, TILE_STEP)
         adv.addRow(tr("Tile size (px)"), self.tile)
         self.ngf = _spin(4, 512, 64)
         adv.addRow(tr("Generator filters (ngf)"), self.ngf)
@@ -145,6 +157,115 @@ class TrainDock(QgsDockWidget):
         self.setWidget(scroll)
         self._set_running(False)
 
+        self.start_from.currentIndexChanged.connect(self._start_changed)
+        self.base_model.currentTextChanged.connect(self._start_changed)
+        self.family.currentIndexChanged.connect(self._kind_changed)
+        self.color_mode.currentIndexChanged.connect(self._kind_changed)
+        self.refresh_models()
+        self.start_from.setCurrentIndex(START_CHOICES.index("default" if default_model() else "nothing"))
+        self._start_changed()
+
+    def _start_row(self) -> QWidget:
+        """Start from: the bundled default model, a model file (a recent run's or any .pt), or nothing."""
+        box = QWidget()
+        rows = QVBoxLayout(box)
+        rows.setContentsMargins(0, 0, 0, 0)
+        self.start_from = QComboBox()
+        for choice, label in zip(START_CHOICES, start_labels()):
+            self.start_from.addItem(label, choice)
+        self.start_from.setToolTip(tr("Fine-tune a trained model on your dataset (it keeps its family, colour "
+                                      "mode and network), or train a new model from nothing"))
+        rows.addWidget(self.start_from)
+        row = QHBoxLayout()
+        self.base_model = QComboBox()
+        self.base_model.setEditable(True)
+        self.base_model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.base_model.setMinimumContentsLength(12)
+        self.base_model.setToolTip(tr("A model from a recent run, or any checkpoint file (.pt)"))
+        row.addWidget(self.base_model, 1)
+        self.base_browse = QPushButton("…")
+        self.base_browse.clicked.connect(self._browse_model)
+        row.addWidget(self.base_browse)
+        rows.addLayout(row)
+        return box
+
+    def refresh_models(self) -> None:
+        """The recent runs' models, keeping the one chosen."""
+        text = self.base_model.currentText()
+        self.base_model.blockSignals(True)
+        self.base_model.clear()
+        self.base_model.addItems(recent_checkpoints())
+        index = self.base_model.findText(text) if text else -1
+        if index >= 0:
+            self.base_model.setCurrentIndex(index)
+        else:
+            self.base_model.setEditText(text)
+        self.base_model.blockSignals(False)
+
+    def _browse_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Choose a model"), "", tr("AeroColor models (*.pt)"))
+        if path:
+            self.base_model.setEditText(path)
+
+    def _start(self) -> str:
+        return self.start_from.currentData()
+
+    def _start_model(self) -> Tuple[str, Optional[dict]]:
+        """The model the run would start from and its card; ('', None) for nothing or a file not chosen yet."""
+        try:
+            path = model_path(self._start(), self.base_model.currentText())
+        except ValueError:
+            return "", None
+        return path, (read_card(path) if path else None)
+
+    def _start_changed(self, *_args) -> None:
+        """A model fixes the family, colour mode and network: show its, and lock the network options."""
+        start = self._start()
+        self.base_model.setEnabled(start == "file")
+        self.base_browse.setEnabled(start == "file")
+        path, card = self._start_model()
+        typed = start == "file" and os.path.isfile(self.base_model.currentText().strip())
+        self.model_info.setText(summary(card) if card else tr("Not an AeroColor model.") if typed else "")
+        fixed = start != "nothing"
+        boxes = {"ngf": self.ngf, "ndf": self.ndf}
+        if fixed and self._own_net is None:
+            self._own_net = {k: box.value() for k, box in boxes.items()}
+        elif not fixed and self._own_net is not None:
+            for key, value in self._own_net.items():
+                boxes[key].setValue(value)
+            self._own_net = None
+        for box in boxes.values():
+            box.setEnabled(not fixed)
+        self.tile.setSingleStep(int((card or {}).get("multiple") or TILE_STEP) if fixed else TILE_STEP)
+        if card:
+            self._syncing = True
+            try:
+                if card.get("family") in FAMILIES:
+                    self.family.setCurrentText(card["family"])
+                index = self.color_mode.findData(card.get("color_mode"))
+                if index >= 0:
+                    self.color_mode.setCurrentIndex(index)
+            finally:
+                self._syncing = False
+            for key, value in net_values(card).items():
+                boxes[key].setValue(value)
+            self.tile.setValue(fitting_tile(card, self.tile.value()))
+
+    def _kind_changed(self, *_args) -> None:
+        """Another family or colour mode than the model's: a new model, said in the status line, rather
+        than a command the backend would refuse."""
+        if self._syncing or self._start() == "nothing":
+            return
+        path, card = self._start_model()
+        family, mode = self.family.currentText(), self.color_mode.currentData()
+        if not card or (card.get("family"), card.get("color_mode")) == (family, mode):
+            return
+        name = model_name(self._start(), path)
+        self.start_from.setCurrentIndex(START_CHOICES.index("nothing"))
+        self.status.setText(tr("{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.")
+                            .format(name, card.get("family"), colour_name(card.get("color_mode")), family,
+                                    colour_name(mode)))
+
     def showEvent(self, event) -> None:
         # After a restart, offer the last run so the user can follow or resume it without browsing.
         run = last_run()
@@ -152,6 +273,7 @@ class TrainDock(QgsDockWidget):
             self._offered_run = run
             self.run_dir.setFilePath(run)
             self.status.setText(tr("Last run: {0}. Show run follows it; Resume continues it.").format(run))
+        self.refresh_models()
         super().showEvent(event)
 
     def shutdown(self) -> None:
@@ -181,11 +303,12 @@ class TrainDock(QgsDockWidget):
         data = self.dataset.filePath().strip()
         if not data or not os.path.isdir(data):
             raise ValueError(tr("Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset')."))
-        args += ["--data", data, "--family", self.family.currentText(),
-                 "--color-mode", self.color_mode.currentData(),
-                 "--epochs", str(self.epochs.value()), "--decay-epochs", str(self.decay_epochs.value()),
-                 "--batch", str(self.batch.value()), "--tile", str(self.tile.value()),
-                 "--ngf", str(self.ngf.value()), "--ndf", str(self.ndf.value()),
+        args += ["--data", data]
+        args += train_model_args(self._start(), self.base_model.currentText(), self.family.currentText(),
+                                 self.color_mode.currentData(), self.tile.value(),
+                                 {"ngf": self.ngf.value(), "ndf": self.ndf.value()})
+        args += ["--epochs", str(self.epochs.value()), "--decay-epochs", str(self.decay_epochs.value()),
+                 "--batch", str(self.batch.value()),
                  "--lr-g", f"{self.lr_g.value():g}", "--lr-d", f"{self.lr_d.value():g}"]
         if self.gan_mode.currentData():
             args += ["--gan-mode", self.gan_mode.currentData()]
@@ -250,6 +373,16 @@ class TrainDock(QgsDockWidget):
             return
         if cfg.get("data"):
             self.dataset.setFilePath(cfg["data"])
+        # What it started from first: a model shows its family and network, which the rest then repeats.
+        base = cfg.get("from_model") or ""
+        bundled = default_model()
+        if base and bundled and os.path.abspath(base) == os.path.abspath(bundled):
+            start = "default"
+        else:
+            start = "file" if base else "nothing"
+            if base:
+                self.base_model.setEditText(base)
+        self.start_from.setCurrentIndex(START_CHOICES.index(start))
         if cfg.get("family") in FAMILIES:
             self.family.setCurrentText(cfg["family"])
         index = self.color_mode.findData(cfg.get("color_mode"))
@@ -308,6 +441,7 @@ class TrainDock(QgsDockWidget):
             ckpt = (ev.get("outputs") or {}).get("checkpoint")
             if ckpt:
                 remember_checkpoint(ckpt)
+                self.refresh_models()
                 self.trained.emit(ckpt)
             self.progress.setValue(1000)
             self.status.setText(tr("Training finished; the model is {0}.").format(ckpt))

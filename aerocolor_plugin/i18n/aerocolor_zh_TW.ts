@@ -791,17 +791,17 @@
     <message>
       <location filename="../docks/train_dock.py" line="176" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
-      <translation type="unfinished" />
+      <translation>以您的資料集微調已訓練的模型（保留其模型類型、色彩模式與網路結構），或從頭訓練新模型</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="228" />
       <source>Not an AeroColor model.</source>
-      <translation type="unfinished" />
+      <translation>不是 AeroColor 模型。</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="265" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
-      <translation type="unfinished" />
+      <translation>{0} 是 {2} 的 {1} 模型，因此起始模型已改為「無」：從頭訓練 {4} 的 {3} 新模型。</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="275" />
@@ -876,7 +876,7 @@
     <message>
       <location filename="../docks/train_dock.py" line="74" />
       <source>Start from</source>
-      <translation type="unfinished" />
+      <translation>起始模型</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="81" />
@@ -1321,12 +1321,12 @@
     <message>
       <location filename="../processing/train_algorithm.py" line="33" />
       <source>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</source>
-      <translation type="unfinished" />
+      <translation>起始模型：內附的預設模型或模型檔會以資料集微調，並保留其模型類型、色彩模式與網路結構，因此模型類型與色彩模式須與該模型相同，且不使用生成器與判別器濾波器數；圖塊大小須為該模型所要求的倍數。無：依所給的選項訓練新模型。</translation>
     </message>
     <message>
       <location filename="../processing/train_algorithm.py" line="48" />
       <source>Model file to start from (.pt; used unless Start from is nothing)</source>
-      <translation type="unfinished" />
+      <translation>起始模型檔（.pt；除非起始模型為「無」，否則使用此檔）</translation>
     </message>
     <message>
       <location filename="../processing/train_algorithm.py" line="59" />
@@ -1346,52 +1346,52 @@
     <message>
       <location filename="../processing/train_algorithm.py" line="89" />
       <source>Fine-tuning {0} ({1}).</source>
-      <translation type="unfinished" />
+      <translation>微調 {0}（{1}）。</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="23" />
       <source>the bundled default model</source>
-      <translation type="unfinished" />
+      <translation>內附的預設模型</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="23" />
       <source>a model file (.pt)</source>
-      <translation type="unfinished" />
+      <translation>模型檔（.pt）</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="23" />
       <source>nothing: a new model</source>
-      <translation type="unfinished" />
+      <translation>無：從頭訓練新模型</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="34" />
       <source>This copy of AeroColor has no bundled default model; start from a model file or from nothing.</source>
-      <translation type="unfinished" />
+      <translation>此份 AeroColor 未內附預設模型；請從模型檔開始，或從頭訓練。</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="39" />
       <source>Choose the model file (.pt) to start from, or start from nothing.</source>
-      <translation type="unfinished" />
+      <translation>請選擇作為起點的模型檔（.pt），或從頭訓練。</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="41" />
       <source>{0} is not an AeroColor model; choose a checkpoint (.pt) from a training run.</source>
-      <translation type="unfinished" />
+      <translation>{0} 不是 AeroColor 模型；請選擇訓練所產生的檢查點（.pt）。</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="47" />
       <source>The default model</source>
-      <translation type="unfinished" />
+      <translation>預設模型</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="82" />
       <source>{0} is a {1} model in {2}; fine-tuning keeps both: choose them, or start from nothing to train a new {3} model in {4}.</source>
-      <translation type="unfinished" />
+      <translation>{0} 是 {2} 的 {1} 模型；微調會保留兩者：請選擇相同的模型類型與色彩模式，或從頭訓練 {4} 的 {3} 新模型。</translation>
     </message>
     <message>
       <location filename="../start_from.py" line="88" />
       <source>{0} works on tiles that are a multiple of {1} px; choose a tile of {2} px, for example.</source>
-      <translation type="unfinished" />
+      <translation>{0} 的圖塊大小須為 {1} 像素的倍數；例如可選擇 {2} 像素。</translation>
     </message>
   </context>
 </TS>

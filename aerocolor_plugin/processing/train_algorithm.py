@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 
-from qgis.core import (QgsProcessingOutputFile, QgsProcessingParameterBoolean, QgsProcessingParameterDefinition,
+from qgis.core import (QgsProcessingException, QgsProcessingOutputFile, QgsProcessingParameterBoolean,
+                       QgsProcessingParameterDefinition,
                        QgsProcessingParameterEnum, QgsProcessingParameterFile,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber)
 
 from ..i18n_util import tr
+from ..model_card import read_card, summary
+from ..start_from import START_CHOICES, model_path, start_labels, train_model_args
 from .base import AeroColorAlgorithm
 
 FAMILIES = ["pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan"]
@@ -26,7 +29,11 @@ class TrainAlgorithm(AeroColorAlgorithm):
 
     def shortHelpString(self) -> str:
         return tr("Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). "
-                  "The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.")
+                  "The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.") + "\n\n" + \
+            tr("Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps "
+               "its family, colour mode and network, so the model family and colour mode must be its own and "
+               "the generator and discriminator filters are not used; the tile must be a multiple of the "
+               "model's. Nothing: a new model with the options given.")
 
     def _int(self, name, label, default, lo, hi, advanced=False):
         p = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Type.Integer, default, False, lo, hi)
@@ -37,6 +44,10 @@ class TrainAlgorithm(AeroColorAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile("DATA", tr("Dataset folder"),
                                                      QgsProcessingParameterFile.Behavior.Folder))
+        self.addParameter(QgsProcessingParameterEnum("START_FROM", tr("Start from"), start_labels(), defaultValue=0))
+        self.addParameter(QgsProcessingParameterFile("FROM_MODEL", tr("Model file to start from (.pt; used "
+                                                                      "unless Start from is nothing)"),
+                                                     extension="pt", optional=True))
         self.addParameter(QgsProcessingParameterEnum("FAMILY", tr("Model family"), FAMILIES, defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum("COLOR_MODE", tr("Colour mode"), COLOR_MODES, defaultValue=0))
         self._int("EPOCHS", tr("Epochs at full rate"), 100, 1, 10000)
@@ -61,12 +72,24 @@ class TrainAlgorithm(AeroColorAlgorithm):
         if self.parameterAsBool(parameters, "RESUME", context):
             args = ["train", "--run", run, "--resume", "--device", device]
         else:
+            start = START_CHOICES[self.parameterAsEnum(parameters, "START_FROM", context)]
+            base = self.parameterAsFile(parameters, "FROM_MODEL", context)
+            if base and start == "default":  # a file given is the model meant, Start from left as it was
+                start = "file"
+            try:
+                model = train_model_args(start, base, FAMILIES[self.parameterAsEnum(parameters, "FAMILY", context)],
+                                         COLOR_MODES[self.parameterAsEnum(parameters, "COLOR_MODE", context)],
+                                         self.parameterAsInt(parameters, "TILE", context),
+                                         {"ngf": self.parameterAsInt(parameters, "NGF", context),
+                                          "ndf": self.parameterAsInt(parameters, "NDF", context)})
+            except ValueError as exc:
+                raise QgsProcessingException(str(exc)) from None
+            if start != "nothing" and feedback is not None:
+                path = model_path(start, base)
+                feedback.pushInfo(tr("Fine-tuning {0} ({1}).").format(path, summary(read_card(path))))
             args = ["train", "--run", run, "--device", device,
-                    "--data", self.parameterAsFile(parameters, "DATA", context),
-                    "--family", FAMILIES[self.parameterAsEnum(parameters, "FAMILY", context)],
-                    "--color-mode", COLOR_MODES[self.parameterAsEnum(parameters, "COLOR_MODE", context)]]
-            for name, flag in (("EPOCHS", "--epochs"), ("DECAY_EPOCHS", "--decay-epochs"), ("BATCH", "--batch"),
-                               ("TILE", "--tile"), ("NGF", "--ngf"), ("NDF", "--ndf")):
+                    "--data", self.parameterAsFile(parameters, "DATA", context)] + model
+            for name, flag in (("EPOCHS", "--epochs"), ("DECAY_EPOCHS", "--decay-epochs"), ("BATCH", "--batch")):
                 args += [flag, str(self.parameterAsInt(parameters, name, context))]
             steps = self.parameterAsInt(parameters, "STEPS_PER_EPOCH", context)
             if steps > 0:
