@@ -74,7 +74,8 @@ def main(argv):
                 time.sleep(1.0)
                 os.makedirs(os.path.join(run, "checkpoints"), exist_ok=True)
                 open(os.path.join(run, "checkpoints", "latest.pt"), "wb").close()
-                emit("error", code="cancelled", message="Stopped at epoch 1; resume to continue.")
+                emit("error", code="cancelled", message=f"Training stopped at epoch 1, step 0; resume with "
+                                                           f"--resume --run {run}.")  # the trainer's words
                 return 3
         return 1
     if scenario == "deaf":

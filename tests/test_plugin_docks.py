@@ -658,3 +658,38 @@ def test_backend_dialog_detects_and_checks(qgis_app, tmp_path):
     finally:
         del os.environ[backend_env.ENV_PYTHON]
         backend_env.set_configured_python("")
+
+
+def test_train_dock_stop_points_at_resume_and_resume_keeps_the_curves(qgis_app, tmp_path):
+    import json
+
+    from qgis.PyQt.QtCore import QSettings
+
+    from aerocolor_plugin import backend_env, recent
+    from aerocolor_plugin.docks.train_dock import TrainDock
+
+    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    run = tmp_path / "run"
+    run.mkdir()
+    with open(run / "events.jsonl", "w") as fh:  # what the run logged before it was stopped
+        for i in range(3):
+            fh.write(json.dumps({"v": 1, "type": "progress", "stage": "train", "epoch": 1, "epochs": 2,
+                                 "fraction": 0.1 * (i + 1), "losses": {"G_L1": 9.0 - i, "D_real": 0.3}}) + "\n")
+    dock = TrainDock()
+    try:
+        dock.dataset.setFilePath(str(tmp_path))
+        dock.run_dir.setFilePath(str(run))
+        dock.start(resume=True)
+        assert len(dock.plot.series.get("G_L1", [])) == 3  # Resume kept the curves so far
+        assert wait_until(lambda: any(e["type"] == "progress" for e in dock.process.events), 30)
+        dock.stop()
+        assert wait_until(lambda: dock.process.exit_code is not None, 30)
+        text = dock.status.text()
+        assert "Press Resume" in text and "epoch 1, step 0" in text and "--resume" not in text, text
+        for epoch in (1, 2, 3):  # the same latest.pt after every epoch is named once
+            dock.on_event({"type": "checkpoint", "epoch": epoch, "path": str(run / "checkpoints" / "latest.pt")})
+        assert dock.log.toPlainText().count("latest.pt") == 1
+    finally:
+        dock.shutdown()
+        backend_env.set_configured_python("")
+        QSettings().remove(recent.RUN_KEY)

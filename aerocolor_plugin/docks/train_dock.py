@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from typing import Dict, List, Optional, Tuple
 
 from qgis.gui import QgsDockWidget, QgsFileWidget
@@ -18,6 +19,7 @@ from ..i18n_util import tr
 from ..model_card import read_card, summary
 from ..paths import default_model
 from ..recent import last_run, recent_checkpoints, remember_checkpoint, remember_run
+from ..seam import protocol
 from ..start_from import (START_CHOICES, colour_name, fitting_tile, model_name, model_path, net_values,
                           start_labels, train_model_args)
 from .widgets import BackendBanner, LossPlot, format_eta
@@ -54,6 +56,7 @@ class TrainDock(QgsDockWidget):
         self.process: Optional[BackendProcess] = None
         self.follower: Optional[RunFollower] = None
         self.epochs_total = 0
+        self._checkpoint_logged = False  # the log names latest.pt once a run, not after every epoch
         self._offered_run = ""  # the last run, shown until the user starts, follows or replaces it
         self._own_net: Optional[Dict[str, int]] = None  # the user's ngf/ndf while a model fixes them
         self._syncing = False    # the model's family and colour mode are being shown: no conflict
@@ -329,7 +332,10 @@ class TrainDock(QgsDockWidget):
         self._offered_run = ""
         remember_run(run)
         self.plot.clear()
+        if resume:  # the curves so far stay: the resumed run continues them
+            self._replay_losses(run)
         self.log.clear()
+        self._checkpoint_logged = False
         self.process = BackendProcess(self, log_path=os.path.join(run, "plugin.log"))
         self.process.received.connect(self.on_event)
         self.process.log.connect(self.log.appendPlainText)
@@ -337,6 +343,22 @@ class TrainDock(QgsDockWidget):
         self.status.setText(tr("Starting the backend…"))
         self._set_running(True)
         self.process.start(args)
+
+    def _replay_losses(self, run: str) -> None:
+        """The loss curves of a run so far, from its events.jsonl (a torn last line is skipped)."""
+        try:
+            with open(os.path.join(run, "events.jsonl"), encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        ev = json.loads(line)
+                    except ValueError:
+                        continue
+                    if ev.get("type") == "progress" and ev.get("stage") == "train" and ev.get("losses"):
+                        epochs = ev.get("epochs") or 1
+                        self.epochs_total = epochs
+                        self.plot.add(float(ev.get("fraction") or 0.0) * epochs, ev["losses"])
+        except OSError:
+            pass
 
     def stop(self) -> None:
         if self.process is not None and self.process.is_running():
@@ -433,8 +455,11 @@ class TrainDock(QgsDockWidget):
             self.sample.setPixmap(pix.scaledToWidth(max(100, self.sample.width() - 4),
                                                     Qt.TransformationMode.SmoothTransformation))
             self.sample.setToolTip(ev["path"])
-        elif kind == "checkpoint":
-            self.log.appendPlainText(tr("Checkpoint saved: {0}").format(ev.get("path")))
+        elif kind == "checkpoint" and not self._checkpoint_logged:
+            # Once a run: the same latest.pt is rewritten after every epoch.
+            self._checkpoint_logged = True
+            self.log.appendPlainText(tr("Checkpoints are saved to {0} (after every epoch, and on Stop).").format(
+                ev.get("path")))
         elif kind == "notice":
             self.log.appendPlainText(str(ev.get("message", "")))
         elif kind == "result":
@@ -445,10 +470,24 @@ class TrainDock(QgsDockWidget):
                 self.trained.emit(ckpt)
             self.progress.setValue(1000)
             self.status.setText(tr("Training finished; the model is {0}.").format(ckpt))
+        elif kind == "error" and ev.get("code") == "cancelled":
+            self.status.setText(self._stopped_text(ev.get("message", "")))
         elif kind == "error":
             self.status.setText(str(ev.get("message", "")))
 
+    @staticmethod
+    def _stopped_text(message: str) -> str:
+        """The backend's sentence names the command-line flags; the dock points at its own button."""
+        found = re.search(r"epoch (\d+), step (\d+)", str(message))
+        if found:
+            return tr("Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from "
+                      "there.").format(found.group(1), found.group(2))
+        return tr("Stopped; the run is saved. Press Resume to continue from there.")
+
     def on_finished(self, code: int, message: str) -> None:
         self._set_running(False)
-        if message:
+        if code == protocol.EXIT_CANCELLED:
+            error = (self.process.error if self.process is not None else None) or {}
+            self.status.setText(self._stopped_text(error.get("message", "")))
+        elif message:
             self.status.setText(message)

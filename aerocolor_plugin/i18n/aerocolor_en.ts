@@ -724,199 +724,209 @@
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="102" />
+      <location filename="../docks/train_dock.py" line="100" />
+      <source>Network and optimiser</source>
+      <translation>Network and optimiser</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="105" />
       <source>Generator filters (ngf)</source>
       <translation>Generator filters (ngf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="104" />
+      <location filename="../docks/train_dock.py" line="107" />
       <source>Discriminator filters (ndf)</source>
       <translation>Discriminator filters (ndf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="106" />
+      <location filename="../docks/train_dock.py" line="109" />
       <source>family default</source>
       <translation>family default</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
+      <location filename="../docks/train_dock.py" line="112" />
       <source>GAN loss</source>
       <translation>GAN loss</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="111" />
+      <location filename="../docks/train_dock.py" line="114" />
       <source>Learning rate G</source>
       <translation>Learning rate G</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="113" />
+      <location filename="../docks/train_dock.py" line="116" />
       <source>Learning rate D</source>
       <translation>Learning rate D</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="117" />
+      <location filename="../docks/train_dock.py" line="120" />
       <source>Start</source>
       <translation>Start</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="119" />
+      <location filename="../docks/train_dock.py" line="122" />
       <source>Stop</source>
       <translation>Stop</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="121" />
+      <location filename="../docks/train_dock.py" line="124" />
       <source>Resume</source>
       <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="123" />
+      <location filename="../docks/train_dock.py" line="126" />
       <source>Open run folder</source>
       <translation>Open run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="125" />
+      <location filename="../docks/train_dock.py" line="128" />
       <source>Show run</source>
       <translation>Show run</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="126" />
+      <location filename="../docks/train_dock.py" line="129" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>Show the progress of the run in the run folder (after a restart)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="139" />
+      <location filename="../docks/train_dock.py" line="142" />
       <source>Idle.</source>
       <translation>Idle.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="176" />
+      <location filename="../docks/train_dock.py" line="179" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="228" />
+      <location filename="../docks/train_dock.py" line="231" />
       <source>Not an AeroColor model.</source>
       <translation>Not an AeroColor model.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="265" />
+      <location filename="../docks/train_dock.py" line="268" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="275" />
+      <location filename="../docks/train_dock.py" line="278" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>Last run: {0}. Show run follows it; Resume continues it.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="299" />
+      <location filename="../docks/train_dock.py" line="302" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="305" />
+      <location filename="../docks/train_dock.py" line="308" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="343" />
+      <location filename="../docks/train_dock.py" line="365" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>Stopping after the current step; the run is saved for resuming…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="350" />
+      <location filename="../docks/train_dock.py" line="372" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="364" />
+      <location filename="../docks/train_dock.py" line="386" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="411" />
+      <location filename="../docks/train_dock.py" line="433" />
       <source>The run folder does not exist yet.</source>
       <translation>The run folder does not exist yet.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="422" />
+      <location filename="../docks/train_dock.py" line="444" />
       <source>Training on {0} (torch {1}).</source>
       <translation>Training on {0} (torch {1}).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="427" />
+      <location filename="../docks/train_dock.py" line="449" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="437" />
-      <source>Checkpoint saved: {0}</source>
-      <translation>Checkpoint saved: {0}</translation>
+      <location filename="../docks/train_dock.py" line="461" />
+      <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
+      <translation>Checkpoints are saved to {0} (after every epoch, and on Stop).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="447" />
+      <location filename="../docks/train_dock.py" line="472" />
       <source>Training finished; the model is {0}.</source>
       <translation>Training finished; the model is {0}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="52" />
+      <location filename="../docks/train_dock.py" line="483" />
+      <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
+      <translation>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="485" />
+      <source>Stopped; the run is saved. Press Resume to continue from there.</source>
+      <translation>Stopped; the run is saved. Press Resume to continue from there.</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="54" />
       <source>AeroColor: Train</source>
       <translation>AeroColor: Train</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="70" />
+      <location filename="../docks/train_dock.py" line="73" />
       <source>Dataset folder</source>
       <translation>Dataset folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="73" />
+      <location filename="../docks/train_dock.py" line="76" />
       <source>Run folder</source>
       <translation>Run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="74" />
+      <location filename="../docks/train_dock.py" line="77" />
       <source>Start from</source>
       <translation>Start from</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="81" />
+      <location filename="../docks/train_dock.py" line="84" />
       <source>Model family</source>
       <translation>Model family</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="83" />
+      <location filename="../docks/train_dock.py" line="86" />
       <source>L*a*b* (keeps the photo's detail)</source>
       <translation>L*a*b* (keeps the photo's detail)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="84" />
+      <location filename="../docks/train_dock.py" line="87" />
       <source>RGB</source>
       <translation>RGB</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="85" />
+      <location filename="../docks/train_dock.py" line="88" />
       <source>Colour mode</source>
       <translation>Colour mode</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="87" />
+      <location filename="../docks/train_dock.py" line="90" />
       <source>Epochs at full rate</source>
       <translation>Epochs at full rate</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="89" />
+      <location filename="../docks/train_dock.py" line="92" />
       <source>Epochs of decay</source>
       <translation>Epochs of decay</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="91" />
+      <location filename="../docks/train_dock.py" line="94" />
       <source>Batch size</source>
       <translation>Batch size</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="97" />
-      <source>Network and optimiser</source>
-      <translation>Network and optimiser</translation>
     </message>
     <message>
       <location filename="../docks/widgets.py" line="141" />
@@ -1077,6 +1087,11 @@
       <location filename="../processing/base.py" line="51" />
       <source>Epoch {0}: {1}</source>
       <translation>Epoch {0}: {1}</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="55" />
+      <source>Checkpoint saved: {0}</source>
+      <translation>Checkpoint saved: {0}</translation>
     </message>
     <message>
       <location filename="../processing/base.py" line="64" />

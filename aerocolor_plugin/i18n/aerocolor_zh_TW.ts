@@ -724,199 +724,209 @@
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="102" />
+      <location filename="../docks/train_dock.py" line="100" />
+      <source>Network and optimiser</source>
+      <translation>網路與最佳化器</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="105" />
       <source>Generator filters (ngf)</source>
       <translation>生成器濾波器數（ngf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="104" />
+      <location filename="../docks/train_dock.py" line="107" />
       <source>Discriminator filters (ndf)</source>
       <translation>判別器濾波器數（ndf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="106" />
+      <location filename="../docks/train_dock.py" line="109" />
       <source>family default</source>
       <translation>依模型類型預設</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
+      <location filename="../docks/train_dock.py" line="112" />
       <source>GAN loss</source>
       <translation>GAN 損失</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="111" />
+      <location filename="../docks/train_dock.py" line="114" />
       <source>Learning rate G</source>
       <translation>生成器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="113" />
+      <location filename="../docks/train_dock.py" line="116" />
       <source>Learning rate D</source>
       <translation>判別器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="117" />
+      <location filename="../docks/train_dock.py" line="120" />
       <source>Start</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="119" />
+      <location filename="../docks/train_dock.py" line="122" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="121" />
+      <location filename="../docks/train_dock.py" line="124" />
       <source>Resume</source>
       <translation>繼續</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="123" />
+      <location filename="../docks/train_dock.py" line="126" />
       <source>Open run folder</source>
       <translation>開啟訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="125" />
+      <location filename="../docks/train_dock.py" line="128" />
       <source>Show run</source>
       <translation>顯示訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="126" />
+      <location filename="../docks/train_dock.py" line="129" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="139" />
+      <location filename="../docks/train_dock.py" line="142" />
       <source>Idle.</source>
       <translation>閒置中。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="176" />
+      <location filename="../docks/train_dock.py" line="179" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>以您的資料集微調已訓練的模型（保留其模型類型、色彩模式與網路結構），或從頭訓練新模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="228" />
+      <location filename="../docks/train_dock.py" line="231" />
       <source>Not an AeroColor model.</source>
       <translation>不是 AeroColor 模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="265" />
+      <location filename="../docks/train_dock.py" line="268" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} 是 {2} 的 {1} 模型，因此起始模型已改為「無」：從頭訓練 {4} 的 {3} 新模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="275" />
+      <location filename="../docks/train_dock.py" line="278" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>上次的訓練：{0}。按「顯示訓練」可追蹤其進度，按「繼續」可接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="299" />
+      <location filename="../docks/train_dock.py" line="302" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="305" />
+      <location filename="../docks/train_dock.py" line="308" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="343" />
+      <location filename="../docks/train_dock.py" line="365" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="350" />
+      <location filename="../docks/train_dock.py" line="372" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="364" />
+      <location filename="../docks/train_dock.py" line="386" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>此訓練目前未在執行：它在完成前已停止（QGIS 已關閉或後端已停止）。請按「繼續」從最後的檢查點接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="411" />
+      <location filename="../docks/train_dock.py" line="433" />
       <source>The run folder does not exist yet.</source>
       <translation>訓練資料夾尚不存在。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="422" />
+      <location filename="../docks/train_dock.py" line="444" />
       <source>Training on {0} (torch {1}).</source>
       <translation>正在 {0} 上訓練（torch {1}）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="427" />
+      <location filename="../docks/train_dock.py" line="449" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="437" />
-      <source>Checkpoint saved: {0}</source>
-      <translation>已儲存檢查點：{0}</translation>
+      <location filename="../docks/train_dock.py" line="461" />
+      <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
+      <translation>檢查點儲存於 {0}(每個 epoch 結束時,以及停止時)。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="447" />
+      <location filename="../docks/train_dock.py" line="472" />
       <source>Training finished; the model is {0}.</source>
       <translation>訓練完成；模型為 {0}。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="52" />
+      <location filename="../docks/train_dock.py" line="483" />
+      <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
+      <translation>已在第 {0} 個 epoch、第 {1} 步停止;訓練已儲存。按「繼續」可從該處接續。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="485" />
+      <source>Stopped; the run is saved. Press Resume to continue from there.</source>
+      <translation>已停止;訓練已儲存。按「繼續」可從該處接續。</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="54" />
       <source>AeroColor: Train</source>
       <translation>AeroColor：訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="70" />
+      <location filename="../docks/train_dock.py" line="73" />
       <source>Dataset folder</source>
       <translation>資料集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="73" />
+      <location filename="../docks/train_dock.py" line="76" />
       <source>Run folder</source>
       <translation>訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="74" />
+      <location filename="../docks/train_dock.py" line="77" />
       <source>Start from</source>
       <translation>起始模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="81" />
+      <location filename="../docks/train_dock.py" line="84" />
       <source>Model family</source>
       <translation>模型類型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="83" />
+      <location filename="../docks/train_dock.py" line="86" />
       <source>L*a*b* (keeps the photo's detail)</source>
       <translation>L*a*b*（保留照片細節）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="84" />
+      <location filename="../docks/train_dock.py" line="87" />
       <source>RGB</source>
       <translation>RGB</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="85" />
+      <location filename="../docks/train_dock.py" line="88" />
       <source>Colour mode</source>
       <translation>色彩模式</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="87" />
+      <location filename="../docks/train_dock.py" line="90" />
       <source>Epochs at full rate</source>
       <translation>全學習率輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="89" />
+      <location filename="../docks/train_dock.py" line="92" />
       <source>Epochs of decay</source>
       <translation>衰減輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="91" />
+      <location filename="../docks/train_dock.py" line="94" />
       <source>Batch size</source>
       <translation>批次大小</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="97" />
-      <source>Network and optimiser</source>
-      <translation>網路與最佳化器</translation>
     </message>
     <message>
       <location filename="../docks/widgets.py" line="141" />
@@ -1077,6 +1087,11 @@
       <location filename="../processing/base.py" line="51" />
       <source>Epoch {0}: {1}</source>
       <translation>第 {0} 輪：{1}</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="55" />
+      <source>Checkpoint saved: {0}</source>
+      <translation>已儲存檢查點：{0}</translation>
     </message>
     <message>
       <location filename="../processing/base.py" line="64" />
