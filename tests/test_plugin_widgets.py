@@ -76,3 +76,26 @@ def test_the_loss_plot_keeps_small_losses_apart_beside_a_large_one(qgis_app):
     assert not image.isNull()
     plot.add(3, {"G_GAN": -0.5})  # a WGAN critic's loss can be negative: back to a linear axis
     assert not plot.log_scale()
+
+
+@pytest.mark.parametrize("which", ["capture", "train", "colorize"])
+def test_docks_open_wide_enough_for_their_fields(qgis_app, qgis_iface, which):
+    """No horizontal scroll bar at the dock's narrowest: its scroll area is as wide as its body needs."""
+    from qgis.PyQt.QtCore import Qt
+
+    from aerocolor_plugin.docks.capture_dock import CaptureDock
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+    from aerocolor_plugin.docks.train_dock import TrainDock
+
+    dock = {"capture": lambda: CaptureDock(None, qgis_iface), "train": TrainDock,
+            "colorize": lambda: ColorizeDock(None, qgis_iface)}[which]()
+    scroll = dock.widget()
+    body = scroll.widget()
+    assert scroll.minimumWidth() >= body.minimumSizeHint().width()
+    scroll.resize(scroll.minimumWidth(), 400)
+    scroll.show()
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert scroll.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+    dock.shutdown()
+    dock.deleteLater()
+    clear_project()

@@ -11,7 +11,7 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer
                        QgsUnitTypes, QgsWkbTypes)
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox, QgsProjectionSelectionWidget
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
-                                 QLineEdit, QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox,
+                                 QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox,
                                  QVBoxLayout, QWidget)
 
 from ..capture.aoi import aoi_from_canvas, aoi_from_layer, aoi_from_rect
@@ -21,6 +21,7 @@ from ..capture.task import CaptureTask
 from ..capture.writer import layout
 from ..i18n_util import tr
 from ..processing.capture_algorithm import parse_zooms
+from .widgets import scrolling
 
 AOI_CANVAS, AOI_RECT, AOI_LAYER = "canvas", "rectangle", "layer"
 
@@ -159,10 +160,7 @@ class CaptureDock(QgsDockWidget):
         self.status.setWordWrap(True)
         vbox.addWidget(self.status)
         vbox.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        self.setWidget(scroll)
+        self.setWidget(scrolling(body))
         self.grid_mode.currentIndexChanged.connect(self._sync)
         self.aoi_mode.currentIndexChanged.connect(self._sync)
         self.layer.layerChanged.connect(self._layer_chosen)

@@ -8,7 +8,7 @@ from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                                 QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout,
+                                 QLabel, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout,
                                  QWidget)
 
 from ..backend_events import ColorizeProgress
@@ -18,7 +18,7 @@ from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, latent_size, read_card, summary
 from ..paths import backend_root, default_model
 from ..recent import recent_checkpoints, remember_checkpoint
-from .widgets import BackendBanner, format_eta
+from .widgets import BackendBanner, format_eta, scrolling
 
 DEVICES = ["auto", "cpu", "cuda"]
 MAX_SAMPLES = 16
@@ -129,10 +129,7 @@ class ColorizeDock(QgsDockWidget):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        self.setWidget(scroll)
+        self.setWidget(scrolling(body))
 
         self.checkpoint.currentTextChanged.connect(self._model_changed)
         project = QgsProject.instance()

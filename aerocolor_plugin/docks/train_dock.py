@@ -11,7 +11,7 @@ from qgis.gui import QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices, QPixmap
 from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                                 QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
+                                 QLabel, QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
                                  QSpinBox, QVBoxLayout, QWidget)
 
 from ..backend_process import BackendProcess, RunFollower
@@ -22,7 +22,7 @@ from ..recent import last_run, recent_checkpoints, remember_checkpoint, remember
 from ..seam import protocol
 from ..start_from import (START_CHOICES, colour_name, fitting_tile, model_name, model_path, net_values,
                           start_labels, train_model_args)
-from .widgets import BackendBanner, LossPlot, format_eta
+from .widgets import BackendBanner, LossPlot, format_eta, scrolling
 
 FAMILIES = ["pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan"]
 GAN_MODES = ["vanilla", "lsgan", "wgangp"]
@@ -154,10 +154,7 @@ class TrainDock(QgsDockWidget):
         self.log.setMaximumHeight(120)
         layout.addWidget(self.log)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        self.setWidget(scroll)
+        self.setWidget(scrolling(body))
         self._set_running(False)
 
         self.start_from.currentIndexChanged.connect(self._start_changed)

@@ -7,7 +7,7 @@ from typing import Dict, List, Optional, Tuple
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QPainter, QPainterPath, QPen
 from qgis.PyQt.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                                 QSizePolicy, QWidget)
+                                 QScrollArea, QSizePolicy, QWidget)
 
 from ..backend_dialog import BackendCheck, BackendDialog
 from ..i18n_util import tr
@@ -42,6 +42,16 @@ class WheelGuard(QObject):
         if area is not None:
             QCoreApplication.sendEvent(area.verticalScrollBar(), event)
         return True
+
+
+def scrolling(body: QWidget) -> QScrollArea:
+    """The dock's body in a vertical scroll area at least as wide as the body needs: docks opened so
+    narrow that their fields hid behind a horizontal scroll bar."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(body)
+    scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
+    return scroll
 
 
 def guard_wheel(root: QWidget) -> WheelGuard:
