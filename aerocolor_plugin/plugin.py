@@ -61,7 +61,7 @@ class AeroColorPlugin:
         self.train_dock = TrainDock(window)
         self.colorize_dock = ColorizeDock(window, self.iface)
         # A finished training offers its model for colorizing at once.
-        self.train_dock.trained.connect(lambda _path: self.colorize_dock.refresh_checkpoints())
+        self.train_dock.trained.connect(lambda path: self.colorize_dock.refresh_checkpoints(select=path))
         # Hidden until asked for; show_dock puts them into one tab group.
         for dock in (self.capture_dock, self.train_dock, self.colorize_dock):
             guard_wheel(dock)

@@ -72,3 +72,25 @@ def test_a_stopped_runs_checkpoint_is_offered_for_colorizing(qgis_app, tmp_path)
     finally:
         for key, value in zip((KEY, RUN_KEY), saved):
             QSettings().setValue(key, value) if value is not None else QSettings().remove(key)
+
+
+def test_a_model_just_trained_is_chosen_in_the_colorize_dock(qgis_app, qgis_iface, tmp_path):
+    import aerocolor_plugin
+    from qgis.PyQt.QtCore import QSettings
+
+    from aerocolor_plugin.recent import KEY, remember_checkpoint
+
+    saved = QSettings().value(KEY)
+    plugin = aerocolor_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        ckpt = tmp_path / "run" / "checkpoints" / "latest.pt"
+        ckpt.parent.mkdir(parents=True)
+        ckpt.write_bytes(b"x")
+        remember_checkpoint(str(ckpt))  # as the Train dock does on the result event
+        plugin.train_dock.trained.emit(str(ckpt))
+        assert plugin.colorize_dock.checkpoint.currentText() == str(ckpt)
+    finally:
+        plugin.unload()
+        QSettings().setValue(KEY, saved) if saved is not None else QSettings().remove(KEY)
+        clear_project()

@@ -7,6 +7,7 @@ from typing import Optional
 from qgis.core import QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
+from ..i18n_util import tr
 from .engine import CaptureConfig, run_capture
 from .writer import ensure_backend_importable  # noqa: F401 (the backend is on sys.path from here on)
 
@@ -47,8 +48,8 @@ class CaptureTask(QgsTask):
             return False
         counts = self.manifest["counts"]
         skipped = sum(self.manifest["skipped"].values())
-        self.message = (f"{sum(counts.values())} tiles in {self.cfg.out} (train {counts['train']}, "
-                        f"val {counts['val']}, test {counts['test']}; {skipped} skipped)."
+        self.message = (tr("{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).").format(
+                            sum(counts.values()), self.cfg.out, counts["train"], counts["val"], counts["test"], skipped)
                         + "".join(" " + w for w in self.manifest["capture"]["split_warnings"])
                         + (" " + self.manifest["capture"]["nodata_advice"] if self.manifest["capture"]["nodata_advice"]
                            else ""))

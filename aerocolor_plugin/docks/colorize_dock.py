@@ -232,8 +232,10 @@ class ColorizeDock(QgsDockWidget):
     def _picked(self, _index: int) -> None:
         self._picked_id = self.layer.currentData() or ""
 
-    def refresh_checkpoints(self) -> None:
-        text = self.checkpoint.currentText()
+    def refresh_checkpoints(self, select: str = "") -> None:
+        """List recent models again, keeping the user's choice; `select` (a model just trained) is
+        chosen instead, so the next colorize uses it."""
+        text = os.path.abspath(select) if select else self.checkpoint.currentText()
         self.checkpoint.clear()
         items = recent_checkpoints()
         bundled = default_model()

@@ -199,297 +199,302 @@
       <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="104" />
+      <location filename="../capture/task.py" line="51" />
+      <source>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</source>
+      <translation>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="105" />
       <source>Historical grey layer</source>
       <translation>Historical grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="106" />
+      <location filename="../docks/capture_dock.py" line="107" />
       <source>not used</source>
       <translation>not used</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="106" />
+      <location filename="../docks/capture_dock.py" line="107" />
       <source>grey (A) set of the unpaired layout</source>
       <translation>grey (A) set of the unpaired layout</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="107" />
+      <location filename="../docks/capture_dock.py" line="108" />
       <source>test tiles (historical/)</source>
       <translation>test tiles (historical/)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="109" />
+      <location filename="../docks/capture_dock.py" line="110" />
       <source>What the historical grey layer's tiles are for: not used; the grey (A) set of an unpaired training set (CycleGAN, CUT learn from real old photos); or test tiles in historical/ to look at and score, never trained on.</source>
       <translation>What the historical grey layer's tiles are for: not used; the grey (A) set of an unpaired training set (CycleGAN, CUT learn from real old photos); or test tiles in historical/ to look at and score, never trained on.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="112" />
+      <location filename="../docks/capture_dock.py" line="113" />
       <source>Use it as</source>
       <translation>Use it as</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="124" />
+      <location filename="../docks/capture_dock.py" line="125" />
       <source>Tiles per side of a split block: neighbouring tiles go to the same split (train, val or test) in blocks of this many, so val and test never touch ground the model trained on.</source>
       <translation>Tiles per side of a split block: neighbouring tiles go to the same split (train, val or test) in blocks of this many, so val and test never touch ground the model trained on.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="127" />
+      <location filename="../docks/capture_dock.py" line="128" />
       <source>val</source>
       <translation>val</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="127" />
+      <location filename="../docks/capture_dock.py" line="128" />
       <source>test</source>
       <translation>test</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="127" />
+      <location filename="../docks/capture_dock.py" line="128" />
       <source>block</source>
       <translation>block</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="130" />
+      <location filename="../docks/capture_dock.py" line="131" />
       <source>Splits</source>
       <translation>Splits</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="136" />
+      <location filename="../docks/capture_dock.py" line="137" />
       <source>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</source>
       <translation>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="138" />
+      <location filename="../docks/capture_dock.py" line="139" />
       <source>Largest nodata share</source>
       <translation>Largest nodata share</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="141" />
+      <location filename="../docks/capture_dock.py" line="142" />
       <source>Training set folder</source>
       <translation>Training set folder</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="145" />
+      <location filename="../docks/capture_dock.py" line="146" />
       <source>Estimate</source>
       <translation>Estimate</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="147" />
+      <location filename="../docks/capture_dock.py" line="148" />
       <source>Capture tiles</source>
       <translation>Capture tiles</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="149" />
+      <location filename="../docks/capture_dock.py" line="150" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="158" />
+      <location filename="../docks/capture_dock.py" line="159" />
       <source>Choose a colour layer, an area of interest and a folder.</source>
       <translation>Choose a colour layer, an area of interest and a folder.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="208" />
+      <location filename="../docks/capture_dock.py" line="206" />
       <source>Drag a rectangle on the map.</source>
       <translation>Drag a rectangle on the map.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="217" />
+      <location filename="../docks/capture_dock.py" line="215" />
       <source>map units</source>
       <translation>map units</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="218" />
+      <location filename="../docks/capture_dock.py" line="216" />
       <source>{0:.0f} × {1:.0f} {2} ({3})</source>
       <translation>{0:.0f} × {1:.0f} {2} ({3})</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="219" />
+      <location filename="../docks/capture_dock.py" line="217" />
       <source>no CRS</source>
       <translation>no CRS</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="242" />
+      <location filename="../docks/capture_dock.py" line="240" />
       <source>Draw a rectangle on the map first.</source>
       <translation>Draw a rectangle on the map first.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="246" />
+      <location filename="../docks/capture_dock.py" line="244" />
       <source>Choose a polygon layer for the area of interest.</source>
       <translation>Choose a polygon layer for the area of interest.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="249" />
+      <location filename="../docks/capture_dock.py" line="247" />
       <source>There is no map canvas; draw a rectangle or choose polygons.</source>
       <translation>There is no map canvas; draw a rectangle or choose polygons.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="257" />
+      <location filename="../docks/capture_dock.py" line="255" />
       <source>Choose a folder for the training set.</source>
       <translation>Choose a folder for the training set.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="267" />
+      <location filename="../docks/capture_dock.py" line="265" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>Give one or more zoom levels, such as 15,16.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="297" />
+      <location filename="../docks/capture_dock.py" line="295" />
       <source>at most </source>
       <translation>at most </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="298" />
+      <location filename="../docks/capture_dock.py" line="296" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} tiles of {2} px over {3}.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="30" />
+      <location filename="../docks/capture_dock.py" line="31" />
       <source>AeroColor: Capture</source>
       <translation>AeroColor: Capture</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="317" />
+      <location filename="../docks/capture_dock.py" line="315" />
       <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
       <translation>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="319" />
+      <location filename="../docks/capture_dock.py" line="317" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="322" />
+      <location filename="../docks/capture_dock.py" line="320" />
       <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
       <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="329" />
+      <location filename="../docks/capture_dock.py" line="327" />
       <source>Capturing about {0:,} tiles…</source>
       <translation>Capturing about {0:,} tiles…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="337" />
+      <location filename="../docks/capture_dock.py" line="335" />
       <source>Cancelling…</source>
       <translation>Cancelling…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="343" />
+      <location filename="../docks/capture_dock.py" line="341" />
       <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
       <translation>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="46" />
+      <location filename="../docks/capture_dock.py" line="47" />
       <source>Colour layer</source>
       <translation>Colour layer</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="49" />
+      <location filename="../docks/capture_dock.py" line="50" />
       <source>Canvas extent</source>
       <translation>Canvas extent</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="50" />
+      <location filename="../docks/capture_dock.py" line="51" />
       <source>Rectangle drawn on the map</source>
       <translation>Rectangle drawn on the map</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="51" />
+      <location filename="../docks/capture_dock.py" line="52" />
       <source>Polygons of a layer</source>
       <translation>Polygons of a layer</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="52" />
+      <location filename="../docks/capture_dock.py" line="53" />
       <source>Area of interest</source>
       <translation>Area of interest</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="54" />
+      <location filename="../docks/capture_dock.py" line="55" />
       <source>Draw rectangle</source>
       <translation>Draw rectangle</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="57" />
+      <location filename="../docks/capture_dock.py" line="58" />
       <source>none drawn</source>
       <translation>none drawn</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="63" />
+      <location filename="../docks/capture_dock.py" line="64" />
       <source>Polygon layer</source>
       <translation>Polygon layer</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="64" />
+      <location filename="../docks/capture_dock.py" line="65" />
       <source>Selected features only</source>
       <translation>Selected features only</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="68" />
+      <location filename="../docks/capture_dock.py" line="69" />
       <source>Web-mercator zoom levels (XYZ)</source>
       <translation>Web-mercator zoom levels (XYZ)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="69" />
+      <location filename="../docks/capture_dock.py" line="70" />
       <source>Ground resolution in a CRS</source>
       <translation>Ground resolution in a CRS</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="70" />
+      <location filename="../docks/capture_dock.py" line="71" />
       <source>Tile grid</source>
       <translation>Tile grid</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="72" />
+      <location filename="../docks/capture_dock.py" line="73" />
       <source>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</source>
       <translation>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="73" />
+      <location filename="../docks/capture_dock.py" line="74" />
       <source>Zoom levels</source>
       <translation>Zoom levels</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="78" />
+      <location filename="../docks/capture_dock.py" line="79" />
       <source>Ground resolution (units/px)</source>
       <translation>Ground resolution (units/px)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="81" />
+      <location filename="../docks/capture_dock.py" line="82" />
       <source>the layer's CRS</source>
       <translation>the layer's CRS</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="83" />
+      <location filename="../docks/capture_dock.py" line="84" />
       <source>Grid CRS</source>
       <translation>Grid CRS</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="88" />
+      <location filename="../docks/capture_dock.py" line="89" />
       <source>Tile size (px)</source>
       <translation>Tile size (px)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="92" />
+      <location filename="../docks/capture_dock.py" line="93" />
       <source>Format</source>
       <translation>Format</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="94" />
+      <location filename="../docks/capture_dock.py" line="95" />
       <source>aligned A|B (pix2pix, BicycleGAN)</source>
       <translation>aligned A|B (pix2pix, BicycleGAN)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="94" />
+      <location filename="../docks/capture_dock.py" line="95" />
       <source>A/ + B/ pairs</source>
       <translation>A/ + B/ pairs</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="95" />
+      <location filename="../docks/capture_dock.py" line="96" />
       <source>trainA/trainB (CycleGAN, CUT)</source>
       <translation>trainA/trainB (CycleGAN, CUT)</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="98" />
+      <location filename="../docks/capture_dock.py" line="99" />
       <source>Layout</source>
       <translation>Layout</translation>
     </message>
@@ -524,142 +529,142 @@
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="148" />
+      <location filename="../docks/colorize_dock.py" line="145" />
       <source>Colouring (models with a latent code)</source>
       <translation>Colouring (models with a latent code)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="154" />
+      <location filename="../docks/colorize_dock.py" line="151" />
       <source>Latent code</source>
       <translation>Latent code</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="157" />
+      <location filename="../docks/colorize_dock.py" line="154" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
+      <location filename="../docks/colorize_dock.py" line="155" />
       <source>Colourings</source>
       <translation>Colourings</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="161" />
+      <location filename="../docks/colorize_dock.py" line="158" />
       <source>The same seed gives the same colourings again</source>
       <translation>The same seed gives the same colourings again</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="162" />
+      <location filename="../docks/colorize_dock.py" line="159" />
       <source>Seed</source>
       <translation>Seed</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="165" />
+      <location filename="../docks/colorize_dock.py" line="162" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="166" />
+      <location filename="../docks/colorize_dock.py" line="163" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="168" />
+      <location filename="../docks/colorize_dock.py" line="165" />
       <source>Colour image</source>
       <translation>Colour image</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="195" />
+      <location filename="../docks/colorize_dock.py" line="192" />
       <source>Ready to colorize {0} with {1}.</source>
       <translation>Ready to colorize {0} with {1}.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/colorize_dock.py" line="225" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="251" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="251" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="275" />
+      <location filename="../docks/colorize_dock.py" line="272" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="278" />
+      <location filename="../docks/colorize_dock.py" line="275" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="281" />
+      <location filename="../docks/colorize_dock.py" line="278" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="284" />
+      <location filename="../docks/colorize_dock.py" line="281" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="288" />
+      <location filename="../docks/colorize_dock.py" line="285" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="290" />
+      <location filename="../docks/colorize_dock.py" line="287" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="321" />
+      <location filename="../docks/colorize_dock.py" line="318" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="339" />
+      <location filename="../docks/colorize_dock.py" line="336" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="353" />
+      <location filename="../docks/colorize_dock.py" line="350" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="359" />
+      <location filename="../docks/colorize_dock.py" line="356" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="361" />
+      <location filename="../docks/colorize_dock.py" line="358" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="367" />
+      <location filename="../docks/colorize_dock.py" line="364" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="376" />
+      <location filename="../docks/colorize_dock.py" line="373" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="378" />
+      <location filename="../docks/colorize_dock.py" line="375" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="381" />
+      <location filename="../docks/colorize_dock.py" line="378" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
@@ -794,82 +799,82 @@
       <translation>Idle.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="179" />
+      <location filename="../docks/train_dock.py" line="176" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="231" />
+      <location filename="../docks/train_dock.py" line="228" />
       <source>Not an AeroColor model.</source>
       <translation>Not an AeroColor model.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="268" />
+      <location filename="../docks/train_dock.py" line="265" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="278" />
+      <location filename="../docks/train_dock.py" line="275" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>Last run: {0}. Show run follows it; Resume continues it.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="302" />
+      <location filename="../docks/train_dock.py" line="299" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="308" />
+      <location filename="../docks/train_dock.py" line="305" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="365" />
+      <location filename="../docks/train_dock.py" line="362" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>Stopping after the current step; the run is saved for resuming…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="372" />
+      <location filename="../docks/train_dock.py" line="369" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="386" />
+      <location filename="../docks/train_dock.py" line="383" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="433" />
+      <location filename="../docks/train_dock.py" line="430" />
       <source>The run folder does not exist yet.</source>
       <translation>The run folder does not exist yet.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="444" />
+      <location filename="../docks/train_dock.py" line="441" />
       <source>Training on {0} (torch {1}).</source>
       <translation>Training on {0} (torch {1}).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="449" />
+      <location filename="../docks/train_dock.py" line="446" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="461" />
+      <location filename="../docks/train_dock.py" line="458" />
       <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
       <translation>Checkpoints are saved to {0} (after every epoch, and on Stop).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="472" />
+      <location filename="../docks/train_dock.py" line="469" />
       <source>Training finished; the model is {0}.</source>
       <translation>Training finished; the model is {0}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="483" />
+      <location filename="../docks/train_dock.py" line="480" />
       <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
       <translation>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="485" />
+      <location filename="../docks/train_dock.py" line="482" />
       <source>Stopped; the run is saved. Press Resume to continue from there.</source>
       <translation>Stopped; the run is saved. Press Resume to continue from there.</translation>
     </message>
@@ -929,12 +934,12 @@
       <translation>Batch size</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="141" />
+      <location filename="../docks/widgets.py" line="151" />
       <source>Losses appear here while training.</source>
       <translation>Losses appear here while training.</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="155" />
+      <location filename="../docks/widgets.py" line="165" />
       <source>log</source>
       <translation>log</translation>
     </message>
@@ -954,7 +959,7 @@
       <translation>{0} s left</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="71" />
+      <location filename="../docks/widgets.py" line="81" />
       <source>Set up backend…</source>
       <translation>Set up backend…</translation>
     </message>

@@ -199,297 +199,302 @@
       <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="104" />
+      <location filename="../capture/task.py" line="51" />
+      <source>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</source>
+      <translation>{1} 中共 {0} 個圖塊（訓練 {2}、驗證 {3}、測試 {4}；略過 {5}）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/capture_dock.py" line="105" />
       <source>Historical grey layer</source>
       <translation>歷史灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="106" />
+      <location filename="../docks/capture_dock.py" line="107" />
       <source>not used</source>
       <translation>不使用</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="106" />
+      <location filename="../docks/capture_dock.py" line="107" />
       <source>grey (A) set of the unpaired layout</source>
       <translation>非成對排列的灰階（A）集</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="107" />
+      <location filename="../docks/capture_dock.py" line="108" />
       <source>test tiles (historical/)</source>
       <translation>測試圖塊（historical/）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="109" />
+      <location filename="../docks/capture_dock.py" line="110" />
       <source>What the historical grey layer's tiles are for: not used; the grey (A) set of an unpaired training set (CycleGAN, CUT learn from real old photos); or test tiles in historical/ to look at and score, never trained on.</source>
-      <translation>歷史灰階圖層圖塊的用途:不使用;作為非成對訓練集的灰階(A)組(CycleGAN、CUT 從真實舊照片學習);或作為 historical/ 中的測試圖塊,僅供檢視與評分,不用於訓練。</translation>
+      <translation>歷史灰階圖層圖塊的用途：不使用；作為非成對訓練集的灰階（A）組（CycleGAN、CUT 從真實舊照片學習）；或作為 historical/ 中的測試圖塊，僅供檢視與評分，不用於訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="112" />
+      <location filename="../docks/capture_dock.py" line="113" />
       <source>Use it as</source>
       <translation>用途</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="124" />
+      <location filename="../docks/capture_dock.py" line="125" />
       <source>Tiles per side of a split block: neighbouring tiles go to the same split (train, val or test) in blocks of this many, so val and test never touch ground the model trained on.</source>
-      <translation>分割區塊每邊的圖塊數:相鄰圖塊以此大小的區塊歸入同一分割(訓練、驗證或測試),使驗證與測試不會觸及模型訓練過的地面。</translation>
+      <translation>分割區塊每邊的圖塊數：相鄰圖塊以此大小的區塊歸入同一分割（訓練、驗證或測試），使驗證與測試不會觸及模型訓練過的地面。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="127" />
+      <location filename="../docks/capture_dock.py" line="128" />
       <source>val</source>
       <translation>驗證</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="127" />
+      <location filename="../docks/capture_dock.py" line="128" />
       <source>test</source>
       <translation>測試</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="127" />
+      <location filename="../docks/capture_dock.py" line="128" />
       <source>block</source>
       <translation>區塊</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="130" />
+      <location filename="../docks/capture_dock.py" line="131" />
       <source>Splits</source>
       <translation>資料分割</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="136" />
+      <location filename="../docks/capture_dock.py" line="137" />
       <source>A tile with a larger share of nodata pixels (where the layer has no data, or every band holds its nodata value) is skipped and counted.</source>
-      <translation>無資料像素(圖層沒有資料之處,或每個波段都是其無資料值)比例更高的圖塊會被略過並計數。</translation>
+      <translation>無資料像素（圖層沒有資料之處，或每個波段都是其無資料值）比例更高的圖塊會被略過並計數。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="138" />
+      <location filename="../docks/capture_dock.py" line="139" />
       <source>Largest nodata share</source>
       <translation>最大無資料比例</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="141" />
+      <location filename="../docks/capture_dock.py" line="142" />
       <source>Training set folder</source>
       <translation>訓練集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="145" />
+      <location filename="../docks/capture_dock.py" line="146" />
       <source>Estimate</source>
       <translation>估算</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="147" />
+      <location filename="../docks/capture_dock.py" line="148" />
       <source>Capture tiles</source>
       <translation>擷取圖塊</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="149" />
+      <location filename="../docks/capture_dock.py" line="150" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="158" />
+      <location filename="../docks/capture_dock.py" line="159" />
       <source>Choose a colour layer, an area of interest and a folder.</source>
       <translation>請選擇彩色圖層、研究範圍與資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="208" />
+      <location filename="../docks/capture_dock.py" line="206" />
       <source>Drag a rectangle on the map.</source>
       <translation>請在地圖上拖曳出矩形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="217" />
+      <location filename="../docks/capture_dock.py" line="215" />
       <source>map units</source>
       <translation>地圖單位</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="218" />
+      <location filename="../docks/capture_dock.py" line="216" />
       <source>{0:.0f} × {1:.0f} {2} ({3})</source>
-      <translation>{0:.0f} × {1:.0f} {2}({3})</translation>
+      <translation>{0:.0f} × {1:.0f} {2}（{3}）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="219" />
+      <location filename="../docks/capture_dock.py" line="217" />
       <source>no CRS</source>
       <translation>無坐標參考系統</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="242" />
+      <location filename="../docks/capture_dock.py" line="240" />
       <source>Draw a rectangle on the map first.</source>
       <translation>請先在地圖上繪製矩形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="246" />
+      <location filename="../docks/capture_dock.py" line="244" />
       <source>Choose a polygon layer for the area of interest.</source>
       <translation>請為研究範圍選擇多邊形圖層。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="249" />
+      <location filename="../docks/capture_dock.py" line="247" />
       <source>There is no map canvas; draw a rectangle or choose polygons.</source>
       <translation>沒有地圖畫布；請繪製矩形或選擇多邊形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="257" />
+      <location filename="../docks/capture_dock.py" line="255" />
       <source>Choose a folder for the training set.</source>
       <translation>請為訓練集選擇資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="267" />
+      <location filename="../docks/capture_dock.py" line="265" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>請輸入一個或多個縮放層級，例如 15,16。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="297" />
+      <location filename="../docks/capture_dock.py" line="295" />
       <source>at most </source>
       <translation>最多 </translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="298" />
+      <location filename="../docks/capture_dock.py" line="296" />
       <source>{0}{1:,} tiles of {2} px over {3}.</source>
       <translation>{0}{1:,} 個 {2} 像素的圖塊，涵蓋 {3}。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="30" />
+      <location filename="../docks/capture_dock.py" line="31" />
       <source>AeroColor: Capture</source>
       <translation>AeroColor：擷取</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="317" />
+      <location filename="../docks/capture_dock.py" line="315" />
       <source>This capture makes about {0:,} tiles into {1}; it may take long and fetch much from the layer's server. Capture them?</source>
       <translation>此次擷取將在 {1} 產生約 {0:,} 個圖塊；可能耗時很久，並從圖層的伺服器下載大量資料。要擷取嗎？</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="319" />
+      <location filename="../docks/capture_dock.py" line="317" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>未開始（{0:,} 個圖塊）；請選擇較小的範圍或較低的縮放層級。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="322" />
+      <location filename="../docks/capture_dock.py" line="320" />
       <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
       <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="329" />
+      <location filename="../docks/capture_dock.py" line="327" />
       <source>Capturing about {0:,} tiles…</source>
       <translation>正在擷取約 {0:,} 個圖塊…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="337" />
+      <location filename="../docks/capture_dock.py" line="335" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="343" />
+      <location filename="../docks/capture_dock.py" line="341" />
       <source>{0} of {1} tiles: {2} written, {3} already on disk, {4} skipped.</source>
       <translation>{1} 個圖塊中的 {0} 個：寫入 {2}，已存在 {3}，略過 {4}。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="46" />
+      <location filename="../docks/capture_dock.py" line="47" />
       <source>Colour layer</source>
       <translation>彩色圖層</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="49" />
+      <location filename="../docks/capture_dock.py" line="50" />
       <source>Canvas extent</source>
       <translation>地圖畫布範圍</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="50" />
+      <location filename="../docks/capture_dock.py" line="51" />
       <source>Rectangle drawn on the map</source>
       <translation>在地圖上繪製的矩形</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="51" />
+      <location filename="../docks/capture_dock.py" line="52" />
       <source>Polygons of a layer</source>
       <translation>圖層中的多邊形</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="52" />
+      <location filename="../docks/capture_dock.py" line="53" />
       <source>Area of interest</source>
       <translation>研究範圍</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="54" />
+      <location filename="../docks/capture_dock.py" line="55" />
       <source>Draw rectangle</source>
       <translation>繪製矩形</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="57" />
+      <location filename="../docks/capture_dock.py" line="58" />
       <source>none drawn</source>
       <translation>尚未繪製</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="63" />
+      <location filename="../docks/capture_dock.py" line="64" />
       <source>Polygon layer</source>
       <translation>多邊形圖層</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="64" />
+      <location filename="../docks/capture_dock.py" line="65" />
       <source>Selected features only</source>
       <translation>僅限選取的圖徵</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="68" />
+      <location filename="../docks/capture_dock.py" line="69" />
       <source>Web-mercator zoom levels (XYZ)</source>
       <translation>Web 麥卡托縮放層級（XYZ）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="69" />
+      <location filename="../docks/capture_dock.py" line="70" />
       <source>Ground resolution in a CRS</source>
       <translation>指定座標系統的地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="70" />
+      <location filename="../docks/capture_dock.py" line="71" />
       <source>Tile grid</source>
       <translation>圖塊網格</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="72" />
+      <location filename="../docks/capture_dock.py" line="73" />
       <source>Zoom levels, e.g. 15,16 or 15-17 (the study used 15-16)</source>
       <translation>縮放層級，例如 15,16 或 15-17（研究使用 15-16）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="73" />
+      <location filename="../docks/capture_dock.py" line="74" />
       <source>Zoom levels</source>
       <translation>縮放層級</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="78" />
+      <location filename="../docks/capture_dock.py" line="79" />
       <source>Ground resolution (units/px)</source>
       <translation>地面解析度（單位/像素）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="81" />
+      <location filename="../docks/capture_dock.py" line="82" />
       <source>the layer's CRS</source>
       <translation>圖層的座標系統</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="83" />
+      <location filename="../docks/capture_dock.py" line="84" />
       <source>Grid CRS</source>
       <translation>網格座標系統</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="88" />
+      <location filename="../docks/capture_dock.py" line="89" />
       <source>Tile size (px)</source>
       <translation>圖塊大小（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="92" />
+      <location filename="../docks/capture_dock.py" line="93" />
       <source>Format</source>
       <translation>格式</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="94" />
+      <location filename="../docks/capture_dock.py" line="95" />
       <source>aligned A|B (pix2pix, BicycleGAN)</source>
       <translation>並排 A|B（pix2pix、BicycleGAN）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="94" />
+      <location filename="../docks/capture_dock.py" line="95" />
       <source>A/ + B/ pairs</source>
       <translation>A/ + B/ 成對</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="95" />
+      <location filename="../docks/capture_dock.py" line="96" />
       <source>trainA/trainB (CycleGAN, CUT)</source>
       <translation>trainA/trainB（CycleGAN、CUT）</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="98" />
+      <location filename="../docks/capture_dock.py" line="99" />
       <source>Layout</source>
       <translation>排列方式</translation>
     </message>
@@ -524,142 +529,142 @@
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="148" />
+      <location filename="../docks/colorize_dock.py" line="145" />
       <source>Colouring (models with a latent code)</source>
       <translation>著色（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="154" />
+      <location filename="../docks/colorize_dock.py" line="151" />
       <source>Latent code</source>
       <translation>潛在編碼</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="157" />
+      <location filename="../docks/colorize_dock.py" line="154" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>多種著色，各存為一個 GeoTIFF（name_1.tif、name_2.tif、…）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
+      <location filename="../docks/colorize_dock.py" line="155" />
       <source>Colourings</source>
       <translation>著色數量</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="161" />
+      <location filename="../docks/colorize_dock.py" line="158" />
       <source>The same seed gives the same colourings again</source>
       <translation>相同的種子會再次產生相同的著色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="162" />
+      <location filename="../docks/colorize_dock.py" line="159" />
       <source>Seed</source>
       <translation>種子</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="165" />
+      <location filename="../docks/colorize_dock.py" line="162" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>影像 (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="166" />
+      <location filename="../docks/colorize_dock.py" line="163" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>一張彩色影像（例如相似地點的現代照片）：模型的編碼器讀取其著色，每個圖塊都使用它</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="168" />
+      <location filename="../docks/colorize_dock.py" line="165" />
       <source>Colour image</source>
       <translation>彩色影像</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="195" />
+      <location filename="../docks/colorize_dock.py" line="192" />
       <source>Ready to colorize {0} with {1}.</source>
       <translation>可以用 {1} 為 {0} 上色。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/colorize_dock.py" line="225" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="251" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="254" />
+      <location filename="../docks/colorize_dock.py" line="251" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="275" />
+      <location filename="../docks/colorize_dock.py" line="272" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="278" />
+      <location filename="../docks/colorize_dock.py" line="275" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="281" />
+      <location filename="../docks/colorize_dock.py" line="278" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="284" />
+      <location filename="../docks/colorize_dock.py" line="281" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="288" />
+      <location filename="../docks/colorize_dock.py" line="285" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="290" />
+      <location filename="../docks/colorize_dock.py" line="287" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="321" />
+      <location filename="../docks/colorize_dock.py" line="318" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="339" />
+      <location filename="../docks/colorize_dock.py" line="336" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="353" />
+      <location filename="../docks/colorize_dock.py" line="350" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="359" />
+      <location filename="../docks/colorize_dock.py" line="356" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="361" />
+      <location filename="../docks/colorize_dock.py" line="358" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="367" />
+      <location filename="../docks/colorize_dock.py" line="364" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="376" />
+      <location filename="../docks/colorize_dock.py" line="373" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="378" />
+      <location filename="../docks/colorize_dock.py" line="375" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="381" />
+      <location filename="../docks/colorize_dock.py" line="378" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
@@ -794,84 +799,84 @@
       <translation>閒置中。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="179" />
+      <location filename="../docks/train_dock.py" line="176" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>以您的資料集微調已訓練的模型（保留其模型類型、色彩模式與網路結構），或從頭訓練新模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="231" />
+      <location filename="../docks/train_dock.py" line="228" />
       <source>Not an AeroColor model.</source>
       <translation>不是 AeroColor 模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="268" />
+      <location filename="../docks/train_dock.py" line="265" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} 是 {2} 的 {1} 模型，因此起始模型已改為「無」：從頭訓練 {4} 的 {3} 新模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="278" />
+      <location filename="../docks/train_dock.py" line="275" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>上次的訓練：{0}。按「顯示訓練」可追蹤其進度，按「繼續」可接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="302" />
+      <location filename="../docks/train_dock.py" line="299" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="308" />
+      <location filename="../docks/train_dock.py" line="305" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="365" />
+      <location filename="../docks/train_dock.py" line="362" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="372" />
+      <location filename="../docks/train_dock.py" line="369" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="386" />
+      <location filename="../docks/train_dock.py" line="383" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>此訓練目前未在執行：它在完成前已停止（QGIS 已關閉或後端已停止）。請按「繼續」從最後的檢查點接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="433" />
+      <location filename="../docks/train_dock.py" line="430" />
       <source>The run folder does not exist yet.</source>
       <translation>訓練資料夾尚不存在。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="444" />
+      <location filename="../docks/train_dock.py" line="441" />
       <source>Training on {0} (torch {1}).</source>
       <translation>正在 {0} 上訓練（torch {1}）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="449" />
+      <location filename="../docks/train_dock.py" line="446" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="461" />
+      <location filename="../docks/train_dock.py" line="458" />
       <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
-      <translation>檢查點儲存於 {0}(每個 epoch 結束時,以及停止時)。</translation>
+      <translation>檢查點儲存於 {0}（每輪結束時，以及停止時）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="472" />
+      <location filename="../docks/train_dock.py" line="469" />
       <source>Training finished; the model is {0}.</source>
       <translation>訓練完成；模型為 {0}。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="483" />
+      <location filename="../docks/train_dock.py" line="480" />
       <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
-      <translation>已在第 {0} 個 epoch、第 {1} 步停止;訓練已儲存。按「繼續」可從該處接續。</translation>
+      <translation>已在第 {0} 輪、第 {1} 步停止；訓練已儲存。按「繼續」可從該處接續。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="485" />
+      <location filename="../docks/train_dock.py" line="482" />
       <source>Stopped; the run is saved. Press Resume to continue from there.</source>
-      <translation>已停止;訓練已儲存。按「繼續」可從該處接續。</translation>
+      <translation>已停止；訓練已儲存。按「繼續」可從該處接續。</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="54" />
@@ -929,12 +934,12 @@
       <translation>批次大小</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="141" />
+      <location filename="../docks/widgets.py" line="151" />
       <source>Losses appear here while training.</source>
       <translation>訓練時損失曲線會顯示於此。</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="155" />
+      <location filename="../docks/widgets.py" line="165" />
       <source>log</source>
       <translation>對數</translation>
     </message>
@@ -954,7 +959,7 @@
       <translation>剩餘 {0} 秒</translation>
     </message>
     <message>
-      <location filename="../docks/widgets.py" line="71" />
+      <location filename="../docks/widgets.py" line="81" />
       <source>Set up backend…</source>
       <translation>設定後端…</translation>
     </message>
@@ -996,7 +1001,7 @@
     <message>
       <location filename="../mosaic_dialog.py" line="23" />
       <source>Rasters to join (later ones win where they overlap); AeroColor's colorized rasters are ticked:</source>
-      <translation>要接合的網格(重疊處以後面者為準);AeroColor 上色的網格已勾選:</translation>
+      <translation>要接合的網格（重疊處以後面者為準）；AeroColor 上色的網格已勾選：</translation>
     </message>
     <message>
       <location filename="../mosaic_dialog.py" line="38" />
@@ -1211,7 +1216,7 @@
     <message>
       <location filename="../processing/capture_algorithm.py" line="95" />
       <source>Largest share of nodata pixels in a tile (%)</source>
-      <translation>圖塊中無資料像素的最大比例(%)</translation>
+      <translation>圖塊中無資料像素的最大比例（%）</translation>
     </message>
     <message>
       <location filename="../processing/capture_algorithm.py" line="97" />
