@@ -37,7 +37,8 @@ def test_calibrated_chroma_falls_on_a_scene_unlike_training_and_holds_on_familia
     # Validation tiles of its own kind are familiar: their colour keeps most of its strength.
     val = PairedDataset(synthetic_pairs, "val", 64, augment=None)
     grey = torch.stack([val[i]["A"] for i in range(len(val))])
-    assert float(calib.familiarity(color.model_input(grey, "lab")).mean()) > 0.8
+    with torch.no_grad():
+        assert float(calib.familiarity(color.model_input(grey, "lab")).mean()) > 0.8
 
 
 def test_a_calibrated_checkpoint_colorizes_end_to_end(calibrated, tmp_path):

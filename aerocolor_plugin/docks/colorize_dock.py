@@ -234,8 +234,10 @@ class ColorizeDock(QgsDockWidget):
 
     def refresh_checkpoints(self, select: str = "") -> None:
         """List recent models again, keeping the user's choice; `select` (a model just trained) is
-        chosen instead, so the next colorize uses it."""
-        text = os.path.abspath(select) if select else self.checkpoint.currentText()
+        chosen where the choice was still the bundled default, so the next colorize uses it."""
+        text = self.checkpoint.currentText()
+        if select and text.strip() in ("", default_model()):
+            text = os.path.abspath(select)
         self.checkpoint.clear()
         items = recent_checkpoints()
         bundled = default_model()
