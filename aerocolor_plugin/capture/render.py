@@ -261,11 +261,11 @@ class TileReader:
 BLANK, NODATA, MISSING = "blank", "nodata", "missing"
 
 
-def verdict(pixels: np.ndarray, valid: np.ndarray, network: bool, min_std: float,
+def verdict(pixels: np.ndarray, nodata: float, network: bool, min_std: float,
             max_nodata: float = 0.0) -> Optional[str]:
-    """None for a usable tile, else why not: more of it without data than max_nodata allows
-    (a share of its pixels), or flat."""
-    if nodata_share(valid) > max_nodata:
+    """None for a usable tile, else why not: a larger share of its pixels without data (`nodata`)
+    than max_nodata allows, or flat."""
+    if nodata > max_nodata:
         return MISSING if network else NODATA
     # Per band (one flat colour has different R, G and B), on every 4th pixel: a flat tile is
     # flat everywhere, and the full-size std cost more than reading the tile.
@@ -295,7 +295,7 @@ def fetch(reader: TileReader, col: int, row: int, min_std: float, retries: int, 
     for attempt in range(tries):
         pixels, valid = reader.read(col, row)
         share = nodata_share(valid)
-        why = verdict(pixels, valid, reader.ref.is_network, min_std, max_nodata)
+        why = verdict(pixels, share, reader.ref.is_network, min_std, max_nodata)
         if why is None:
             return Fetched(pixels, None, attempt + 1, share)
         if attempt + 1 < tries:

@@ -54,7 +54,7 @@ def _capture(net: nn.Module, name: str, x: torch.Tensor, *z) -> Tuple[torch.Tens
 
 
 def familiarity_layer(net: nn.Module, size: int = 256) -> str:
-    """The encoder layer whose features describe a position: the first at the deepest stride <= 8."""
+    """The encoder layer whose features describe a position: the first at the deepest stride <= MAX_STRIDE."""
     strides = []
     hooks = [m.register_forward_hook(lambda _m, _i, out, n=n: strides.append((n, out)))
              for n, m in _top_modules(net)]
@@ -107,9 +107,12 @@ class CalibratedGenerator(nn.Module):
 
 
 def wrap(card: dict, net: nn.Module) -> nn.Module:
-    """The generator as the card says it is to be used: calibrated when the card has a calibration."""
+    """The generator as the card says it is to be used: calibrated (on the net's device, in eval mode)
+    when the card has a calibration."""
     calib = card.get("calibration")
-    return CalibratedGenerator(net, calib) if calib else net
+    if not calib:
+        return net
+    return CalibratedGenerator(net, calib).to(next(net.parameters()).device).eval()
 
 
 def fit(net: nn.Module, card: dict, train_greys: Iterable[torch.Tensor], val_pairs: Iterable[tuple],
@@ -121,16 +124,11 @@ def fit(net: nn.Module, card: dict, train_greys: Iterable[torch.Tensor], val_pai
                        "this one works in RGB.")
     layer = familiarity_layer(net, int(card.get("tile") or 256))
     gen = torch.Generator().manual_seed(seed)
-    rows, total = [], 0
     with torch.no_grad():
-        for grey in train_greys:
-            _, f = _capture(net, layer, color.model_input(grey, "lab"))
-            v = _vectors(f)
-            rows.append(v)
-            total += v.shape[0]
-    if not rows or total < 8:
+        rows = [_vectors(_capture(net, layer, color.model_input(grey, "lab"))[1]) for grey in train_greys]
+    feats = torch.cat(rows, 0) if rows else torch.zeros(0, 1, dtype=torch.float64)
+    if feats.shape[0] < 8:
         raise BadInput("Too few training tiles to learn what the model has seen; calibrate on a larger dataset.")
-    feats = torch.cat(rows, 0)
     if feats.shape[0] > MAX_VECTORS:
         feats = feats[torch.randperm(feats.shape[0], generator=gen)[:MAX_VECTORS]]
     mean = feats.mean(0)

@@ -125,7 +125,7 @@ def generator_from(obj: Dict[str, Any], path: str, device: Optional[torch.device
 
     net = _restore(path, lambda: family_class(card["family"]).build_generator_from(card), weights,
                    "the weights", device)
-    return card, wrap(card, net).to(next(net.parameters()).device).eval()
+    return card, wrap(card, net)
 
 
 def encoder_from(obj: Dict[str, Any], path: str, device: Optional[torch.device] = None):

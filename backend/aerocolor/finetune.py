@@ -46,8 +46,6 @@ def base_config(path: str, given: dict) -> dict:
     model.update(given_model)
     out = {**base, **{k: v for k, v in given.items() if k not in ("model", "family", "color_mode")},
            "model": model, "from_model": os.path.abspath(path)}
-    if "tile" in given:
-        out["tile"] = given["tile"]
     return out
 
 
