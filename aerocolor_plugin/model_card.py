@@ -97,8 +97,12 @@ def summary(card: Optional[dict]) -> str:
     parts = [str(card.get("family", "?")), "L*a*b*" if card.get("color_mode") == "lab" else "RGB"]
     if card.get("tile"):
         parts.append(f"{card['tile']} px")
-    if card.get("gsd"):
-        parts.append(f"{card['gsd']:.3g} {'m' if (card.get('gsd_units') or 'metre') == 'metre' else card['gsd_units']}/px")
+    unit = "m" if (card.get("gsd_units") or "metre") == "metre" else card["gsd_units"]
+    if card.get("gsd_range"):
+        low, high = card["gsd_range"]
+        parts.append(f"{low:.3g}-{high:.3g} {unit}/px")
+    elif card.get("gsd"):
+        parts.append(f"{card['gsd']:.3g} {unit}/px")
     nz = latent_size(card)
     if nz:
         parts.append(f"z: {nz}")

@@ -321,6 +321,22 @@ def test_model_resolution(tmp_path, tiny_checkpoint):
         colorize(model, nogeo, str(tmp_path / "x.tif"), gsd="model", **FAST)
 
 
+def test_a_multi_scale_model_resamples_only_outside_its_range(tmp_path, tiny_checkpoint):
+    model = with_card(tiny_checkpoint, str(tmp_path / "ms.pt"), gsd=None, gsd_range=[0.2, 0.4], gsd_units="metre")
+    g = texture(96, 96)
+
+    def at(res):
+        src = write_geotiff(str(tmp_path / f"in{res}.tif"), g, geotransform=(500000.0, res, 0.0, 3300000.0, 0.0, -res))
+        return colorize(model, src, str(tmp_path / f"out{res}.tif"), **FAST)
+
+    inside = at(0.3)
+    assert inside.scale == 1.0 and not any("m/px" in n for n in inside.notices)
+    assert at(0.1).scale == pytest.approx(0.5)    # finer than the range: to its finest end
+    coarse = at(0.8)
+    assert coarse.scale == pytest.approx(2.0)     # coarser: to its coarsest end
+    assert any("0.2-0.4 m/px" in n for n in coarse.notices)
+
+
 def test_a_coarse_input_keeps_some_overlap_to_blend():
     """An input 5x coarser than the model: a 2 px model overlap is 0.4 input px, kept at 1, not dropped."""
     from types import SimpleNamespace

@@ -136,3 +136,40 @@ def test_stated_gsd_and_small_sources(tmp_path):
     assert man["skipped"]["sources_smaller_than_a_tile"] == 1 and len(man["tiles"]) == 4
     with pytest.raises(BadInput, match="smaller than one tile"):
         build_dataset([small], DatasetConfig(out=str(tmp_path / "p"), tile=48))
+
+
+def test_merged_datasets_keep_every_split_and_repeat_only_training_tiles(tmp_path):
+    from aerocolor.data.merge import merge_datasets
+    from conftest import run_cli
+
+    src, img = _colour_raster(tmp_path)
+    coarse = write_geotiff(str(tmp_path / "coarse.tif"), np.moveaxis((img * 255 + 0.5).astype(np.uint8), -1, 0),
+                           geotransform=(500000.0, 0.5, 0.0, 3300000.0, 0.0, -0.5))
+    a = build_dataset([coarse], DatasetConfig(out=str(tmp_path / "a"), tile=32, block=1, val_fraction=0.2,
+                                              test_fraction=0.2, seed=3))
+    b = build_dataset([src], DatasetConfig(out=str(tmp_path / "b"), tile=64, block=1, val_fraction=0.3,
+                                           test_fraction=0.3, seed=1))
+    res = run_cli("dataset", "--merge", str(tmp_path / "a"), str(tmp_path / "b"), "--repeats", "1,3",
+                  "--out", str(tmp_path / "m"))
+    assert res.returncode == 0, res.stderr[-2000:]
+    man = json.load(open(tmp_path / "m" / "manifest.json"))
+    for split in ("val", "test"):  # nothing held out moves, nothing is repeated there
+        assert man["counts"][split] == a["counts"][split] + b["counts"][split]
+    assert man["counts"]["train"] == a["counts"]["train"] + 3 * b["counts"]["train"]
+    assert man["scales"] == sorted({0.5, b["gsd"]}) and b["gsd"] != 0.5 and man["gsd"] is None
+    # Each merged tile is the very file of its part, and opens for training.
+    t = next(t for t in man["tiles"] if t["part"] == 1 and t["split"] == "test")
+    orig = t["id"][len("p1_"):]
+    with open(tmp_path / "m" / "test" / "B" / f"{t['id']}.png", "rb") as fh, \
+            open(tmp_path / "b" / "test" / "B" / f"{orig}.png", "rb") as gh:
+        assert fh.read() == gh.read()
+    ds = open_dataset(str(tmp_path / "m"), "train", 32, paired=True, augment=Augment(), seed=0)
+    assert len(ds) == man["counts"]["train"] and ds[len(ds) - 1]["B"].shape == (3, 32, 32)
+    # Bad input: one sentence, nothing written.
+    with pytest.raises(BadInput, match="--repeats needs one whole number"):
+        merge_datasets([str(tmp_path / "a"), str(tmp_path / "b")], str(tmp_path / "m2"), [1])
+    with pytest.raises(BadInput, match="has no manifest"):
+        merge_datasets([str(tmp_path / "a"), str(tmp_path)], str(tmp_path / "m3"))
+    with pytest.raises(BadInput, match="not empty"):
+        merge_datasets([str(tmp_path / "a"), str(tmp_path / "b")], str(tmp_path / "m"))
+    assert not (tmp_path / "m2").exists() and not (tmp_path / "m3").exists()

@@ -88,12 +88,14 @@ def test_a_base_model_of_another_kind_than_asked_is_refused_before_training(tiny
 
 
 def test_a_dataset_far_from_the_models_resolution_is_refused(tiny_checkpoint, synthetic_pairs, tmp_path):
-    check_resolution("m.pt", {"gsd": 0.1}, 0.15)  # within 2x: fine
-    check_resolution("m.pt", {"gsd": None}, 1.0)  # unknown: nothing to compare
+    check_resolution("m.pt", {"gsd": 0.1}, (0.15, 0.15))  # within 2x: fine
+    check_resolution("m.pt", {"gsd": None}, (1.0, 1.0))  # unknown: nothing to compare
+    check_resolution("m.pt", {"gsd_range": [0.1, 2.0]}, (1.0, 1.0))  # a multi-scale model: inside its range
+    check_resolution("m.pt", {"gsd": 0.1}, (0.15, 2.0))  # multi-scale data: one of its scales is near
     with pytest.raises(BadInput, match=r"at 1 m/px but m.pt learned 0.1 m/px"):
-        check_resolution("m.pt", {"gsd": 0.1}, 1.0)
+        check_resolution("m.pt", {"gsd": 0.1}, (1.0, 1.0))
     with pytest.raises(BadInput, match=r"learned 0.25-2 m/px"):
-        check_resolution("m.pt", {"gsd": 0.1, "gsd_range": [0.25, 2.0]}, 0.1)
+        check_resolution("m.pt", {"gsd": 0.1, "gsd_range": [0.25, 2.0]}, (0.1, 0.1))
     # Through a run: the base learned 0.1 m/px (card edited here), the data says 1 m/px.
     base = str(tmp_path / "base.pt")
     obj = checkpoint.load(tiny_checkpoint)

@@ -196,8 +196,7 @@ def format_card(card: dict, nets: Optional[list] = None) -> str:
         f"discriminator PatchGAN ndf {net.get('ndf')} layers {net.get('d_layers')}, GAN mode {m.get('gan_mode')}",
         f"options       " + (", ".join(f"{k} {v}" for k, v in m.items() if k not in ("net", "gan_mode")) or "-"),
         f"tile          {card.get('tile')} px (input sides multiple of {card.get('multiple')})",
-        f"ground res.   {card.get('gsd') if card.get('gsd') else 'unknown'}"
-        + (f" {card.get('gsd_units', 'm')}/px" if card.get('gsd') else ""),
+        f"ground res.   {_ground_res(card)}",
         f"data          {card.get('data', {}).get('path')} ({card.get('data', {}).get('train_images')} "
         f"training images, layout {card.get('data', {}).get('layout')})",
         f"extent        {card.get('data', {}).get('extent') or 'not georeferenced'}",
@@ -216,3 +215,10 @@ def format_card(card: dict, nets: Optional[list] = None) -> str:
             "--z-reference can read it from a colour image (the encoder is in this file)" if enc in nets else
             "this file has no encoder, so --z-reference cannot be used: export it again or use --z-fixed"))
     return "\n".join(lines)
+
+
+def _ground_res(card: dict) -> str:
+    unit = card.get("gsd_units") or "m"
+    if card.get("gsd_range"):
+        return f"{card['gsd_range'][0]:g}-{card['gsd_range'][1]:g} {unit}/px (multi-scale)"
+    return f"{card['gsd']} {unit}/px" if card.get("gsd") else "unknown"

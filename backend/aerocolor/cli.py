@@ -40,6 +40,11 @@ def _add_dataset(sub) -> None:
     src.add_argument("--frames", nargs="+", metavar="FRAME",
                      help="scanned colour survey frames without georeferencing: the picture is found inside "
                           "the border, marks and data strips, and cut into pairs at --scales")
+    src.add_argument("--merge", nargs="+", metavar="DATASET",
+                     help="join datasets already made (several places, frames beside orthophotos) into one; "
+                          "every tile keeps its split")
+    p.add_argument("--repeats", metavar="K,K", help="with --merge: how many times each dataset's training "
+                   "tiles are listed, e.g. 1,8 so a small set is not drowned by a large one")
     p.add_argument("--out", required=True, help="new, empty folder for the dataset")
     p.add_argument("--tile", type=int, default=256)
     p.add_argument("--stride", type=int, help="step between tiles (default: the tile size)")
@@ -75,6 +80,27 @@ def _add_dataset(sub) -> None:
     p.set_defaults(handler=_run_dataset)
 
 
+def _run_merge(args, events: EventSink, report) -> int:
+    from aerocolor.data.merge import merge_datasets
+    from aerocolor.errors import BadInput
+
+    given = [k for k in _FRAME_FLAGS + ("historical", "stride", "block", "gsd") if getattr(args, k) is not None]
+    if given:
+        raise BadInput(f"--{given[0].replace('_', '-')} does not apply to --merge: the tiles are taken as "
+                       f"their datasets cut them.")
+    try:
+        repeats = [int(r) for r in args.repeats.split(",")] if args.repeats else None
+    except ValueError:
+        raise BadInput(f"--repeats {args.repeats} is not a list of whole numbers such as 1,8.") from None
+    man = merge_datasets(args.merge, args.out, repeats, report)
+    counts = man["counts"]
+    scales = f" at {', '.join(f'{s:g}' for s in man['scales'])} m/px" if man.get("scales") else ""
+    _say(f"dataset: {args.out}: train {counts['train']}, val {counts['val']}, test {counts['test']} tiles "
+         f"from {len(args.merge)} datasets{scales}")
+    events.emit("result", ok=True, outputs={"dataset": args.out, "counts": counts})
+    return EXIT_OK
+
+
 _FRAME_FLAGS = ("scales", "upsample", "split_by", "val_frames", "test_frames", "block_m", "crop", "margin",
                 "frame_table")  # FramesConfig fields, named as their flags
 
@@ -88,6 +114,10 @@ def _run_dataset(args, events: EventSink) -> int:
                   gsd=args.gsd)
     common = {k: v for k, v in common.items() if v is not None}  # the config dataclasses hold the defaults
     report = _progress_printer(events, "dataset")
+    if args.merge:
+        return _run_merge(args, events, report)
+    if args.repeats:
+        raise BadInput("--repeats goes with --merge.")
     framed = args.frames or args.historical or args.frame_table
     given = [k for k in _FRAME_FLAGS + ("historical",) if getattr(args, k) is not None]
     if args.sources is None and args.synthetic is None and not framed:

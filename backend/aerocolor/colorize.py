@@ -128,23 +128,40 @@ def model_gsd_m(card: dict) -> Optional[float]:
     return float(gsd) * factor if gsd and factor else None
 
 
+def model_range_m(card: dict) -> Optional[tuple]:
+    """(finest, coarsest) m/px a multi-scale model learned; a one-scale model gives (gsd, gsd)."""
+    from aerocolor.raster import metres_per_unit
+
+    rng, factor = card.get("gsd_range"), metres_per_unit(card.get("gsd_units") or "metre")
+    if rng and factor:
+        return float(rng[0]) * factor, float(rng[1]) * factor
+    one = model_gsd_m(card)
+    return (one, one) if one else None
+
+
 def choose_scale(card: dict, info: SourceInfo, mode: str, say: Callable[[str], None]) -> float:
-    """Model pixels per input pixel: 1 for --gsd native, input m/px over model m/px for --gsd model."""
+    """Model pixels per input pixel: 1 for --gsd native, input m/px over model m/px for --gsd model.
+
+    A multi-scale model sees an input within its range at the input's own pixels; one outside it
+    is resampled to the nearest end of the range."""
     if mode not in GSD_MODES:
         raise BadInput(f"Unknown --gsd {mode!r}; choose auto, model or native.")
     if mode == "native":
         return 1.0
-    model_m = model_gsd_m(card)
-    if model_m is None or info.gsd_m is None:
+    rng = model_range_m(card)
+    if rng is None or info.gsd_m is None:
         if mode == "model":
-            which = "the model's" if model_m is None else "the input's"
+            which = "the model's" if rng is None else "the input's"
             raise BadInput(f"--gsd model needs both ground resolutions, but {which} is unknown; "
                            f"use --gsd native.")
         return 1.0
+    low, high = rng
+    model_m = min(max(info.gsd_m, low), high)
     scale = info.gsd_m / model_m
     if abs(scale - 1.0) <= GSD_TOLERANCE:
         return 1.0
-    say(f"The input has {info.gsd_m:.3g} m/px and the model was trained at {model_m:.3g} m/px; "
+    learned = f"{low:.3g} m/px" if low == high else f"{low:.3g}-{high:.3g} m/px"
+    say(f"The input has {info.gsd_m:.3g} m/px and the model was trained at {learned}; "
         f"the model sees the input resampled by {scale:.3g} and the colour comes back at the input's resolution.")
     return scale
 
@@ -179,7 +196,7 @@ def sample_paths(output: str, samples: int) -> List[str]:
 
 def _card_summary(card: dict) -> dict:
     net = ((card.get("train") or {}).get("model") or {}).get("net") or {}
-    keys = ("family", "color_mode", "tile", "gsd", "gsd_units", "epoch", "total_epochs", "nz", "aerocolor", "created")
+    keys = ("family", "color_mode", "tile", "gsd", "gsd_range", "gsd_units", "epoch", "total_epochs", "nz", "aerocolor", "created")
     return {**{k: card.get(k) for k in keys if card.get(k) is not None},
             **{k: net.get(k) for k in ("netG", "ngf") if net.get(k) is not None}}
 

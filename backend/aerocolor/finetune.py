@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import torch
 
@@ -57,26 +57,38 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def check_resolution(path: str, card: dict, data_gsd: Optional[float]) -> None:
-    """Refuse a dataset far finer or coarser than the m/px the model learned, before any training."""
+def data_range(manifest: Optional[dict]) -> Optional[Tuple[float, float]]:
+    """(finest, coarsest) m/px of a dataset's tiles, from its manifest; None where unknown."""
+    man = manifest or {}
+    scales = [float(s) for s in (man.get("scales") or []) if s] or ([float(man["gsd"])] if man.get("gsd") else [])
+    return (min(scales), max(scales)) if scales else None
+
+
+def check_resolution(path: str, card: dict, data: Optional[Tuple[float, float]]) -> None:
+    """Refuse a dataset far finer or coarser than the m/px the model learned, before any training.
+
+    Multi-scale on either side: refused only where no scale of the data comes within GSD_FACTOR
+    of the model's range."""
     low, high = card.get("gsd_range") or (card.get("gsd"), card.get("gsd"))
-    if not data_gsd or not low or not high:
+    if not data or not low or not high:
         return
-    if data_gsd < low / GSD_FACTOR or data_gsd > high * GSD_FACTOR:
+    if data[1] < low / GSD_FACTOR or data[0] > high * GSD_FACTOR:
         learned = f"{low:g} m/px" if low == high else f"{low:g}-{high:g} m/px"
-        raise BadInput(f"The dataset is at {data_gsd:g} m/px but {path} learned {learned}; make the training "
+        have = f"{data[0]:g} m/px" if data[0] == data[1] else f"{data[0]:g}-{data[1]:g} m/px"
+        raise BadInput(f"The dataset is at {have} but {path} learned {learned}; make the training "
                        f"set at a resolution within {GSD_FACTOR:g}x of that (aerocolor dataset --gsd, or the "
                        f"Capture dock's ground resolution), or train a new model without --from-model.")
 
 
-def start_from(path: str, nets: Dict[str, torch.nn.Module], generator: str, data_gsd: Optional[float]) -> List[dict]:
+def start_from(path: str, nets: Dict[str, torch.nn.Module], generator: str,
+               data: Optional[Tuple[float, float]]) -> List[dict]:
     """Copy the model's weights at `path` into a new run's nets; returns the run's lineage.
 
     Every net the checkpoint holds must match its counterpart exactly; nets it lacks (an export
     keeps only what inference needs, so no discriminator) keep their fresh initialisation."""
     obj = checkpoint.load(path)
     card = obj["card"]
-    check_resolution(path, card, data_gsd)
+    check_resolution(path, card, data)
     held = obj["nets"]
     if generator not in held:
         raise BadInput(f"{path} holds no generator weights; it is damaged, use another checkpoint.")

@@ -117,7 +117,7 @@ class Trainer:
         self.manifest = read_manifest(cfg.data)
         if cfg.from_model and not self.resume:  # a resumed run takes its weights from latest.pt below
             self.lineage = finetune.start_from(cfg.from_model, self.family.nets, self.family.generator_name,
-                                               (self.manifest or {}).get("gsd"))
+                                               finetune.data_range(self.manifest))
         self.schedulers = {
             name: torch.optim.lr_scheduler.LambdaLR(
                 opt, lambda e: lr_factor(e, cfg.epochs, cfg.decay_epochs))
@@ -160,6 +160,7 @@ class Trainer:
             extent = {"xmin": min(b[0] for b in bounds), "ymin": min(b[1] for b in bounds),
                       "xmax": max(b[2] for b in bounds), "ymax": max(b[3] for b in bounds), "crs": crs}
         gsd_units = next((s.get("gsd_units") for s in man.get("sources", []) if s.get("gsd_units")), None)
+        rng = finetune.data_range(man)
         last = self.history[-1] if self.history else {}
         card = {
             "family": cfg.family,
@@ -170,7 +171,8 @@ class Trainer:
             "multiple": generator_multiple(net, cfg.tile) if net else 4,
             "unet_depth": (net.unet_depth or unet_depth_for(cfg.tile)) if net and net.netG == "unet" else None,
             "gsd": man.get("gsd"),
-            "gsd_units": gsd_units or ("metre" if man.get("gsd") else None),
+            "gsd_range": list(rng) if rng and rng[0] != rng[1] else None,  # a multi-scale training set
+            "gsd_units": gsd_units or ("metre" if man.get("gsd") or rng else None),
             "grey_formula": man.get("grey_formula", color.GREY_FORMULA),
             "stretch": cfg.stretch.to_dict(),
             "data": {"path": os.path.abspath(cfg.data), "layout": self.train_set.layout,
