@@ -85,4 +85,7 @@ def exit_message(code: int, crashed: bool, error: Optional[dict], log_path: str 
         return tr("Cancelled; earlier results are kept.")
     if code == protocol.EXIT_BAD_INPUT:
         return tr("The backend refused the input; check the settings and the log.") + where
+    if code == protocol.EXIT_DISK:
+        return tr("The backend could not write its files: the disk is full or the folder is not writable; "
+                  "free some space and run again.") + where
     return tr("The backend failed with exit code {0}; see the log.").format(code) + where

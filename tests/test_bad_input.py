@@ -152,8 +152,55 @@ def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path, tiny_checkpoint):
     checkpoint.load(target)
 
 
+@pytest.mark.parametrize("layout", [[], ["--no-overviews"], ["--cog"]])
+def test_a_full_disk_during_colorize_exits_with_the_disk_code_quietly(tmp_path, tiny_checkpoint, layout):
+    """ENOSPC on every write (the output's temporary file is /dev/full): the disk exit code, one sentence,
+    no GDAL noise, nothing under the final name, and no hang (GDAL's close retried the writes for minutes)."""
+    from aerocolor.protocol import EXIT_DISK
+    from conftest import write_geotiff
+
+    src = write_geotiff(str(tmp_path / "in.tif"), (np.arange(200 * 300) % 251).reshape(200, 300).astype(np.uint8))
+    out = str(tmp_path / "out.tif")
+    os.symlink("/dev/full", out + ".part")
+    res = run_cli("colorize", src, out, "--model", tiny_checkpoint, *layout, timeout=120)
+    assert res.returncode == EXIT_DISK, res.stderr[-2000:]
+    assert "Could not write" in res.stderr or "No space left" in res.stderr
+    assert "Exception ignored" not in res.stderr and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert not os.path.lexists(out) and not os.path.lexists(out + ".part")
+
+
 def test_unknown_option_in_a_config_file(tmp_path, synthetic_pairs):
     cfg = tmp_path / "c.json"
     cfg.write_text('{"model": {"net": {"ngf": 8, "nfg": 3}}}')
     res = _train(synthetic_pairs, str(tmp_path / "run"), "--config", str(cfg))
     assert res.returncode == 2 and "nfg" in _one_sentence(res.stderr)
+
+
+def test_a_two_band_raster_says_which_band_is_colorized(tmp_path, tiny_checkpoint):
+    from osgeo import gdal
+
+    from aerocolor.colorize import colorize
+    from conftest import write_geotiff
+
+    two = np.stack([np.full((64, 64), 120, np.uint8), np.full((64, 64), 255, np.uint8)])
+    plain = write_geotiff(str(tmp_path / "two.tif"), two)
+    res = colorize(tiny_checkpoint, plain, str(tmp_path / "out.tif"), overviews=False)
+    assert any("band 2 is not an alpha band" in n and "gdal_translate -b 2" in n for n in res.notices), res.notices
+    alpha = write_geotiff(str(tmp_path / "alpha.tif"), two)
+    ds = gdal.Open(alpha, gdal.GA_Update)
+    ds.GetRasterBand(2).SetColorInterpretation(gdal.GCI_AlphaBand)
+    ds = None
+    res = colorize(tiny_checkpoint, alpha, str(tmp_path / "out2.tif"), overviews=False)
+    assert any("band 2 is its alpha" in n for n in res.notices), res.notices
+
+
+def test_an_all_nodata_raster_warns_that_the_output_is_empty(tmp_path, tiny_checkpoint):
+    from aerocolor.colorize import colorize
+    from conftest import write_geotiff
+
+    src = write_geotiff(str(tmp_path / "empty.tif"), np.zeros((80, 80), np.uint8), nodata=0)
+    res = colorize(tiny_checkpoint, src, str(tmp_path / "out.tif"), overviews=False)
+    assert res.tiles == 0 and any("fully transparent" in n and "nodata" in n for n in res.notices), res.notices
+    some = write_geotiff(str(tmp_path / "some.tif"), np.pad(np.full((40, 40), 90, np.uint8), 20), nodata=0)
+    assert not any("fully transparent" in n for n in colorize(tiny_checkpoint, some, str(tmp_path / "o2.tif"),
+                                                                overviews=False).notices)

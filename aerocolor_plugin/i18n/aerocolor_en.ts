@@ -174,7 +174,12 @@
       <translation>The backend refused the input; check the settings and the log.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="88" />
+      <location filename="../backend_events.py" line="89" />
+      <source>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</source>
+      <translation>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="91" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>The backend failed with exit code {0}; see the log.</translation>
     </message>
@@ -584,87 +589,87 @@
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="251" />
+      <location filename="../docks/colorize_dock.py" line="255" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="251" />
+      <location filename="../docks/colorize_dock.py" line="255" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="272" />
+      <location filename="../docks/colorize_dock.py" line="276" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="275" />
+      <location filename="../docks/colorize_dock.py" line="279" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="278" />
+      <location filename="../docks/colorize_dock.py" line="282" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="281" />
+      <location filename="../docks/colorize_dock.py" line="285" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="285" />
+      <location filename="../docks/colorize_dock.py" line="289" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="287" />
+      <location filename="../docks/colorize_dock.py" line="291" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="318" />
+      <location filename="../docks/colorize_dock.py" line="322" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="336" />
+      <location filename="../docks/colorize_dock.py" line="340" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="350" />
+      <location filename="../docks/colorize_dock.py" line="354" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="356" />
+      <location filename="../docks/colorize_dock.py" line="360" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="358" />
+      <location filename="../docks/colorize_dock.py" line="362" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="364" />
+      <location filename="../docks/colorize_dock.py" line="368" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="373" />
+      <location filename="../docks/colorize_dock.py" line="377" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="375" />
+      <location filename="../docks/colorize_dock.py" line="379" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="378" />
+      <location filename="../docks/colorize_dock.py" line="382" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>

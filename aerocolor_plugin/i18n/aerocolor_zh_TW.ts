@@ -174,7 +174,12 @@
       <translation>後端拒絕了輸入；請檢查設定與記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="88" />
+      <location filename="../backend_events.py" line="89" />
+      <source>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</source>
+      <translation>後端無法寫入檔案：磁碟已滿或資料夾無法寫入；請釋出一些空間後再執行一次。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="91" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
     </message>
@@ -584,87 +589,87 @@
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="251" />
+      <location filename="../docks/colorize_dock.py" line="255" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="251" />
+      <location filename="../docks/colorize_dock.py" line="255" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="272" />
+      <location filename="../docks/colorize_dock.py" line="276" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="275" />
+      <location filename="../docks/colorize_dock.py" line="279" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="278" />
+      <location filename="../docks/colorize_dock.py" line="282" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="281" />
+      <location filename="../docks/colorize_dock.py" line="285" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="285" />
+      <location filename="../docks/colorize_dock.py" line="289" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="287" />
+      <location filename="../docks/colorize_dock.py" line="291" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="318" />
+      <location filename="../docks/colorize_dock.py" line="322" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="336" />
+      <location filename="../docks/colorize_dock.py" line="340" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="350" />
+      <location filename="../docks/colorize_dock.py" line="354" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="356" />
+      <location filename="../docks/colorize_dock.py" line="360" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="358" />
+      <location filename="../docks/colorize_dock.py" line="362" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="364" />
+      <location filename="../docks/colorize_dock.py" line="368" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="373" />
+      <location filename="../docks/colorize_dock.py" line="377" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="375" />
+      <location filename="../docks/colorize_dock.py" line="379" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="378" />
+      <location filename="../docks/colorize_dock.py" line="382" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>

@@ -21,13 +21,14 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_CANCELLED = 3
+EXIT_DISK = 4          # the output or a checkpoint could not be written: a full disk, a read-only folder
 
 # Error codes carried by "error" events; each maps to the exit code the process ends with.
 ERROR_EXIT = {
     "bad_input": EXIT_BAD_INPUT,
     "out_of_memory": EXIT_INTERNAL,
     "device": EXIT_INTERNAL,
-    "disk": EXIT_INTERNAL,
+    "disk": EXIT_DISK,
     "cancelled": EXIT_CANCELLED,
     "internal": EXIT_INTERNAL,
 }

@@ -192,6 +192,30 @@ class GreySource:
             grey = unit[0]
         return np.ascontiguousarray(grey, np.float32), valid
 
+    def band_notice(self) -> Optional[Tuple[str, str]]:
+        """(level, sentence) on what a two-band raster's second band is taken for, else None."""
+        if self.ds.RasterCount != 2:
+            return None
+        if self.ds.GetRasterBand(2).GetColorInterpretation() == gdal.GCI_AlphaBand:
+            return "info", (f"{self.info.path} has 2 bands: band 1 is colorized and band 2 is its alpha "
+                            f"(transparency) mask.")
+        return "warning", (f"{self.info.path} has 2 bands and band 2 is not an alpha band: band 1 is colorized "
+                           f"and band 2 is left out; to colorize band 2, extract it first (gdal_translate -b 2).")
+
+    def sample(self) -> Tuple[np.ndarray, np.ndarray]:
+        """The whole raster decimated to about STRETCH_SAMPLE pixels: grey float32 in [0, 1] and valid,
+        for statistics of the photo (the tone match)."""
+        w, h = self.info.width, self.info.height
+        f = max(1.0, math.sqrt(w * h / STRETCH_SAMPLE))
+        bw, bh = max(1, int(w / f)), max(1, int(h / f))
+        raw = np.stack([self.ds.GetRasterBand(b).ReadAsArray(buf_xsize=bw, buf_ysize=bh) for b in self.info.bands])
+        valid = self._mask(0, h, 0, w, bw, bh)
+        if self._float:
+            valid &= np.isfinite(raw).all(axis=0)
+        unit, _ = to_unit(raw, self.stretch, limits=self.info.limits)
+        grey = np.einsum("b,bhw->hw", np.asarray(LUMA_WEIGHTS, np.float32), unit) if self.info.colour else unit[0]
+        return np.asarray(grey, np.float32), valid
+
     def close(self) -> None:
         self.ds = None
 
@@ -224,12 +248,45 @@ def _creation_options(opts: OutputOptions) -> List[str]:
 
 
 def disk_error(path: str, exc: Exception) -> DiskError:
+    # GDAL's own frames in the traceback hold the dataset: dropped, so that abort() is what closes it.
+    exc.with_traceback(None)
     text = str(exc)
     if "space" in text.lower() or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
         return DiskError(f"No space left to write {path}; free some disk space and run again "
                          f"(nothing was written under that name).", text)
     return DiskError(f"Could not write {path}; check the folder's permissions and free space "
                      f"(nothing was written under that name).", text)
+
+
+def _writes_to_null(path: str) -> None:
+    """Point this process's open descriptors of `path` at the null device.
+
+    After a failed write GDAL's close retries the pending blocks and the directory; on a full disk
+    (ENOSPC on every write) GDAL 3.6 then spun for minutes. For a file about to be deleted those
+    writes can go nowhere. Linux's /proc only; elsewhere the close is merely made quiet."""
+    real, fd_dir = os.path.realpath(path), "/proc/self/fd"
+    if not os.path.isdir(fd_dir):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in os.listdir(fd_dir):
+            with contextlib.suppress(OSError, ValueError):
+                if os.readlink(os.path.join(fd_dir, fd)) == real:
+                    os.dup2(null, int(fd))
+    finally:
+        os.close(null)
+
+
+@contextlib.contextmanager
+def _quiet_gdal() -> Iterator[None]:
+    """GDAL errors neither raised nor printed: a close in the bindings' destructor can only print them."""
+    gdal.DontUseExceptions()
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        yield
+    finally:
+        gdal.PopErrorHandler()
+        gdal.UseExceptions()
 
 
 def part_name(path: str) -> str:
@@ -249,6 +306,13 @@ class RGBAWriter:
             self.ds = drv.Create(self.tmp, info.width, info.height, 4, gdal.GDT_Byte, _creation_options(opts))
         except RuntimeError as exc:
             raise disk_error(path, exc) from None
+        try:
+            self._prepare(info, opts, path)
+        except BaseException:
+            self.abort()  # a dataset left to the garbage collector would be closed, and written, later
+            raise
+
+    def _prepare(self, info: SourceInfo, opts: OutputOptions, path: str) -> None:
         ds = self.ds
         if info.geotransform is not None:
             ds.SetGeoTransform(info.geotransform)
@@ -258,6 +322,7 @@ class RGBAWriter:
             ds.SetGCPs(info.gcps, info.gcp_projection)
         for i, ci in enumerate((gdal.GCI_RedBand, gdal.GCI_GreenBand, gdal.GCI_BlueBand, gdal.GCI_AlphaBand)):
             ds.GetRasterBand(i + 1).SetColorInterpretation(ci)
+        del ds  # no reference outlives this frame in a traceback: abort() must be the one to close
         # Overviews grow with the rows (overviews.py) rather than in a pass over the finished file;
         # a COG is re-laid at the end and makes its own.
         self._overviews: Optional[StreamedOverviews] = None
@@ -265,7 +330,7 @@ class RGBAWriter:
         if opts.overviews and not opts.cog and levels:
             try:
                 with config_options(self._overview_config()):
-                    self._overviews = StreamedOverviews(ds, levels, opts.block)
+                    self._overviews = StreamedOverviews(self.ds, levels, opts.block)
             except RuntimeError as exc:
                 raise disk_error(path, exc) from None
 
@@ -295,14 +360,13 @@ class RGBAWriter:
         if self._rows.top != self.info.height:
             raise ValueError(f"only {self._rows.top} of {self.info.height} rows were written")
         self._rows = None
-        ds = self.ds
         try:
-            ds.SetMetadata({k: str(v) for k, v in metadata.items()})
+            self.ds.SetMetadata({k: str(v) for k, v in metadata.items()})
             if self._overviews is not None:
                 self._overviews.finish()     # built as the rows came; only checked here
                 if progress:
                     progress(1.0)
-            ds.FlushCache()
+            self.ds.FlushCache()
             self.ds = None
             if self.opts.cog:
                 self._to_cog(progress)
@@ -327,7 +391,11 @@ class RGBAWriter:
 
     def abort(self) -> None:
         """Drop the unfinished file; nothing appears under the final name."""
-        self.ds = None
+        if self.ds is not None:
+            _writes_to_null(self.tmp)
+            with _quiet_gdal():
+                self._overviews = None  # it holds the overview bands, so the dataset too
+                self.ds = None
         for p in (self.tmp, self.tmp + ".cog", self.tmp + ".aux.xml", self.tmp + ".ovr"):
             with contextlib.suppress(OSError):
                 os.remove(p)
