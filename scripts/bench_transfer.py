@@ -206,10 +206,17 @@ def parse_years(text: Optional[str]) -> Optional[Tuple[int, int]]:
     return min(a, b), max(a, b)
 
 
-def select(rows: Sequence[dict], place: str, film: str, years: Optional[Tuple[int, int]] = None) -> List[dict]:
+def frame_names(row: dict) -> Tuple[str, str, str]:
+    """What --frames may call a frame: its file, its stem, or place-year (montbard-2006)."""
+    return row["file"], os.path.splitext(row["file"])[0], f"{row['place'].lower()}-{row['year']}"
+
+
+def select(rows: Sequence[dict], place: str, film: str, years: Optional[Tuple[int, int]] = None,
+           frames: Optional[Sequence[str]] = None) -> List[dict]:
     places = PLACES if place == "all" else (place,)
     out = [r for r in rows if r["place"] in places and r["film"] == film
-           and (years is None or (r["year"] is not None and years[0] <= r["year"] <= years[1]))]
+           and (years is None or (r["year"] is not None and years[0] <= r["year"] <= years[1]))
+           and (not frames or any(f.lower() in frame_names(r) for f in frames))]
     return sorted(out, key=lambda r: (r["place"], r["date"]))
 
 
@@ -440,6 +447,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--ign", default=IGN, help="the IGN frames' folder, with its README table (default: %(default)s)")
     ap.add_argument("--place", default="all", choices=PLACES + ("all",))
     ap.add_argument("--years", help="colour frames of these years only, e.g. 1990-2011 or 2010")
+    ap.add_argument("--frames", nargs="+", metavar="NAME",
+                    help="colour frames of these names only: file, stem or place-year, e.g. montbard-2006 "
+                         "(a model's held-out frames)")
     ap.add_argument("--gsd", type=float, default=1.0, help="m/px of the scenes (frames are never upsampled)")
     ap.add_argument("--coarser", choices=("own", "skip"), default="own",
                     help="a frame coarser than --gsd: keep it at its own m/px, or skip it")
@@ -452,6 +462,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--nir", metavar="RGBN_TIF", help="also score grey from a near-infrared-weighted response")
     ap.add_argument("--historical", type=int, default=0, metavar="N",
                     help="colorize N real grey frames per place; report colourfulness against the colour scenes")
+    ap.add_argument("--tone-match", action="store_true",
+                    help="also score each model (whose card keeps its training greys) with colorize's tone match, "
+                         "as NAME+tone")
     ap.add_argument("--device", default="auto")
     ap.add_argument("--json", help="write every figure to this JSON file")
     ap.add_argument("--grid", help="write a picture grid (PNG) here")
@@ -471,6 +484,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from aerocolor.study import colorize_tiles
 
     device = resolve_device(args.device)
+    toned = set()
+    if args.tone_match:
+        for name, ck in list(models.items()):
+            if card_of(ck).get("grey_quantiles"):
+                models[name + "+tone"] = ck
+                toned.add(name + "+tone")
+            else:
+                print(f"tone match: {name}'s card keeps no training greys; scored without it only")
     times: Dict[str, float] = {}
     t0 = time.perf_counter()
 
@@ -486,9 +507,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"{args.crops} crops of {args.size} px per frame, seed {args.seed}")
 
     rows = read_ign_table(args.ign)
-    colour_rows = select(rows, args.place, "colour", years)
+    colour_rows = select(rows, args.place, "colour", years, args.frames)
     if not colour_rows:
-        raise SystemExit(f"No colour frame of {args.place} in {args.years or 'any year'} in the IGN table.")
+        raise SystemExit(f"No colour frame of {args.place} in {args.years or 'any year'}"
+                         f"{' named ' + ' '.join(args.frames) if args.frames else ''} in the IGN table.")
+    if args.frames and len(colour_rows) < len(args.frames):
+        print(f"note: --frames named {len(args.frames)} frames; {len(colour_rows)} colour frames match")
     scenes = scenes_of(colour_rows, args.gsd, args.size, args.crops, args.seed, args.coarser)
     if not scenes:
         raise SystemExit("No scene could be cut from the selected frames (see the notes above).")
@@ -524,13 +548,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     outputs: Dict[str, Dict[str, List[np.ndarray]]] = {}
     for name, ck in models.items():
         card = card_of(ck)
-        if card.get("gsd"):
-            print(f"model {name}: {os.path.relpath(ck, REPO) if ck.startswith(REPO) else ck} ({card.get('family')}, "
-                  f"{card.get('color_mode')}, trained at {card['gsd']:g} m/px; fed the scenes as they are, "
-                  f"{'with' if card.get('calibration') else 'no'} chroma calibration)")
+        learned = (f"{card['gsd_range'][0]:g}-{card['gsd_range'][1]:g}" if card.get("gsd_range")
+                   else f"{card['gsd']:g}" if card.get("gsd") else "unknown")
+        print(f"model {name}: {os.path.relpath(ck, REPO) if ck.startswith(REPO) else ck} ({card.get('family')}, "
+              f"{card.get('color_mode')}, trained at {learned} m/px; fed the scenes as they are, "
+              f"{'with' if card.get('calibration') else 'no'} chroma calibration)")
         greys = [s["grey"] for _, sc in variants for s in sc] + [h["grey"] for h in hist]
         tc = time.perf_counter()
-        rgb = colorize_tiles(ck, greys, device, batch=1, seed=args.seed)
+        rgb = colorize_tiles(ck, greys, device, batch=1, seed=args.seed, tone_match=name in toned)
         per = (time.perf_counter() - tc) / max(1, len(greys))
         print(f"model {name}: {len(greys)} tiles colorized, {per:.2f} s a tile")
         outputs[name] = {}

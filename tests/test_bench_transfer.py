@@ -99,3 +99,6 @@ def test_ign_table_parsing(bt, tmp_path):
     assert rows[0]["year"] == 1978 and rows[0]["date"] == "1978-07" and rows[1]["scale"] is None
     assert [r["file"] for r in bt.select(rows, "all", "colour", bt.parse_years("2000-2011"))] == ["c.jpg"]
     assert [r["file"] for r in bt.select(rows, "Vincennes", "colour")] == ["d.jpg"]
+    # A model's held-out frames by name: place-year, or the file's stem.
+    assert [r["file"] for r in bt.select(rows, "all", "colour", None, ["montbard-2010", "d"])] == ["c.jpg", "d.jpg"]
+    assert bt.select(rows, "all", "colour", None, ["montbard-1978"]) == []  # a grey frame is no colour scene

@@ -321,6 +321,20 @@ def test_model_resolution(tmp_path, tiny_checkpoint):
         colorize(model, nogeo, str(tmp_path / "x.tif"), gsd="model", **FAST)
 
 
+def test_auto_resolution_enlarges_a_coarse_input_at_most_max_upsample_and_says_the_cost(tmp_path, tiny_checkpoint):
+    model = with_card(tiny_checkpoint, str(tmp_path / "m01.pt"), gsd=0.1, gsd_units="metre")
+    src = write_geotiff(str(tmp_path / "in1m.tif"), texture(40, 40),
+                        geotransform=(500000.0, 1.0, 0.0, 3300000.0, 0.0, -1.0))
+    capped = colorize(model, src, str(tmp_path / "auto.tif"), tile=128, **FAST)
+    assert capped.scale == pytest.approx(4.0)                      # not the 10 the model's m/px asks for
+    assert any("100 times the work" in n and "--max-upsample 10" in n for n in capped.notices), capped.notices
+    assert colorize(model, src, str(tmp_path / "far.tif"), max_upsample=10, tile=128, **FAST).scale == pytest.approx(10.0)
+    asked = colorize(model, src, str(tmp_path / "model.tif"), gsd="model", tile=128, **FAST)
+    assert asked.scale == pytest.approx(10.0) and any("100 times the work" in n for n in asked.notices)
+    with pytest.raises(BadInput, match="must be 1 or more"):
+        colorize(model, src, str(tmp_path / "bad.tif"), max_upsample=0.5, tile=128, **FAST)
+
+
 def test_a_multi_scale_model_resamples_only_outside_its_range(tmp_path, tiny_checkpoint):
     model = with_card(tiny_checkpoint, str(tmp_path / "ms.pt"), gsd=None, gsd_range=[0.2, 0.4], gsd_units="metre")
     g = texture(96, 96)
@@ -600,3 +614,42 @@ def test_the_last_forward_pass_takes_a_small_remainder_and_the_rest_is_joined_on
     on_pool = [rows for name, rows, n in joined if name.startswith("colorize-join")]
     assert on_pool and all(n == 5 for name, rows, n in joined if name.startswith("colorize-join"))
     assert sum(rows for _, rows, _ in joined) == 512
+
+
+# -- tone match -----------------------------------------------------------------------------
+def test_tone_map_is_monotone_and_the_identity_for_a_photo_like_training():
+    from aerocolor import tone
+
+    q = tone.grey_quantiles(np.linspace(0.1, 0.9, 1000))
+    xp, fp = tone.tone_map(q, q)
+    g = np.linspace(0, 1, 101, dtype=np.float32)
+    assert np.abs(tone.apply(g, (xp, fp)) - g).max() < 1e-4
+    dark = tone.grey_quantiles(np.linspace(0.0, 0.4, 1000))  # a dark scan onto bright training greys
+    out = tone.apply(g, tone.tone_map(dark, q))
+    assert np.all(np.diff(out) >= 0) and out[20] > g[20] + 0.1
+    with pytest.raises(BadInput, match="without the tone match"):
+        tone.model_quantiles({"family": "pix2pix"})
+
+
+def test_tone_match_changes_what_the_model_sees_and_keeps_the_photos_tones(tmp_path, tiny_checkpoint):
+    card = checkpoint.card_of(tiny_checkpoint)
+    assert len(card["grey_quantiles"]) == 17 and card["grey_quantiles"] == sorted(card["grey_quantiles"])
+
+    class Echo(torch.nn.Module):  # a*b* that say what grey the generator saw: a* = 0.3 x (x its input in [-1, 1])
+        def forward(self, x):
+            return torch.cat([0.3 * x, torch.zeros_like(x)], 1)
+
+    g = (texture(96, 96).astype(np.float32) * 0.35).astype(np.uint8)  # a dark, flat scan
+    src = write_geotiff(str(tmp_path / "dark.tif"), g)
+    plain = read(colorize((card, Echo()), src, str(tmp_path / "plain.tif"), **FAST).outputs[0])
+    res = colorize((card, Echo()), src, str(tmp_path / "toned.tif"), tone_match=True, **FAST)
+    toned = read(res.outputs[0])
+    assert any("Tone match" in n for n in res.notices)
+    L_in = grey_to_lightness(torch.from_numpy(g / 255.0)).numpy()
+    assert np.abs(lightness_of(toned) - L_in).max() < 1.0          # the photo's own lightness
+    a_of = lambda rgba: rgb_to_lab(torch.from_numpy(rgba[:3] / 255.0).float())[1].mean().item()  # noqa: E731
+    assert a_of(toned) > a_of(plain) + 3.0   # the model saw brighter greys: those of its training
+    old = with_card(tiny_checkpoint, str(tmp_path / "old.pt"), grey_quantiles=None)
+    with pytest.raises(BadInput, match="holds no statistics of its training greys"):
+        colorize(old, src, str(tmp_path / "x.tif"), tone_match=True, **FAST)
+    assert not os.path.exists(tmp_path / "x.tif")

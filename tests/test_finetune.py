@@ -111,3 +111,17 @@ def test_a_dataset_far_from_the_models_resolution_is_refused(tiny_checkpoint, sy
     trainer = Trainer(_tune_cfg(base, data, str(tmp_path / "run")))
     with pytest.raises(BadInput, match="1 m/px"):
         trainer.setup()
+
+
+def test_an_export_with_all_nets_fine_tunes_with_its_trained_discriminator(tiny_checkpoint, synthetic_pairs,
+                                                                          tmp_path):
+    full = str(tmp_path / "full.pt")
+    res = run_cli("export", tiny_checkpoint, full, "--all-nets")
+    assert res.returncode == 0, res.stderr[-2000:]
+    obj = checkpoint.load(full)
+    assert set(obj["nets"]) == {"G", "D"} and "training" not in obj
+    trainer = Trainer(_tune_cfg(full, synthetic_pairs, str(tmp_path / "tuned")))
+    trainer.setup()
+    assert trainer.lineage[0]["fresh_nets"] == []
+    for key, tensor in trainer.family.nets["D"].state_dict().items():  # fp16 export, widened back
+        assert torch.equal(tensor, obj["nets"]["D"][key].to(tensor.dtype)), key

@@ -107,6 +107,39 @@ def test_interrupted_and_resumed_run_matches_an_uninterrupted_one(tmp_path, synt
         assert x == pytest.approx(y, rel=1e-5, abs=1e-7)
 
 
+def test_kill_9_within_an_epoch_loses_only_the_steps_since_the_last_timed_save(tmp_path, synthetic_pairs):
+    """--save-minutes writes latest.pt within an epoch; after kill -9 a resume continues from that step and
+    ends where an uninterrupted run ends."""
+    flags = ["--tile", "64", "--ngf", "8", "--ndf", "8", "--batch", "2", "--seed", "5", "--epochs", "1",
+             "--decay-epochs", "0", "--repeat", "3", "--threads", "2", "--data", synthetic_pairs]
+    whole = str(tmp_path / "whole")
+    assert run_cli("train", "--run", whole, "--save-minutes", "0", *flags).returncode == 0
+    run = str(tmp_path / "killed")
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"))
+    proc = subprocess.Popen([sys.executable, "-m", "aerocolor", "--events", "jsonl", "train", "--run", run,
+                             "--save-minutes", "0.00001", *flags], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        for line in proc.stdout:  # every step is a timed save here; kill after the third
+            ev = json.loads(line)
+            if ev["type"] == "checkpoint" and ev["step"] >= 3:
+                proc.kill()
+                break
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+    state = checkpoint.load(os.path.join(run, "checkpoints", "latest.pt"))["training"]
+    steps = checkpoint.load(os.path.join(whole, "checkpoints", "latest.pt"))["training"]["global_step"]
+    assert steps >= 12 and state["epoch"] == 0 and 3 <= state["step_in_epoch"] < steps  # within the epoch
+    assert run_cli("train", "--run", run, "--resume").returncode == 0
+    a = checkpoint.load(os.path.join(whole, "checkpoints", "latest.pt"))
+    b = checkpoint.load(os.path.join(run, "checkpoints", "latest.pt"))
+    assert b["training"]["global_step"] == a["training"]["global_step"]
+    for net in ("G", "D"):
+        for k, v in a["nets"][net].items():
+            assert torch.allclose(v.float(), b["nets"][net][k].float(), atol=1e-6), (net, k)
+
+
 def test_sigint_saves_and_exits_with_the_cancel_code(tmp_path, synthetic_pairs):
     run = str(tmp_path / "run")
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"))

@@ -158,16 +158,19 @@ def load_encoder(path: str, device: Optional[torch.device] = None):
     return encoder_from(load(path), path, device)
 
 
-def export(path: str, out: str, half: bool = True) -> dict:
+def export(path: str, out: str, half: bool = True, all_nets: bool = False) -> dict:
     """An inference-only copy: the card and the weights of the nets inference uses (the generator,
     and BicycleGAN's encoder for reference-image latent codes), fp16 by default, no optimiser
-    state, so a model can be shared or bundled at a fraction of the size."""
+    state, so a model can be shared or bundled at a fraction of the size. `all_nets` keeps every
+    net (the discriminator too): a fine-tune from the export then starts with a trained critic."""
     from aerocolor.models import family_class
 
     obj = load(path)
     name = obj.get("generator", "G")
     encoder = family_class(obj["card"]["family"]).encoder_name
     names = [name] + ([encoder] if encoder and encoder in obj["nets"] else [])
+    if all_nets:
+        names += [n for n in obj["nets"] if n not in names]
     nets = {}
     for n in names:
         weights = obj["nets"][n]

@@ -180,6 +180,8 @@ def _add_train(sub) -> None:
     p.add_argument("--channels-last", action="store_true", default=None)
     p.add_argument("--workers", type=int, help="data loading processes")
     p.add_argument("--save-every", type=int, help="keep a numbered checkpoint every N epochs")
+    p.add_argument("--save-minutes", type=float, metavar="M", help="also write latest.pt within an epoch every M "
+                   "minutes (default 10; 0: at epoch ends only), so a crash loses minutes, not an epoch")
     p.add_argument("--film", action=argparse.BooleanOptionalAction, default=None,
                    help="degrade the grey inputs like historical film scans while training (default: on "
                         "for new runs; tune with --set film.p_grain=0.8 and the like)")
@@ -219,7 +221,8 @@ def _add_train(sub) -> None:
 
 
 _TRAIN_FLAGS = ("data", "run", "color_mode", "epochs", "decay_epochs", "steps_per_epoch", "repeat", "tile", "batch",
-                "lr_g", "lr_d", "seed", "device", "threads", "precision", "channels_last", "workers", "save_every")
+                "lr_g", "lr_d", "seed", "device", "threads", "precision", "channels_last", "workers", "save_every",
+                "save_minutes")
 _NET_FLAGS = ("netG", "ngf", "ndf", "unet_depth", "resnet_blocks", "norm_g", "norm_d", "d_layers", "dropout", "init")
 _MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gp", "nz", "z_where", "lambda_kl", "lambda_z", "lambda_nce",
                 "nce_idt", "lambda_nce_idt", "nce_layers", "lambda_a", "lambda_b", "lambda_identity", "pool_size")
@@ -448,6 +451,8 @@ def _add_export(sub) -> None:
     p.add_argument("checkpoint")
     p.add_argument("output")
     p.add_argument("--fp32", action="store_true", help="keep 32-bit weights (default: 16-bit)")
+    p.add_argument("--all-nets", action="store_true", help="keep every network, the discriminator too, so that "
+                   "'aerocolor train --from-model' on the copy starts with a trained discriminator")
     p.set_defaults(handler=_run_export)
 
 
@@ -456,7 +461,7 @@ def _run_export(args, events: EventSink) -> int:
 
     from aerocolor.checkpoint import export
 
-    export(args.checkpoint, args.output, half=not args.fp32)
+    export(args.checkpoint, args.output, half=not args.fp32, all_nets=args.all_nets)
     size = os.path.getsize(args.output) / 2 ** 20
     _say(f"export: {args.output} ({size:.1f} MiB)")
     events.emit("result", ok=True, outputs={"checkpoint": args.output})
@@ -487,8 +492,8 @@ def _add_colorize(sub) -> None:
     p = sub.add_parser("colorize", help="colorize a grey raster (GeoTIFF, VRT, ...) into a colour GeoTIFF")
     p.add_argument("input", help="grey raster: 1 band (8/16-bit or float) or 3 bands (turned grey)")
     p.add_argument("output", help="colour GeoTIFF (.tif) to write; --samples K writes OUTPUT_1.tif .. OUTPUT_K.tif")
-    p.add_argument("--model", help="checkpoint (.pt) of a trained model (default: the bundled default model, "
-                                   "NEON forest at 10 cm; see 'aerocolor info' of it)")
+    p.add_argument("--model", help="checkpoint (.pt) of a trained model (default: the bundled default model; "
+                                   "see 'aerocolor info' of it)")
     p.add_argument("--tile", type=int, help="tile side in model pixels (default: the model's training tile)")
     p.add_argument("--overlap", type=int, help="pixels shared by neighbouring tiles (default: tile / 8)")
     p.add_argument("--batch", type=int, help="tiles per forward pass (default: 16)")
@@ -498,10 +503,16 @@ def _add_colorize(sub) -> None:
                    help="model: run at the model's m/px (auto does when both are known); native: the input's pixels")
     p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
                    help="auto: bf16 where the hardware runs it natively, else fp32")
+    p.add_argument("--max-upsample", type=float, default=4.0, metavar="F",
+                   help="with --gsd auto, enlarge an input for a finer model at most F times (default 4: 16 "
+                        "times the work); --gsd model always matches the model")
     p.add_argument("--cog", action="store_true", help="write a Cloud Optimized GeoTIFF")
     p.add_argument("--compress", choices=("zstd", "deflate"), default="zstd",
                    help="zstd (fast, default) or deflate (for software without ZSTD)")
     p.add_argument("--no-overviews", dest="overviews", action="store_false")
+    p.add_argument("--tone-match", action="store_true",
+                   help="show the model the photo's greys mapped to the greys it was trained on (for scans "
+                        "darker, flatter or harsher than its training photos); the output keeps the photo's tones")
     z = p.add_argument_group(
         "latent code (BicycleGAN models)",
         "the code z that picks one of the model's plausible colourings: random with a seed (the default), "
@@ -537,7 +548,7 @@ def _run_colorize(args, events: EventSink) -> int:
         _say(f"colorize: no --model given; using the bundled default model {args.model}")
     options = {k: getattr(args, k) for k in ("tile", "overlap", "batch", "device", "threads", "gsd", "precision",
                                              "cog", "compress", "overviews", "samples", "seed", "z_reference",
-                                             "z_fixed")}
+                                             "z_fixed", "tone_match", "max_upsample")}
     listener = _ProgressBar("colorize") if events.stream is None else None
     with CancelFlag(watch_stdin=True) as cancel:
         try:

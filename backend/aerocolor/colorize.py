@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import queue
 import threading
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Uni
 import numpy as np
 import torch
 
-from aerocolor import __version__, latent
+from aerocolor import __version__, latent, tone
 from aerocolor.compose import COLOUR_DTYPE, rgba_chunks
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
@@ -66,6 +67,8 @@ class ColorizeConfig:
     seed: int = 0                     # of the random latent codes
     z_reference: Optional[str] = None  # a colour image whose latent code (E's mean) all tiles use (BicycleGAN)
     z_fixed: Optional[Union[str, Sequence[float]]] = None  # "zeros" (the prior's mean) or nz numbers, "a,b,..."
+    max_upsample: float = 4.0         # --gsd auto enlarges an input at most this much for a finer model
+    tone_match: bool = False          # the model sees the photo's greys mapped to its training greys (tone.py)
 
 
 @dataclass
@@ -139,7 +142,8 @@ def model_range_m(card: dict) -> Optional[tuple]:
     return (one, one) if one else None
 
 
-def choose_scale(card: dict, info: SourceInfo, mode: str, say: Callable[[str], None]) -> float:
+def choose_scale(card: dict, info: SourceInfo, mode: str, say: Callable[[str], None],
+                 max_upsample: float = 4.0) -> float:
     """Model pixels per input pixel: 1 for --gsd native, input m/px over model m/px for --gsd model.
 
     A multi-scale model sees an input within its range at the input's own pixels; one outside it
@@ -161,8 +165,18 @@ def choose_scale(card: dict, info: SourceInfo, mode: str, say: Callable[[str], N
     if abs(scale - 1.0) <= GSD_TOLERANCE:
         return 1.0
     learned = f"{low:.3g} m/px" if low == high else f"{low:.3g}-{high:.3g} m/px"
+    mp = info.width * info.height / 1e6
+    if scale > max_upsample and mode == "auto":
+        say(f"The input has {info.gsd_m:.3g} m/px and the model was trained at {learned}: matching it would "
+            f"enlarge the input {scale:.3g} times, {scale * scale:.0f} times the work ({mp * scale * scale:,.0f} "
+            f"megapixels through the model). It is enlarged {max_upsample:g} times instead; --max-upsample "
+            f"{math.ceil(scale):d} (or Ground resolution: the model's) goes all the way, --gsd native not at all.")
+        return max_upsample
     say(f"The input has {info.gsd_m:.3g} m/px and the model was trained at {learned}; "
-        f"the model sees the input resampled by {scale:.3g} and the colour comes back at the input's resolution.")
+        f"the model sees the input resampled by {scale:.3g}"
+        + (f" ({scale * scale:.0f} times the work: {mp * scale * scale:,.0f} megapixels through the model)"
+           if scale > 1.5 else "")
+        + " and the colour comes back at the input's resolution.")
     return scale
 
 
@@ -475,12 +489,16 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
                        "pass the checkpoint's path or (card, generator, encoder).")
 
     zs, z_about = latent.codes(card, cfg.samples, cfg.seed, cfg.z_reference, cfg.z_fixed, encoder)
+    trained_greys = tone.model_quantiles(card) if cfg.tone_match else None  # refused before any reading
     del ckpt
     events.emit("hello", tool="colorize", version=__version__, torch=str(torch.__version__), device=str(device))
 
     src = GreySource(input, Stretch.from_dict(card.get("stretch")))
     info = src.info
     try:
+        band_note = src.band_notice()
+        if band_note:
+            say(band_note[1], band_note[0])
         if info.colour:
             say(f"{input} has colour bands; they are turned grey (BT.601 luma) before colorizing.", "info")
         if info.dtype != "Byte":
@@ -489,7 +507,9 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
         if info.geotransform is None:
             say(f"{input} has no georeferencing; the output has the same pixel grid and none either"
                 + (" (its ground control points are copied)." if info.gcps else "."))
-        scale = choose_scale(card, info, cfg.gsd, say)
+        if not cfg.max_upsample >= 1.0:
+            raise BadInput(f"--max-upsample {cfg.max_upsample} must be 1 or more (1: never enlarge the input).")
+        scale = choose_scale(card, info, cfg.gsd, say, cfg.max_upsample)
         plan = make_plan(card, info, cfg, scale)
         # A generator read from a path here is TileModel's to change: bf16 replaces its fp32 weights
         # one by one, and their memory goes back to the allocator before the first forward pass needs
@@ -497,6 +517,11 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
         model_fn = TileModel(card, net, device, precision, cfg.channels_last, plan.tile,
                              own=isinstance(model, str))
         del net
+        if trained_greys is not None:
+            photo_greys = tone.grey_quantiles(*src.sample())
+            model_fn.set_tone(tone.tone_map(photo_greys, trained_greys))
+            say(f"Tone match: the model sees the photo's greys (median {photo_greys[8]:.2f}) mapped to its "
+                f"training greys (median {trained_greys[8]:.2f}); the output keeps the photo's own tones.", "info")
         outputs = sample_paths(output, cfg.samples)
         model_name = os.path.basename(model) if isinstance(model, str) else "(in memory)"
         total = plan.count * len(outputs)
@@ -514,10 +539,13 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
                 try:
                     r, s = run_tiles(src, writer, model_fn, plan, batch, cancel,
                                      lambda done, _n: report("colorize", done_before + done))
+                    if r == 0 and k == 0:
+                        say(f"Every pixel of {input} is nodata or masked, so {out} is fully transparent; check "
+                            f"the raster's nodata value (gdalinfo; in QGIS the layer's Transparency properties).")
                     run, skipped = run + r, skipped + s
                     settings = {"tile": plan.tile, "overlap": plan.overlap, "tile_in": plan.tile_in,
                                 "scale": round(plan.scale, 6), "gsd": cfg.gsd, "precision": precision,
-                                "batch": batch}
+                                "batch": batch, "tone_match": cfg.tone_match}
                     settings.update(z_about[k])  # which latent code made this output (none without z)
                     meta = {"AEROCOLOR_MODEL": model_name,
                             "AEROCOLOR_MODEL_CARD": json.dumps(_card_summary(card)),

@@ -110,6 +110,7 @@ class TrainConfig:
     channels_last: bool = False
     workers: int = 0
     save_every: int = 10          # keep a numbered checkpoint every N epochs (latest.pt always)
+    save_minutes: float = 10.0    # also write latest.pt within an epoch this often (0: at epoch ends only)
     val_max: int = 64             # validation tiles used each epoch
     stretch: Stretch = field(default_factory=Stretch)
     from_model: str = ""          # fine-tune: start from this checkpoint's weights (its architecture too)

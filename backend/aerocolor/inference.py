@@ -89,6 +89,16 @@ class TileModel:
         else:
             self.net = net.to(device).to(memory_format=self.memory_format).eval()
         self.z: Optional[torch.Tensor] = None
+        self.tone: Optional[tuple] = None
+
+    def set_tone(self, mapping: Optional[tuple]) -> None:
+        """A tone map (tone.tone_map, on greys) applied to what the generator sees, not to the photo's
+        lightness that the colour is joined to."""
+        if mapping is None:
+            self.tone = None
+            return
+        xp, fp = (np.asarray(m, np.float32) for m in mapping)
+        self.tone = (self.prepare(xp.copy()), self.prepare(fp.copy()))
 
     def set_latent(self, z: Optional[torch.Tensor]) -> None:
         """The latent code (1, nz) used for every tile of one output, so tiles agree and no seam shows."""
@@ -135,6 +145,8 @@ class TileModel:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Model input tiles (N, t, t) from `prepare`, at the input's pixel size, to model output (N, C, t, t)."""
         t_in = x.shape[-1]
+        if self.tone is not None:
+            x = np.interp(x, *self.tone).astype(np.float32)
         x = torch.from_numpy(np.ascontiguousarray(x, np.float32)).unsqueeze(1).to(self.device, non_blocking=True)
         if t_in != self.tile:
             x = F.interpolate(x, size=(self.tile, self.tile), mode="bilinear", align_corners=False,

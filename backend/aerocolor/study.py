@@ -188,12 +188,15 @@ def test_tiles(data: str, max_tiles: int) -> tuple:
 
 # -- one variant ---------------------------------------------------------------------------
 def colorize_tiles(checkpoint: str, greys: List[np.ndarray], device: torch.device,
-                   batch: int = 4, seed: int = 0) -> List[np.ndarray]:
+                   batch: int = 4, seed: int = 0, tone_match: bool = False) -> List[np.ndarray]:
     """Colorize grey tiles (H, W, 1) in [0, 1] with a checkpoint; RGB (H, W, 3) in [0, 1] back.
 
     Sides are mirror-padded to the generator's multiple and cropped back. A generator that
-    takes a latent code gets a fixed random one per tile (seeded), so reruns agree.
+    takes a latent code gets a fixed random one per tile (seeded), so reruns agree. With
+    tone_match each tile is a photo of its own: the model sees its greys mapped to the card's.
     """
+    from aerocolor import tone
+
     import torch.nn.functional as F
 
     from aerocolor import compose
@@ -202,6 +205,7 @@ def colorize_tiles(checkpoint: str, greys: List[np.ndarray], device: torch.devic
 
     card, net = load_generator(checkpoint, device)
     mode, mult = card["color_mode"], int(card.get("multiple") or 1)
+    trained = tone.model_quantiles(card) if tone_match else None
     nz = int(getattr(net, "nz", 0) or 0)
     gen = torch.Generator().manual_seed(seed)
     outs = []
@@ -214,7 +218,10 @@ def colorize_tiles(checkpoint: str, greys: List[np.ndarray], device: torch.devic
                 j += 1
             chunk, i = greys[i:j], j
             grey = torch.from_numpy(np.stack([g.transpose(2, 0, 1) for g in chunk])).float().to(device)
-            x = color.model_input(grey, mode)
+            seen = grey if trained is None else torch.from_numpy(np.stack([
+                tone.apply(g, tone.tone_map(tone.grey_quantiles(g), trained)).transpose(2, 0, 1)
+                for g in chunk])).float().to(device)
+            x = color.model_input(seen, mode)
             ph, pw = (-h) % mult, (-w) % mult
             if ph or pw:
                 x = F.pad(x, (0, pw, 0, ph), mode="reflect" if max(ph, pw) < min(h, w) else "replicate")

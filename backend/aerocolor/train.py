@@ -18,7 +18,7 @@ from typing import Dict, List, Optional
 import torch
 from torch.utils.data import DataLoader
 
-from aerocolor import __version__, checkpoint, distributed, finetune
+from aerocolor import __version__, checkpoint, distributed, finetune, tone
 from aerocolor.config import TrainConfig, save_json, to_dict
 from aerocolor.data import color
 from aerocolor.data.build import read_manifest
@@ -33,6 +33,13 @@ from aerocolor.runtime import CancelFlag, no_cancel, resolve_device, set_threads
 
 # A discriminator loss below this counts as "collapsed" (D wins outright; the study's failure mode).
 D_NEAR_ZERO = 0.05
+
+
+def training_grey_quantiles(cfg: TrainConfig) -> list:
+    """The clean training greys' quantiles (no film degradation), spread over the whole split."""
+    plain = open_dataset(cfg.data, "train", cfg.tile, False, None, cfg.seed, cfg.stretch)
+    step = max(1, len(plain.a_files) // 64)
+    return tone.tiles_quantiles(plain[i]["A"].numpy() for i in range(0, len(plain.a_files), step))
 
 
 def lr_factor(epoch: int, epochs: int, decay_epochs: int) -> float:
@@ -113,6 +120,7 @@ class Trainer:
             if detect_layout(cfg.data) != "unpaired" else None
         # Read one sample now so a bad file or a too-large tile fails before any training.
         self.train_set[0]
+        self.grey_quantiles = training_grey_quantiles(cfg)
         self.family = fam_cls(cfg, self.device)
         self.manifest = read_manifest(cfg.data)
         if cfg.from_model and not self.resume:  # a resumed run takes its weights from latest.pt below
@@ -174,6 +182,7 @@ class Trainer:
             "gsd_range": list(rng) if rng and rng[0] != rng[1] else None,  # a multi-scale training set
             "gsd_units": gsd_units or ("metre" if man.get("gsd") or rng else None),
             "grey_formula": man.get("grey_formula", color.GREY_FORMULA),
+            "grey_quantiles": self.grey_quantiles,  # for colorize's tone match (tone.py)
             "stretch": cfg.stretch.to_dict(),
             "data": {"path": os.path.abspath(cfg.data), "layout": self.train_set.layout,
                      "train_images": len(self.train_set), "val_images": len(self.val_set or []),
@@ -311,6 +320,7 @@ class Trainer:
                          family=cfg.family, resumed=self.resume, epoch=self.epoch)
         fam.train_mode(True)
         last_report = 0.0
+        last_save = time.monotonic()
         while self.epoch < cfg.total_epochs:
             epoch = self.epoch
             acc = self.acc
@@ -341,8 +351,17 @@ class Trainer:
                                      fraction=round(done / total_steps, 5),
                                      eta_s=round(rate * (total_steps - done)), losses=losses)
                 cancelled = self.cancel.is_set()
+                due = bool(cfg.save_minutes) and time.monotonic() - last_save >= cfg.save_minutes * 60 \
+                    and self.step_in_epoch < self.steps_per_epoch  # an epoch's end saves anyway
                 if self.world > 1:
                     cancelled = distributed.any_rank(cancelled)
+                    due = distributed.any_rank(due)
+                if due and not cancelled:  # within the epoch, as a stop does: a resume continues from here
+                    if self.world > 1:
+                        distributed.average_buffers(self.family.nets.values())
+                        self._rank_rng = distributed.rng_states()
+                    self.save()
+                    last_save = time.monotonic()
                 if cancelled:
                     if self.world > 1:
                         distributed.average_buffers(self.family.nets.values())
@@ -371,6 +390,7 @@ class Trainer:
                                  val=val, d_near_zero=record["d_near_zero"], lr=record["lr"])
                 self._pictures()
                 self.save()
+            last_save = time.monotonic()
         if self.world > 1:
             torch.distributed.barrier()
         return self._paths()["latest"]
