@@ -231,6 +231,18 @@ def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint, cog):
     assert json.loads(ds.GetMetadata()["AEROCOLOR_SETTINGS"])["batch"] == DEFAULT_BATCH
 
 
+def test_processing_colorize_names_its_layer_after_the_input(provider, tmp_path, tiny_checkpoint):
+    import processing
+    from conftest import write_geotiff
+    from qgis.core import QgsProject
+
+    src = write_geotiff(str(tmp_path / "survey_1962.tif"), np.full((40, 50), 128, np.uint8))
+    processing.runAndLoadResults("aerocolor:colorize", {"INPUT": src, "MODEL": tiny_checkpoint, "DEVICE": 1,
+                                                        "OUTPUT": str(tmp_path / "c.tif")})
+    names = [layer.name() for layer in QgsProject.instance().mapLayers().values()]
+    assert "survey_1962 (colorized)" in names and "Colour raster" not in names, names
+
+
 def test_processing_colorize_picks_the_latent_code(provider, tmp_path, bicycle_checkpoint, tiny_checkpoint):
     """A model with a latent code gets the seed or z = 0 the user chose, recorded in the output."""
     import processing

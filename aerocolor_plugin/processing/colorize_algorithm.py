@@ -73,6 +73,8 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         if not out.lower().endswith((".tif", ".tiff")):
             raise QgsProcessingException(tr("The output must be a GeoTIFF (.tif)."))
+        if context.willLoadLayerOnCompletion(out):  # named as the dock names it, not "Colour raster"
+            context.layerToLoadOnCompletionDetails(out).name = tr("{0} (colorized)").format(layer.name())
         args = ["colorize", "--model", model, "--device", DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]]
         batch = self.parameterAsInt(parameters, "BATCH", context)
         if batch > 0:
