@@ -98,3 +98,21 @@ def test_geotiff_mosaic_progress_runs_forward_and_a_cancel_in_the_overviews_leav
     with pytest.raises(Cancelled):
         mosaic(out, [left, right], progress=lambda f: not 0.9 < f < 1.0)  # stop while the overviews are built
     assert set(os.listdir(tmp_path)) == {"left.tif", "right.tif"}
+
+
+def test_the_mosaic_command_runs_without_importing_torch(tmp_path):
+    """QGIS's Mosaic dialog runs it through the backend: it should start in a moment, not load torch."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    red = rgba_tile(str(tmp_path / "red.tif"), (200, 0, 0), GT[0])
+    blue = rgba_tile(str(tmp_path / "blue.tif"), (0, 0, 200), GT[0] + 20)
+    out = str(tmp_path / "m.vrt")
+    code = ("import sys; from aerocolor.cli import main; rc = main(['mosaic', sys.argv[1], sys.argv[2], sys.argv[3]]); "
+            "print(rc, 'torch' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code, out, red, blue], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend")))
+    assert res.stdout.split()[-2:] == ["0", "False"], (res.stdout, res.stderr[-2000:])
+    assert os.path.exists(out)

@@ -17,7 +17,7 @@ import numpy as np
 from osgeo import gdal, osr
 
 from aerocolor.blockrows import BlockRows
-from aerocolor.data.color import LUMA_WEIGHTS
+from aerocolor.data.layout import LUMA_WEIGHTS
 from aerocolor.data.imageio import Stretch, to_unit
 from aerocolor.errors import BadInput, DiskError
 from aerocolor.overviews import StreamedOverviews

@@ -1,19 +1,25 @@
-"""Process-level concerns shared by long-running commands: device, threads, cancel requests."""
+"""Process-level concerns shared by long-running commands: device, threads, cancel requests.
+
+torch is imported where a function needs it: the cancel flag also serves torch-free commands
+(`aerocolor mosaic`), which should start in a fraction of a second."""
 from __future__ import annotations
 
 import os
 import signal
 import sys
 import threading
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 from aerocolor.allocator import keep_freed_memory
 from aerocolor.errors import DeviceError
 
 
-def resolve_device(name: str = "auto") -> torch.device:
+def resolve_device(name: str = "auto") -> "torch.device":
+    import torch
+
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
@@ -28,6 +34,8 @@ def resolve_device(name: str = "auto") -> torch.device:
 def set_threads(threads: int = 0) -> int:
     """Torch's CPU threads (0: all cores) for a long job, with the allocator set up for it
     (allocator.keep_freed_memory: best called at the process's start too). Returns the thread count."""
+    import torch
+
     n = threads if threads and threads > 0 else (os.cpu_count() or 1)
     torch.set_num_threads(n)
     keep_freed_memory()
