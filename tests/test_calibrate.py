@@ -57,3 +57,21 @@ def test_calibration_is_refused_for_rgb_models_and_twice(calibrated, synthetic_p
     res = run_cli("calibrate", calibrated, str(tmp_path / "again.pt"), "--data", synthetic_pairs)
     assert res.returncode == 2 and "calibrated already" in res.stderr
     assert not os.path.exists(tmp_path / "again.pt")
+
+
+def test_the_gain_can_be_fitted_on_frames_the_model_did_not_train_on(calibrated, tiny_checkpoint, synthetic_pairs,
+                                                                     tmp_path):
+    """--gain-data: every tile of another dataset sets the gain. Its truth here is colourless, so the
+    least-squares gain falls to 0, far below the one fitted on the model's own validation tiles."""
+    from aerocolor.data.build import DatasetConfig, build_dataset
+
+    grey = np.repeat((np.random.default_rng(3).random((1, 128, 128)) * 255).astype(np.uint8), 3, 0)
+    other = str(tmp_path / "other")
+    build_dataset([write_geotiff(str(tmp_path / "grey_rgb.tif"), grey)], DatasetConfig(out=other, tile=64, seed=1))
+    out = str(tmp_path / "cal_other.pt")
+    res = run_cli("calibrate", tiny_checkpoint, out, "--data", synthetic_pairs, "--gain-data", other)
+    assert res.returncode == 0, res.stderr[-2000:]
+    cal = checkpoint.card_of(out)["calibration"]
+    own = checkpoint.card_of(calibrated)["calibration"]
+    assert cal["gain_data"] == other and cal["gain"] < 0.05 < own["gain"]
+    assert cal["feature_mean"] == own["feature_mean"]  # familiarity still from the model's own training tiles

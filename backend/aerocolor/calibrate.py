@@ -154,9 +154,13 @@ def fit(net: nn.Module, card: dict, train_greys: Iterable[torch.Tensor], val_pai
             "shrink": SHRINK}
 
 
-def calibrate(model: str, data: str, output: str, max_tiles: int = 256) -> dict:
+def calibrate(model: str, data: str, output: str, max_tiles: int = 256, gain_data: Optional[str] = None) -> dict:
     """Fit the calibration of the checkpoint `model` on the dataset `data`; write `output` (the same
-    checkpoint with the calibration in its card). Returns the calibration."""
+    checkpoint with the calibration in its card). Returns the calibration.
+
+    `gain_data`: a dataset the model did not train on (other years, another place); the gain is then
+    fitted on all its tiles, so it says how strongly the model's colour holds away from its training
+    (on its own validation blocks a model is rarely too strong)."""
     from aerocolor import checkpoint
     from aerocolor.data.datasets import open_dataset
 
@@ -175,8 +179,31 @@ def calibrate(model: str, data: str, output: str, max_tiles: int = 256) -> dict:
             items = [ds[j] for j in range(i, min(i + 8, len(ds), limit))]
             yield torch.stack([it["A"] for it in items]), torch.stack([it["B"] for it in items])
 
-    calib = fit(net, card, (g for g, _ in batches(train, max_tiles)), batches(val, max_tiles))
+    if gain_data:
+        parts = []
+        for sp in ("train", "val", "test"):
+            try:
+                ds = open_dataset(gain_data, sp, tile, True, None)
+            except BadInput:  # no training split: its other tiles still serve
+                ds = None
+            if ds is not None:
+                parts.append(ds)
+
+        def gain_batches():
+            left = max_tiles
+            for ds in parts:
+                for batch in batches(ds, left):
+                    left -= batch[0].shape[0]
+                    yield batch
+                if left <= 0:
+                    return
+        pairs = gain_batches()
+    else:
+        pairs = batches(val, max_tiles)
+    calib = fit(net, card, (g for g, _ in batches(train, max_tiles)), pairs)
     calib["data"] = data
+    if gain_data:
+        calib["gain_data"] = gain_data
     obj["card"]["calibration"] = calib
     checkpoint.save(output, {k: v for k, v in obj.items() if k not in ("format", "format_version")})
     return calib

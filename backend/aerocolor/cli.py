@@ -474,6 +474,9 @@ def _add_calibrate(sub) -> None:
     p.add_argument("checkpoint")
     p.add_argument("output", help="the calibrated checkpoint to write (the input is left as it is)")
     p.add_argument("--data", required=True, help="the dataset the model was trained on (train and val splits)")
+    p.add_argument("--gain-data", metavar="DATASET", help="fit the chroma gain on every tile of this dataset "
+                   "instead of --data's val split: frames of other years or places the model did not train on, "
+                   "so the gain says how its colour holds away from its training")
     p.add_argument("--max-tiles", type=int, default=256, help="tiles of each split to read")
     p.set_defaults(handler=_run_calibrate)
 
@@ -481,7 +484,7 @@ def _add_calibrate(sub) -> None:
 def _run_calibrate(args, events: EventSink) -> int:
     from aerocolor.calibrate import calibrate
 
-    calib = calibrate(args.checkpoint, args.data, args.output, max_tiles=args.max_tiles)
+    calib = calibrate(args.checkpoint, args.data, args.output, max_tiles=args.max_tiles, gain_data=args.gain_data)
     _say(f"calibrate: {args.output} (chroma gain {calib['gain']:g})")
     events.emit("result", ok=True, outputs={"checkpoint": args.output}, gain=calib["gain"])
     return EXIT_OK
