@@ -79,6 +79,14 @@ def load(path: str, map_location: Any = "cpu") -> Dict[str, Any]:
     for key in ("card", "nets"):
         if key not in obj:
             raise BadInput(f"{path} lacks its {key}; it is damaged, use an earlier checkpoint.")
+    from aerocolor import __version__
+    from aerocolor.models import FAMILIES
+
+    family = obj["card"].get("family") if isinstance(obj["card"], dict) else None
+    if family not in FAMILIES:
+        raise BadInput(f"{path} holds a model of the family {family!r}, which AeroColor {__version__} does not "
+                       f"know; a newer version of AeroColor may read it, or use a checkpoint of "
+                       f"{', '.join(FAMILIES)}.")
     return obj
 
 

@@ -504,6 +504,14 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
         if info.dtype != "Byte":
             say(f"{input} holds {info.dtype} values; they are stretched from {info.limits[0]:.6g} to "
                 f"{info.limits[1]:.6g} (the {card.get('stretch') or Stretch().to_dict()} percentiles).", "info")
+        if info.geotransform is not None and not info.projection:
+            say(f"{input} has a pixel grid but no coordinate reference system (CRS); the output has the same "
+                f"grid and no CRS either, so it will not line up with other layers until one is assigned "
+                f"(gdal_edit -a_srs EPSG:..., or the layer's properties in QGIS).")
+        if src.nodata_out_of_range is not None:
+            say(f"{input} declares the nodata value {src.nodata_out_of_range:g}, which its {info.dtype} pixels "
+                f"cannot hold; it is ignored and every pixel is colorized (set a value in range, e.g. "
+                f"gdal_edit -a_nodata 0, if some pixels are missing).")
         if info.geotransform is None:
             say(f"{input} has no georeferencing; the output has the same pixel grid and none either"
                 + (" (its ground control points are copied)." if info.gcps else "."))

@@ -98,6 +98,19 @@ def _ground_resolution(ds, gt) -> Optional[float]:
     return None
 
 
+_INT_RANGES = {"Byte": (0, 255), "Int8": (-128, 127), "UInt16": (0, 65535), "Int16": (-32768, 32767),
+               "UInt32": (0, 2 ** 32 - 1), "Int32": (-2 ** 31, 2 ** 31 - 1)}
+
+
+def _nodata_out_of_range(band, dtype: str) -> Optional[float]:
+    """A declared nodata value the band's integer type cannot hold (GDAL then masks nothing), else None."""
+    value = band.GetNoDataValue()
+    limits = _INT_RANGES.get(dtype)
+    if value is None or limits is None or not math.isfinite(value):
+        return value if value is not None and limits is not None else None
+    return value if not limits[0] <= value <= limits[1] else None
+
+
 class GreySource:
     """A raster GDAL can open, read as grey in [0, 1] plus a valid mask, strip by strip.
 
@@ -139,6 +152,7 @@ class GreySource:
             ds.GetRasterBand(b).GetMaskFlags() & gdal.GMF_ALL_VALID for b in bands)
         self._dataset_mask = bool(mask_flags & gdal.GMF_PER_DATASET)
         self._float = dtype.startswith("Float")
+        self.nodata_out_of_range = _nodata_out_of_range(b1, dtype)
         self.info.limits = self._find_limits()
 
     def _find_limits(self) -> Tuple[float, float]:

@@ -72,12 +72,27 @@ class CancelFlag:
         self._event.set()
 
     def _read_stdin(self) -> None:
+        # The descriptor itself, decoded leniently: under a strict UTF-8 stdin one stray byte ended
+        # this thread and a later 'cancel' went unheard; and a daemon thread blocked inside the
+        # buffered reader made the interpreter's shutdown abort ("could not acquire lock").
         try:
-            for line in sys.stdin:
-                if line.strip().lower() == "cancel":
+            fd = sys.stdin.fileno()
+        except (OSError, ValueError, AttributeError):
+            return
+        pending = b""
+        try:
+            while True:
+                chunk = os.read(fd, 4096)
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                if not chunk:  # the end: a last line without its newline counts too
+                    lines.append(pending)
+                if any(line.decode("utf-8", "replace").strip().lower() == "cancel" for line in lines):
                     self._event.set()
                     return
-        except (OSError, ValueError):
+                if not chunk:
+                    return
+        except OSError:
             return
 
     def set(self) -> None:

@@ -1,0 +1,231 @@
+"""Issue 21's battery: each kind of bad input is driven through the `aerocolor` command, and the test holds
+its exit code, its last line on stderr, and what it leaves under the output's name.
+
+Kinds that other files already hold (NaN floats, 16-bit nodata, RGB input, FastCUT with identity) are cited
+in docs/reliability.md instead of being repeated here.
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from aerocolor import checkpoint
+from aerocolor.protocol import EXIT_BAD_INPUT, EXIT_CANCELLED
+from conftest import REPO, run_cli, write_geotiff
+
+
+def _one_sentence(stderr: str) -> str:
+    msg = stderr.strip().splitlines()[-1]
+    assert msg.startswith("aerocolor ") and "Traceback" not in stderr, stderr[-2000:]
+    return msg
+
+
+def _nothing_under(out: str) -> None:
+    assert not os.path.lexists(out) and not os.path.lexists(out + ".part")
+
+
+def _grey(h: int, w: int) -> np.ndarray:
+    return (np.arange(h * w) % 251).reshape(h, w).astype(np.uint8)
+
+
+def _colorize(src, out, model, *extra, **kw):
+    return run_cli("colorize", src, out, "--model", model, "--no-overviews", *extra, timeout=120, **kw)
+
+
+def _train(data, run, *extra):
+    return run_cli("train", "--data", data, "--run", run, "--tile", "64", "--ngf", "8", "--ndf", "8",
+                   "--epochs", "1", "--decay-epochs", "0", "--steps-per-epoch", "1", *extra, timeout=120)
+
+
+def _rgba(path: str):
+    from osgeo import gdal
+
+    ds = gdal.Open(path)          # kept in a name: a band of a freed dataset crashes GDAL
+    return ds, ds.ReadAsArray()
+
+
+# -- colorize: what is given as input --------------------------------------------------------
+def test_a_text_file_named_tif_is_refused_as_not_a_raster(tmp_path, tiny_checkpoint):
+    src = tmp_path / "notes.tif"
+    src.write_text("field notes, not pixels\n")
+    out = str(tmp_path / "out.tif")
+    res = _colorize(str(src), out, tiny_checkpoint)
+    assert res.returncode == EXIT_BAD_INPUT
+    msg = _one_sentence(res.stderr)
+    assert "notes.tif" in msg and "not a raster" in msg and "convert it to GeoTIFF" in msg
+    _nothing_under(out)
+
+
+@pytest.mark.parametrize("side", [3, 1])
+def test_a_raster_of_a_few_pixels_is_colorized_whole(tmp_path, tiny_checkpoint, side):
+    src = write_geotiff(str(tmp_path / "few.tif"), _grey(side, side) + 40)
+    out = str(tmp_path / "out.tif")
+    res = _colorize(src, out, tiny_checkpoint)
+    assert res.returncode == 0, res.stderr[-2000:]
+    ds, rgba = _rgba(out)
+    assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (side, side, 4)
+    assert rgba.shape == (4, side, side) and (rgba[3] == 255).all()
+    assert not os.path.lexists(out + ".part")
+
+
+def _grid_without_crs(tmp_path) -> str:
+    from osgeo import gdal
+
+    src = write_geotiff(str(tmp_path / "nocrs.tif"), _grey(64, 64))
+    ds = gdal.Open(src, gdal.GA_Update)
+    ds.SetProjection("")
+    ds = None
+    return src
+
+
+def test_a_raster_with_a_grid_but_no_crs_keeps_its_grid_and_gets_no_invented_crs(tmp_path, tiny_checkpoint):
+    src = _grid_without_crs(tmp_path)
+    out = str(tmp_path / "out.tif")
+    res = _colorize(src, out, tiny_checkpoint)
+    assert res.returncode == 0, res.stderr[-2000:]
+    ds, rgba = _rgba(out)
+    assert (ds.RasterXSize, ds.RasterYSize) == (64, 64) and (rgba[3] == 255).all()
+    assert ds.GetGeoTransform() == (500000.0, 0.1, 0.0, 3300000.0, 0.0, -0.1)
+    assert not ds.GetProjection()
+
+
+def test_a_raster_with_a_grid_but_no_crs_is_named_in_a_notice(tmp_path, tiny_checkpoint):
+    src = _grid_without_crs(tmp_path)
+    res = _colorize(src, str(tmp_path / "out.tif"), tiny_checkpoint)
+    assert res.returncode == 0
+    assert any("nocrs.tif" in line and "CRS" in line for line in res.stderr.splitlines())
+
+
+@pytest.mark.parametrize("nodata", [-9999, 300])
+def test_a_byte_raster_with_a_nodata_value_it_cannot_hold_masks_no_pixel(tmp_path, tiny_checkpoint, nodata):
+    # -9999 and 300 do not fit in 0..255: cast to a byte they would become 241 or 44 (or 0 and 255),
+    # which are real grey values of this raster.
+    src = write_geotiff(str(tmp_path / "odd.tif"), _grey(64, 64), nodata=nodata)
+    out = str(tmp_path / "out.tif")
+    res = _colorize(src, out, tiny_checkpoint)
+    assert res.returncode == 0, res.stderr[-2000:]
+    ds, rgba = _rgba(out)
+    assert rgba.shape == (4, 64, 64) and (rgba[3] == 255).all()
+
+
+def test_a_byte_raster_with_a_nodata_value_it_cannot_hold_is_named_in_a_notice(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "odd.tif"), _grey(64, 64), nodata=-9999)
+    res = _colorize(src, str(tmp_path / "out.tif"), tiny_checkpoint)
+    assert res.returncode == 0
+    assert any("-9999" in line and "nodata" in line.lower() for line in res.stderr.splitlines())
+
+
+# -- colorize: where the output goes ---------------------------------------------------------
+def test_an_output_path_equal_to_the_input_is_refused_and_the_input_kept(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "in.tif"), _grey(64, 64))
+    before = open(src, "rb").read()
+    res = _colorize(src, src, tiny_checkpoint)
+    assert res.returncode == EXIT_BAD_INPUT
+    msg = _one_sentence(res.stderr)
+    assert "overwrite the input" in msg and "another output name" in msg
+    assert open(src, "rb").read() == before and not os.path.lexists(src + ".part")
+
+
+def test_an_output_in_a_missing_folder_is_refused_without_making_the_folder(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "in.tif"), _grey(64, 64))
+    out = str(tmp_path / "not_yet" / "out.tif")
+    res = _colorize(src, out, tiny_checkpoint)
+    assert res.returncode == EXIT_BAD_INPUT
+    msg = _one_sentence(res.stderr)
+    assert "not_yet" in msg and "does not exist" in msg and "create it" in msg
+    assert not os.path.exists(tmp_path / "not_yet")
+
+
+# -- colorize: stdin -------------------------------------------------------------------------
+def test_lines_on_stdin_other_than_cancel_change_nothing(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "in.tif"), _grey(64, 64))
+    out = str(tmp_path / "out.tif")
+    noise = 'hello\n{"type": "cancel"}\ncancelled\nstop\n\x1b[2J\x00\x07 ~~~\n'
+    res = _colorize(src, out, tiny_checkpoint, stdin=noise)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    ds, rgba = _rgba(out)
+    assert rgba.shape == (4, 64, 64) and (rgba[3] == 255).all()
+    # The noise did not stop it listening: a real `cancel` after it still cancels.
+    again = str(tmp_path / "again.tif")
+    res = _colorize(src, again, tiny_checkpoint, stdin=noise + "  Cancel \n")
+    assert res.returncode == EXIT_CANCELLED and "Cancelled" in _one_sentence(res.stderr)
+    _nothing_under(again)
+
+
+def test_a_cancel_after_bytes_that_are_not_utf8_still_cancels(tmp_path, tiny_checkpoint):
+    src = write_geotiff(str(tmp_path / "in.tif"), _grey(64, 64))
+    out = str(tmp_path / "out.tif")
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"), PYTHONIOENCODING="utf-8:strict")
+    res = subprocess.run([sys.executable, "-m", "aerocolor", "colorize", src, out, "--model", tiny_checkpoint,
+                          "--no-overviews"], input=b"\xff\xfe garbage \x80\ncancel\n", capture_output=True,
+                         env=env, timeout=120)
+    assert res.returncode == EXIT_CANCELLED
+    _nothing_under(out)
+
+
+# -- checkpoints -----------------------------------------------------------------------------
+def _unknown_family(tmp_path, tiny_checkpoint) -> str:
+    obj = checkpoint.load(tiny_checkpoint)
+    obj["card"] = dict(obj["card"], family="diffusion9")
+    path = str(tmp_path / "future.pt")
+    checkpoint.save(path, obj)
+    return path
+
+
+def test_a_checkpoint_of_an_unknown_family_is_refused_before_writing(tmp_path, tiny_checkpoint):
+    model = _unknown_family(tmp_path, tiny_checkpoint)
+    src = write_geotiff(str(tmp_path / "in.tif"), _grey(64, 64))
+    out = str(tmp_path / "out.tif")
+    res = _colorize(src, out, model)
+    assert res.returncode == EXIT_BAD_INPUT
+    msg = _one_sentence(res.stderr)
+    assert "diffusion9" in msg and "pix2pix" in msg
+    _nothing_under(out)
+
+
+def test_a_checkpoint_of_an_unknown_family_is_named_with_what_to_do(tmp_path, tiny_checkpoint):
+    model = _unknown_family(tmp_path, tiny_checkpoint)
+    src = write_geotiff(str(tmp_path / "in.tif"), _grey(64, 64))
+    msg = _one_sentence(_colorize(src, str(tmp_path / "out.tif"), model).stderr)
+    assert "future.pt" in msg and ("newer" in msg or "version" in msg)
+
+
+# -- dataset and train -----------------------------------------------------------------------
+def test_a_grey_source_for_a_dataset_is_refused_and_leaves_no_files(tmp_path):
+    src = write_geotiff(str(tmp_path / "grey.tif"), _grey(128, 128))
+    out = str(tmp_path / "set")
+    for _ in range(2):      # a second try with the same --out is refused for the same reason, not for files left
+        res = run_cli("dataset", "--from", src, "--out", out, "--tile", "64", timeout=120)
+        assert res.returncode == EXIT_BAD_INPUT
+        msg = _one_sentence(res.stderr)
+        assert "grey.tif" in msg and "not a colour raster" in msg and "3-band RGB" in msg
+        assert not os.path.exists(out) or os.listdir(out) == []
+
+
+@pytest.fixture(scope="module")
+def unpaired(tmp_path_factory) -> str:
+    from aerocolor.data.build import DatasetConfig, build_synthetic
+
+    out = str(tmp_path_factory.mktemp("data") / "unpaired")
+    build_synthetic(4, DatasetConfig(out=out, tile=64, layout="unpaired", seed=2))
+    return out
+
+
+def test_pix2pix_on_unpaired_data_points_to_the_unpaired_families(tmp_path, unpaired):
+    run = str(tmp_path / "run")
+    res = _train(unpaired, run, "--family", "pix2pix")
+    assert res.returncode == EXIT_BAD_INPUT
+    msg = _one_sentence(res.stderr)
+    assert "unpaired" in msg and "--family cyclegan" in msg and "--layout pairs" in msg
+    assert not os.path.exists(os.path.join(run, "checkpoints"))
+
+
+def test_bicyclegan_with_no_latent_code_is_refused_before_training(tmp_path, synthetic_pairs):
+    run = str(tmp_path / "run")
+    res = _train(synthetic_pairs, run, "--family", "bicyclegan", "--nz", "0")
+    assert res.returncode == EXIT_BAD_INPUT
+    msg = _one_sentence(res.stderr)
+    assert "latent code of at least 1" in msg and "--nz 8" in msg and "--family pix2pix" in msg
+    assert not os.path.exists(os.path.join(run, "checkpoints"))
