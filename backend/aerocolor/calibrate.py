@@ -20,6 +20,7 @@ from the lightness.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Iterable, List, Optional, Tuple
 
 import numpy as np
@@ -179,25 +180,16 @@ def calibrate(model: str, data: str, output: str, max_tiles: int = 256, gain_dat
             items = [ds[j] for j in range(i, min(i + 8, len(ds), limit))]
             yield torch.stack([it["A"] for it in items]), torch.stack([it["B"] for it in items])
 
-    if gain_data:
+    if gain_data:  # every split of a dataset the model did not train on, up to max_tiles tiles
         parts = []
         for sp in ("train", "val", "test"):
             try:
-                ds = open_dataset(gain_data, sp, tile, True, None)
+                parts.append(open_dataset(gain_data, sp, tile, True, None))
             except BadInput:  # no training split: its other tiles still serve
-                ds = None
-            if ds is not None:
-                parts.append(ds)
-
-        def gain_batches():
-            left = max_tiles
-            for ds in parts:
-                for batch in batches(ds, left):
-                    left -= batch[0].shape[0]
-                    yield batch
-                if left <= 0:
-                    return
-        pairs = gain_batches()
+                pass
+        items = list(itertools.islice((ds[j] for ds in parts if ds is not None for j in range(len(ds))), max_tiles))
+        pairs = ((torch.stack([it["A"] for it in items[i:i + 8]]), torch.stack([it["B"] for it in items[i:i + 8]]))
+                 for i in range(0, len(items), 8))
     else:
         pairs = batches(val, max_tiles)
     calib = fit(net, card, (g for g, _ in batches(train, max_tiles)), pairs)

@@ -104,11 +104,10 @@ _INT_RANGES = {"Byte": (0, 255), "Int8": (-128, 127), "UInt16": (0, 65535), "Int
 
 def _nodata_out_of_range(band, dtype: str) -> Optional[float]:
     """A declared nodata value the band's integer type cannot hold (GDAL then masks nothing), else None."""
-    value = band.GetNoDataValue()
-    limits = _INT_RANGES.get(dtype)
-    if value is None or limits is None or not math.isfinite(value):
-        return value if value is not None and limits is not None else None
-    return value if not limits[0] <= value <= limits[1] else None
+    value, limits = band.GetNoDataValue(), _INT_RANGES.get(dtype)
+    if value is None or limits is None:
+        return None
+    return None if limits[0] <= value <= limits[1] else value  # NaN is in no range either
 
 
 class GreySource:
@@ -160,6 +159,12 @@ class GreySource:
         taken over a decimated read of the whole raster (bounded memory, one value for every strip)."""
         if self.info.dtype == "Byte":
             return (0.0, 255.0)
+        raw, valid = self._decimated()
+        _, limits = to_unit(raw, self.stretch, valid=np.broadcast_to(valid, raw.shape))
+        return limits
+
+    def _decimated(self) -> Tuple[np.ndarray, np.ndarray]:
+        """The whole raster read at about STRETCH_SAMPLE pixels: raw bands (b, h, w) and valid (h, w)."""
         w, h = self.info.width, self.info.height
         f = max(1.0, math.sqrt(w * h / STRETCH_SAMPLE))
         bw, bh = max(1, int(w / f)), max(1, int(h / f))
@@ -167,8 +172,14 @@ class GreySource:
         valid = self._mask(0, h, 0, w, bw, bh)
         if self._float:
             valid &= np.isfinite(raw).all(axis=0)
-        _, limits = to_unit(raw, self.stretch, valid=np.broadcast_to(valid, raw.shape))
-        return limits
+        return raw, valid
+
+    def _grey(self, unit: np.ndarray) -> np.ndarray:
+        """Bands in [0, 1] (b, h, w) to grey (h, w) float32: the luma of colour, the one band of grey."""
+        if self.info.colour:
+            # einsum keeps this off OpenBLAS, whose spinning threads would compete with the generator.
+            return np.ascontiguousarray(np.einsum("b,bhw->hw", np.asarray(LUMA_WEIGHTS, np.float32), unit))
+        return np.ascontiguousarray(unit[0], np.float32)
 
     def _mask(self, y0: int, rows: int, x0: int, cols: int, bw: Optional[int] = None,
               bh: Optional[int] = None) -> np.ndarray:
@@ -199,12 +210,7 @@ class GreySource:
         if self.info.dtype == "Byte" and not self.info.colour:
             return raw[0], valid
         unit, _ = to_unit(raw, self.stretch, limits=self.info.limits)
-        if self.info.colour:
-            # einsum keeps this off OpenBLAS, whose spinning threads would compete with the generator.
-            grey = np.einsum("b,bhw->hw", np.asarray(LUMA_WEIGHTS, np.float32), unit)
-        else:
-            grey = unit[0]
-        return np.ascontiguousarray(grey, np.float32), valid
+        return self._grey(unit), valid
 
     def band_notice(self) -> Optional[Tuple[str, str]]:
         """(level, sentence) on what a two-band raster's second band is taken for, else None."""
@@ -219,16 +225,9 @@ class GreySource:
     def sample(self) -> Tuple[np.ndarray, np.ndarray]:
         """The whole raster decimated to about STRETCH_SAMPLE pixels: grey float32 in [0, 1] and valid,
         for statistics of the photo (the tone match)."""
-        w, h = self.info.width, self.info.height
-        f = max(1.0, math.sqrt(w * h / STRETCH_SAMPLE))
-        bw, bh = max(1, int(w / f)), max(1, int(h / f))
-        raw = np.stack([self.ds.GetRasterBand(b).ReadAsArray(buf_xsize=bw, buf_ysize=bh) for b in self.info.bands])
-        valid = self._mask(0, h, 0, w, bw, bh)
-        if self._float:
-            valid &= np.isfinite(raw).all(axis=0)
+        raw, valid = self._decimated()
         unit, _ = to_unit(raw, self.stretch, limits=self.info.limits)
-        grey = np.einsum("b,bhw->hw", np.asarray(LUMA_WEIGHTS, np.float32), unit) if self.info.colour else unit[0]
-        return np.asarray(grey, np.float32), valid
+        return self._grey(unit), valid
 
     def close(self) -> None:
         self.ds = None

@@ -59,6 +59,7 @@ class Trainer:
         self.resume = resume
         self.history: List[Dict] = []
         self.lineage: List[Dict] = []  # the models this run was fine-tuned from, nearest first
+        self.grey_quantiles: Optional[list] = None  # of the clean training greys, read at the first save
         self.epoch = 0          # epochs completed
         self.step_in_epoch = 0  # batches done in the current epoch (non-zero only after a cancel)
         self.global_step = 0
@@ -120,7 +121,6 @@ class Trainer:
             if detect_layout(cfg.data) != "unpaired" else None
         # Read one sample now so a bad file or a too-large tile fails before any training.
         self.train_set[0]
-        self.grey_quantiles = training_grey_quantiles(cfg)
         self.family = fam_cls(cfg, self.device)
         self.manifest = read_manifest(cfg.data)
         if cfg.from_model and not self.resume:  # a resumed run takes its weights from latest.pt below
@@ -182,7 +182,7 @@ class Trainer:
             "gsd_range": list(rng) if rng and rng[0] != rng[1] else None,  # a multi-scale training set
             "gsd_units": gsd_units or ("metre" if man.get("gsd") or rng else None),
             "grey_formula": man.get("grey_formula", color.GREY_FORMULA),
-            "grey_quantiles": self.grey_quantiles,  # for colorize's tone match (tone.py)
+            "grey_quantiles": self._grey_quantiles(),  # for colorize's tone match (tone.py)
             "stretch": cfg.stretch.to_dict(),
             "data": {"path": os.path.abspath(cfg.data), "layout": self.train_set.layout,
                      "train_images": len(self.train_set), "val_images": len(self.val_set or []),
@@ -200,6 +200,12 @@ class Trainer:
         }
         card.update(self.family.card_extra())  # e.g. BicycleGAN's nz, so colorize can call net(x, z)
         return card
+
+    def _grey_quantiles(self) -> list:
+        """Read once, at the first checkpoint (by the rank that writes it), not at start-up."""
+        if self.grey_quantiles is None:
+            self.grey_quantiles = training_grey_quantiles(self.cfg)
+        return self.grey_quantiles
 
     def _state(self) -> dict:
         return {
