@@ -229,3 +229,79 @@ def test_bicyclegan_with_no_latent_code_is_refused_before_training(tmp_path, syn
     msg = _one_sentence(res.stderr)
     assert "latent code of at least 1" in msg and "--nz 8" in msg and "--family pix2pix" in msg
     assert not os.path.exists(os.path.join(run, "checkpoints"))
+
+
+# -- two jobs on one output ------------------------------------------------------------------
+def test_a_second_job_on_an_output_being_written_is_refused_and_the_first_is_kept(tmp_path, tiny_checkpoint):
+    """The first job is stopped (SIGSTOP) after its first progress event with its temporary file open;
+    the second is refused in one sentence without touching it; the first, let go, finishes with the
+    same pixels as a job that ran alone."""
+    import json
+    import signal
+
+    from osgeo import gdal
+
+    src = write_geotiff(str(tmp_path / "in.tif"), _grey(384, 384))
+    alone = str(tmp_path / "alone.tif")
+    assert _colorize(src, alone, tiny_checkpoint).returncode == 0
+    out = str(tmp_path / "out.tif")
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"))
+    first = subprocess.Popen([sys.executable, "-m", "aerocolor", "--events", "jsonl", "colorize", src, out,
+                              "--model", tiny_checkpoint, "--no-overviews", "--batch", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in first.stdout:
+            if json.loads(line).get("type") == "progress" and os.path.exists(out + ".part"):
+                break
+        first.send_signal(signal.SIGSTOP)
+        part_size = os.path.getsize(out + ".part")
+        second = _colorize(src, out, tiny_checkpoint)
+        assert second.returncode == EXIT_BAD_INPUT, second.stderr[-2000:]
+        msg = _one_sentence(second.stderr)
+        assert "Another job is writing" in msg and "out.tif" in msg and "another output name" in msg
+        assert os.path.getsize(out + ".part") >= part_size and not os.path.exists(out)
+    finally:
+        first.send_signal(signal.SIGCONT)
+    _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err[-2000:]
+    a, b = gdal.Open(alone), gdal.Open(out)
+    np.testing.assert_array_equal(a.ReadAsArray(), b.ReadAsArray())
+    assert not os.path.lexists(out + ".part") and not os.path.lexists(out + ".lock")
+
+
+def test_an_output_locked_by_a_job_killed_with_9_is_free_again(tmp_path, tiny_checkpoint):
+    """The lock is the kernel's: a job killed mid-write leaves a .part and perhaps a .lock file behind,
+    and the next job writes the output anyway and tidies both away."""
+    import signal
+
+    src = write_geotiff(str(tmp_path / "in.tif"), _grey(256, 256))
+    out = str(tmp_path / "out.tif")
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"))
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.path.insert(0, sys.argv[2]);"
+                               "from aerocolor import output_lock;"
+                               "c = output_lock.writing([sys.argv[1]]); c.__enter__();"
+                               "open(sys.argv[1] + '.part', 'w').write('half'); print('held', flush=True);"
+                               "time.sleep(600)", out, os.path.join(REPO, "backend")],
+                              stdout=subprocess.PIPE, text=True, env=env)
+    assert holder.stdout.readline().strip() == "held"
+    assert _colorize(src, out, tiny_checkpoint).returncode == EXIT_BAD_INPUT   # held: refused
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=30)
+    assert os.path.exists(out + ".lock")                                      # left behind, unlocked
+    res = _colorize(src, out, tiny_checkpoint)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert os.path.exists(out) and not os.path.lexists(out + ".part") and not os.path.lexists(out + ".lock")
+
+
+def test_a_second_mosaic_on_an_output_being_written_is_refused(tmp_path):
+    from aerocolor import output_lock
+    from aerocolor.errors import BadInput
+    from aerocolor.mosaic import mosaic
+
+    a = write_geotiff(str(tmp_path / "a.tif"), _grey(64, 64))
+    out = str(tmp_path / "m.vrt")
+    with output_lock.writing([out]):
+        with pytest.raises(BadInput, match="Another job is writing"):
+            mosaic(out, [a])
+        assert not os.path.exists(out)
+    assert mosaic(out, [a]) == out and not os.path.exists(out + ".lock")

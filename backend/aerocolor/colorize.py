@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Uni
 import numpy as np
 import torch
 
-from aerocolor import __version__, latent, tone
+from aerocolor import __version__, latent, output_lock, tone
 from aerocolor.compose import COLOUR_DTYPE, rgba_chunks
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
@@ -442,25 +442,30 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
     """Colorize the raster `input` with `model` (a checkpoint path, or (card, net) already loaded, with
     BicycleGAN's encoder as a third item for z_reference) into the GeoTIFF `output` (with --samples K:
     output_1.tif .. output_K.tif). Options: ColorizeConfig's fields."""
-    from aerocolor.checkpoint import encoder_from, generator_from, load
-    from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, bounded_cache
-
     try:
         cfg = ColorizeConfig(**options)
     except TypeError as exc:
         raise BadInput(f"Unknown colorize option ({exc}); known: "
                        f"{', '.join(f.name for f in dataclasses.fields(ColorizeConfig))}.") from None
-    events = events or EventSink()
-    cancel = cancel or no_cancel()
+    _check_paths(input, output)
+    if cfg.samples < 1:
+        raise BadInput("--samples must be at least 1.")
+    # Held from before the model is read, so a second job on the same output is refused at once.
+    with output_lock.writing(sample_paths(output, cfg.samples)):
+        return _colorize(model, input, output, cfg, events or EventSink(), cancel or no_cancel())
+
+
+def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: EventSink,
+              cancel: CancelFlag) -> ColorizeResult:
+    from aerocolor.checkpoint import encoder_from, generator_from, load
+    from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, bounded_cache
+
     notices: List[str] = []
 
     def say(msg: str, level: str = "warning") -> None:
         notices.append(msg)
         events.emit("notice", level=level, message=msg)
 
-    _check_paths(input, output)
-    if cfg.samples < 1:
-        raise BadInput("--samples must be at least 1.")
     set_threads(cfg.threads)
     device = resolve_device(cfg.device)
     # A path is read once; its weights are let go once the generator and latent codes are made.

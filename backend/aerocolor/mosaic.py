@@ -13,6 +13,7 @@ from typing import Callable, List, Optional
 
 from osgeo import gdal, osr
 
+from aerocolor import output_lock
 from aerocolor.errors import BadInput, Cancelled
 from aerocolor.raster import bounded_cache, config_options, overview_levels, part_name, disk_error
 
@@ -63,46 +64,47 @@ def mosaic(output: str, inputs: List[str], compress: str = "deflate",
         if not srs0.IsSame(osr.SpatialReference(wkt=wkt)):
             raise BadInput(f"{p} is in another CRS than {inputs[0]}; reproject it first (gdalwarp -t_srs).")
 
-    tmp = part_name(output)
-    stopped = []
+    with output_lock.writing([output]):  # a second job on the same output is refused, not mixed in
+        tmp = part_name(output)
+        stopped = []
 
-    def stage(lo: float, hi: float):
-        """A GDAL callback reporting its own 0..1 as lo..hi of the whole, so progress never goes back."""
-        def cb(fraction, _msg, _data):
-            if progress is None or progress(lo + (hi - lo) * fraction):
-                return 1
-            stopped.append(True)
-            return 0
-        return cb
-    try:
-        if ext == ".vrt":
-            # Paths relative to the VRT keep the mosaic valid when its folder moves with the inputs.
-            vrt = gdal.BuildVRT(tmp, inputs, resolution="highest", addAlpha=True)
-            vrt = None
-        else:
-            vrt = gdal.BuildVRT("", inputs, resolution="highest", addAlpha=True)
-            comp = compress.upper()
-            opts = [f"COMPRESS={comp}", "PREDICTOR=2", "TILED=YES", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS"]
-            if vrt.RasterCount in (3, 4) and vrt.GetRasterBand(1).DataType == gdal.GDT_Byte:
-                opts += ["PHOTOMETRIC=RGB"]
-            with bounded_cache():
-                levels = overview_levels(vrt.RasterXSize, vrt.RasterYSize)
-                split = 0.9 if levels else 1.0   # overviews hold about a third of the pixels; reading is the rest
-                ds = gdal.Translate(tmp, vrt, format="GTiff", creationOptions=opts, callback=stage(0.0, split))
-                if levels:
-                    with config_options({"COMPRESS_OVERVIEW": comp, "PREDICTOR_OVERVIEW": "2"}):
-                        ds.BuildOverviews("AVERAGE", levels, callback=stage(split, 1.0))
-                ds = None
-            vrt = None
-        os.replace(tmp, output)
-    except RuntimeError as exc:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        if stopped:
-            raise Cancelled() from None
-        raise disk_error(output, exc) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
+        def stage(lo: float, hi: float):
+            """A GDAL callback reporting its own 0..1 as lo..hi of the whole, so progress never goes back."""
+            def cb(fraction, _msg, _data):
+                if progress is None or progress(lo + (hi - lo) * fraction):
+                    return 1
+                stopped.append(True)
+                return 0
+            return cb
+        try:
+            if ext == ".vrt":
+                # Paths relative to the VRT keep the mosaic valid when its folder moves with the inputs.
+                vrt = gdal.BuildVRT(tmp, inputs, resolution="highest", addAlpha=True)
+                vrt = None
+            else:
+                vrt = gdal.BuildVRT("", inputs, resolution="highest", addAlpha=True)
+                comp = compress.upper()
+                opts = [f"COMPRESS={comp}", "PREDICTOR=2", "TILED=YES", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS"]
+                if vrt.RasterCount in (3, 4) and vrt.GetRasterBand(1).DataType == gdal.GDT_Byte:
+                    opts += ["PHOTOMETRIC=RGB"]
+                with bounded_cache():
+                    levels = overview_levels(vrt.RasterXSize, vrt.RasterYSize)
+                    split = 0.9 if levels else 1.0   # overviews hold about a third of the pixels; reading is the rest
+                    ds = gdal.Translate(tmp, vrt, format="GTiff", creationOptions=opts, callback=stage(0.0, split))
+                    if levels:
+                        with config_options({"COMPRESS_OVERVIEW": comp, "PREDICTOR_OVERVIEW": "2"}):
+                            ds.BuildOverviews("AVERAGE", levels, callback=stage(split, 1.0))
+                    ds = None
+                vrt = None
+            os.replace(tmp, output)
+        except RuntimeError as exc:
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
+            if stopped:
+                raise Cancelled() from None
+            raise disk_error(output, exc) from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
+            raise
     return output

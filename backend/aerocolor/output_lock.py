@@ -1,0 +1,78 @@
+"""One job at a time per output file: a lock beside it, held for the whole job.
+
+Two jobs writing one output would truncate each other's temporary file and the last rename would
+win with a mix of both. The lock is an OS file lock (flock; msvcrt on Windows), so a job killed
+with -9 leaves no stale lock behind: the kernel lets it go with the process."""
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Iterator, List
+
+from aerocolor.errors import BadInput
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
+
+
+def lock_name(path: str) -> str:
+    return f"{path}.lock"
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError:
+        return False
+
+
+def _acquire(path: str) -> int:
+    """The descriptor of `path`.lock, locked by this process; BadInput if another job holds it."""
+    from aerocolor.raster import disk_error
+
+    name = lock_name(path)
+    while True:
+        try:
+            fd = os.open(name, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise disk_error(path, exc) from None
+        if not _try_lock(fd):
+            os.close(fd)
+            raise BadInput(f"Another job is writing {path} now; wait for it to finish, or choose another "
+                           f"output name.")
+        # The holder before us may have removed the file between our open and our lock: then the lock
+        # is on a name nobody else can find, and we try again on the current one.
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(name))
+        except OSError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
+def _release(path: str, fd: int) -> None:
+    # Removed while still locked, so a waiting job cannot lock the old file after we let go.
+    with contextlib.suppress(OSError):
+        os.remove(lock_name(path))
+    os.close(fd)
+
+
+@contextlib.contextmanager
+def writing(paths: List[str]) -> Iterator[None]:
+    """Hold every path's lock for the block; refuse in one sentence if another job holds one."""
+    held = []
+    try:
+        for p in paths:
+            held.append((p, _acquire(p)))
+        yield
+    finally:
+        for p, fd in reversed(held):
+            _release(p, fd)
