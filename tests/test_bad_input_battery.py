@@ -305,3 +305,35 @@ def test_a_second_mosaic_on_an_output_being_written_is_refused(tmp_path):
             mosaic(out, [a])
         assert not os.path.exists(out)
     assert mosaic(out, [a]) == out and not os.path.exists(out + ".lock")
+
+
+def test_a_run_killed_before_its_first_checkpoint_cannot_be_resumed_but_starts_again(tmp_path, synthetic_pairs):
+    """kill -9 during the first epoch with no timed saves: nothing to resume, said in one sentence that
+    says what to do, and the same command without --resume then trains in the same folder."""
+    import json
+
+    run = str(tmp_path / "run")
+    flags = ["--data", synthetic_pairs, "--run", run, "--tile", "64", "--ngf", "8", "--ndf", "8", "--batch", "1",
+             "--epochs", "1", "--decay-epochs", "0", "--repeat", "20", "--threads", "2"]
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"))
+    proc = subprocess.Popen([sys.executable, "-m", "aerocolor", "--events", "jsonl", "train", "--save-minutes", "0",
+                             *flags], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    seen = []
+    try:
+        for line in proc.stdout:
+            seen.append(json.loads(line)["type"])
+            if seen[-1] == "progress":     # training has begun
+                proc.kill()
+                break
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+    assert "progress" in seen and "checkpoint" not in seen, seen
+    assert not os.path.exists(os.path.join(run, "checkpoints", "latest.pt"))
+    res = run_cli("train", "--run", run, "--resume", timeout=120)
+    assert res.returncode == EXIT_BAD_INPUT
+    msg = _one_sentence(res.stderr)
+    assert "no checkpoint to resume from" in msg and "without --resume" in msg
+    res = run_cli("train", "--save-minutes", "0", *flags[:-4], "--repeat", "1", "--threads", "2", timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    checkpoint.load(os.path.join(run, "checkpoints", "latest.pt"))

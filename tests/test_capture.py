@@ -733,3 +733,30 @@ def test_a_split_asked_for_but_left_empty_is_said(geotiff, tmp_path):
     # With one tile a block the same shares find tiles, and nothing is said.
     again = _capture(_local_cfg(tmp_path / "small", val_fraction=0.25, test_fraction=0.25), _layer(path))
     assert again["capture"]["split_warnings"] == []
+
+
+def test_a_capture_whose_folder_disappears_stops_in_one_sentence_and_makes_no_new_folder(geotiff, tmp_path):
+    """The folder is deleted after the third tile: the capture stops with the disk error, says what
+    happened and what to do, and does not quietly make a new folder of the remaining tiles."""
+    import shutil
+
+    from aerocolor.errors import DiskError
+
+    path, _ = geotiff
+    out = tmp_path / "set"
+
+    def progress(done, total, counts):
+        if done == 3:
+            shutil.rmtree(out)
+
+    with pytest.raises(DiskError, match=r"disappeared during the capture .* run the capture again") as err:
+        _capture(_local_cfg(out), _layer(path), progress=progress)
+    assert str(out) in err.value.message and err.value.exit_code == 4
+    assert not out.exists()
+    man = _capture(_local_cfg(out), _layer(path))     # run again: a whole set, every listed tile there
+    assert man["capture"]["written"] == 12
+    from aerocolor.data import layout
+
+    assert len(man["tiles"]) == 12
+    for t in man["tiles"]:
+        assert all(os.path.isfile(p) for p in layout.tile_paths(str(out), "pairs", t["split"], t["id"]).values())

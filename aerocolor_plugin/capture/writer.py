@@ -18,7 +18,7 @@ from ..paths import ensure_backend_importable
 ensure_backend_importable()
 
 from aerocolor.data import layout  # noqa: E402
-from aerocolor.errors import BadInput, Cancelled  # noqa: E402,F401 (Cancelled: for the engine)
+from aerocolor.errors import BadInput, Cancelled, DiskError  # noqa: E402,F401 (Cancelled: for the engine)
 
 REQUEST = "capture.json"
 # Tiles found blank or all nodata, one JSON line each: a resume skips them instead of fetching
@@ -76,6 +76,15 @@ def _write_json(path: str, obj: dict) -> None:
     os.replace(tmp, path)
 
 
+def check_still_there(out: str) -> None:
+    """Refuse to go on once the folder (or its request file) is gone: writing would quietly make a new
+    folder of the remaining tiles only, whose manifest lists files that are no longer there."""
+    if not os.path.isfile(os.path.join(out, REQUEST)):
+        raise DiskError(f"The training-set folder {out} disappeared during the capture (deleted, moved or "
+                        f"its drive unmounted); nothing more was written there; run the capture again to "
+                        f"start it afresh.")
+
+
 def read_skipped(out: str) -> Dict[str, Tuple[str, float]]:
     """Tile id -> (why, nodata share) for the tiles an earlier run of this capture skipped (a torn
     last line is ignored)."""
@@ -96,6 +105,7 @@ def read_skipped(out: str) -> Dict[str, Tuple[str, float]]:
 
 def record_skipped(out: str, name: str, why: str, nodata: float) -> None:
     if why in KEEP_SKIPPED:
+        check_still_there(out)
         with open(os.path.join(out, SKIPPED), "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"id": name, "why": why, "nodata": round(nodata, 6)}) + "\n")
 
@@ -121,6 +131,7 @@ class TileSink:
 
     def write(self, split: str, name: str, colour: np.ndarray, historical: Optional[np.ndarray],
               georef: Optional[tuple]) -> Dict[str, str]:
+        check_still_there(self.out)
         grey = historical if self.role == "unpaired" else None
         if self.role == "test" and historical is not None:
             os.makedirs(os.path.join(self.out, HISTORICAL_DIR), exist_ok=True)
@@ -130,4 +141,5 @@ class TileSink:
 
 
 def finish(out: str, manifest: dict) -> str:
+    check_still_there(out)
     return layout.write_manifest(out, manifest)
