@@ -79,7 +79,8 @@ def test_family_trains_two_epochs_and_its_checkpoint_colorizes(family, mode, syn
                                                                synthetic_unpaired, tmp_path):
     from osgeo import gdal
 
-    from aerocolor.colorize import colorize, sample_paths
+    from aerocolor.colorize import colorize
+    from aerocolor.output_files import sample_paths
 
     data = synthetic_unpaired if family in UNPAIRED else synthetic_pairs
     path = train(_cfg(family, data, str(tmp_path / "run"), color_mode=mode))

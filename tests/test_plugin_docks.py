@@ -461,6 +461,43 @@ def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, bac
         dock.shutdown()
 
 
+def test_colorize_dock_whose_backend_is_killed_says_so_adds_no_layer_and_leaves_no_files(
+        qgis_app, backend_python, tiny_checkpoint, tmp_path):
+    """kill -9 of the real backend mid-colorize: the dock says it stopped unexpectedly, adds no layer, and
+    removes the unfinished temporary file the killed process could not remove itself."""
+    import signal
+
+    from conftest import write_geotiff
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    big = QgsRasterLayer(write_geotiff(str(tmp_path / "big.tif"),
+                                       (np.arange(2400 * 2400) % 253).reshape(2400, 2400).astype(np.uint8)), "big")
+    QgsProject.instance().addMapLayer(big)
+    layers_before = set(QgsProject.instance().mapLayers())
+    dock = ColorizeDock()
+    try:
+        dock.refresh_layers()
+        dock.layer.setCurrentIndex(dock.layer.findData(big.id()))
+        dock.checkpoint.setEditText(tiny_checkpoint)
+        out = str(tmp_path / "colour.tif")
+        dock.output.setFilePath(out)
+        dock.device.setCurrentText("cpu")
+        dock.start()
+        assert wait_until(lambda: os.path.exists(out + ".part"), 120)
+        os.kill(dock.process._proc.processId(), signal.SIGKILL)
+        assert wait_until(lambda: dock.process.exit_code is not None, 60)
+        assert dock.process.exit_code == -1
+        assert "stopped unexpectedly" in dock.status.text()
+        assert dock.added is None and set(QgsProject.instance().mapLayers()) == layers_before
+        assert dock.run_button.isEnabled()
+        assert not [f for f in os.listdir(tmp_path) if f.startswith("colour.tif")], os.listdir(tmp_path)
+    finally:
+        dock.shutdown()
+        clear_project()
+
+
 def test_plugin_reads_model_cards_without_torch(tiny_checkpoint, bicycle_checkpoint, tmp_path):
     """QGIS has no torch: the dock reads the card straight from the checkpoint's zip, and gets what the
     backend gets; anything that is not a checkpoint gives None."""

@@ -18,6 +18,7 @@ from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, latent_size, read_card, summary
 from ..paths import backend_root, default_model
 from ..recent import recent_checkpoints, remember_checkpoint
+from ..seam import output_files
 from .widgets import BackendBanner, format_eta, scrolling
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -44,6 +45,7 @@ class ColorizeDock(QgsDockWidget):
         self.source: Optional[QgsRasterLayer] = None
         self.source_name = ""
         self.added: Optional[QgsRasterLayer] = None
+        self.outputs: List[str] = []
         self.overall = ColorizeProgress()
         self._suggested = ""
 
@@ -314,6 +316,8 @@ class ColorizeDock(QgsDockWidget):
         self.source_name = self.source.name()  # for the result's name, should the layer be removed meanwhile
         self.added = None
         out = args[-1]
+        samples = int(args[args.index("--samples") + 1]) if "--samples" in args else 1
+        self.outputs = output_files.sample_paths(out, samples)
         self.process = BackendProcess(self, log_path=os.path.splitext(out)[0] + ".log")
         self.process.received.connect(self.on_event)
         self.process.finished.connect(self.on_finished)
@@ -346,6 +350,8 @@ class ColorizeDock(QgsDockWidget):
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         if code != 0:
+            if code == -1:  # killed or crashed: it could not remove its unfinished files itself
+                output_files.remove_leftovers(self.outputs)
             self.status.setText(message)
             return
         outputs = (self.process.result or {}).get("outputs") or {}

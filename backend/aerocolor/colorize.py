@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Uni
 import numpy as np
 import torch
 
-from aerocolor import __version__, latent, output_lock, tone
+from aerocolor import __version__, latent, output_files, tone
 from aerocolor.compose import COLOUR_DTYPE, rgba_chunks
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
@@ -199,13 +199,6 @@ def make_plan(card: dict, info: SourceInfo, cfg: ColorizeConfig, scale: float) -
     ys = positions(info.height, tile_in, overlap_in)
     return Plan(tile=tile, overlap=overlap, tile_in=tile_in, overlap_in=overlap_in, scale=scale, xs=xs, ys=ys,
                 wx=axis_weights(xs, tile_in, info.width), wy=axis_weights(ys, tile_in, info.height))
-
-
-def sample_paths(output: str, samples: int) -> List[str]:
-    if samples == 1:
-        return [output]
-    stem, ext = os.path.splitext(output)
-    return [f"{stem}_{k}{ext}" for k in range(1, samples + 1)]
 
 
 def _card_summary(card: dict) -> dict:
@@ -451,7 +444,7 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
     if cfg.samples < 1:
         raise BadInput("--samples must be at least 1.")
     # Held from before the model is read, so a second job on the same output is refused at once.
-    with output_lock.writing(sample_paths(output, cfg.samples)):
+    with output_files.writing(output_files.sample_paths(output, cfg.samples)):
         return _colorize(model, input, output, cfg, events or EventSink(), cancel or no_cancel())
 
 
@@ -535,7 +528,7 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
             model_fn.set_tone(tone.tone_map(photo_greys, trained_greys))
             say(f"Tone match: the model sees the photo's greys (median {photo_greys[8]:.2f}) mapped to its "
                 f"training greys (median {trained_greys[8]:.2f}); the output keeps the photo's own tones.", "info")
-        outputs = sample_paths(output, cfg.samples)
+        outputs = output_files.sample_paths(output, cfg.samples)
         model_name = os.path.basename(model) if isinstance(model, str) else "(in memory)"
         total = plan.count * len(outputs)
         started = time.monotonic()

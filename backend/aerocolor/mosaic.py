@@ -13,9 +13,9 @@ from typing import Callable, List, Optional
 
 from osgeo import gdal, osr
 
-from aerocolor import output_lock
+from aerocolor import output_files
 from aerocolor.errors import BadInput, Cancelled
-from aerocolor.raster import bounded_cache, config_options, overview_levels, part_name, disk_error
+from aerocolor.raster import bounded_cache, config_options, overview_levels, disk_error
 
 gdal.UseExceptions()
 
@@ -64,8 +64,8 @@ def mosaic(output: str, inputs: List[str], compress: str = "deflate",
         if not srs0.IsSame(osr.SpatialReference(wkt=wkt)):
             raise BadInput(f"{p} is in another CRS than {inputs[0]}; reproject it first (gdalwarp -t_srs).")
 
-    with output_lock.writing([output]):  # a second job on the same output is refused, not mixed in
-        tmp = part_name(output)
+    with output_files.writing([output]):  # a second job on the same output is refused, not mixed in
+        tmp = output_files.part_name(output)
         stopped = []
 
         def stage(lo: float, hi: float):

@@ -20,6 +20,7 @@ from aerocolor.blockrows import BlockRows
 from aerocolor.data.layout import LUMA_WEIGHTS
 from aerocolor.data.imageio import Stretch, to_unit
 from aerocolor.errors import BadInput, DiskError
+from aerocolor.output_files import part_name, remove_parts
 from aerocolor.overviews import StreamedOverviews
 
 gdal.UseExceptions()
@@ -302,10 +303,6 @@ def _quiet_gdal() -> Iterator[None]:
         gdal.UseExceptions()
 
 
-def part_name(path: str) -> str:
-    return f"{path}.part"
-
-
 class RGBAWriter:
     """An 8-bit RGBA GeoTIFF on the source's grid, written in block-aligned strips under `path`.part."""
 
@@ -409,9 +406,7 @@ class RGBAWriter:
             with _quiet_gdal():
                 self._overviews = None  # it holds the overview bands, so the dataset too
                 self.ds = None
-        for p in (self.tmp, self.tmp + ".cog", self.tmp + ".aux.xml", self.tmp + ".ovr"):
-            with contextlib.suppress(OSError):
-                os.remove(p)
+        remove_parts(self.path)
 
 
 def overview_levels(width: int, height: int, block: int = 256) -> List[int]:

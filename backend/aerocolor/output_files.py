@@ -1,13 +1,13 @@
-"""One job at a time per output file: a lock beside it, held for the whole job.
+"""The files a colorize or mosaic job writes: their names, the lock held while writing, the leftovers.
 
-Two jobs writing one output would truncate each other's temporary file and the last rename would
+One job at a time per output file: two jobs writing one output would truncate each other's temporary file and the last rename would
 win with a mix of both. The lock is an OS file lock (flock; msvcrt on Windows), so a job killed
 with -9 leaves no stale lock behind: the kernel lets it go with the process."""
 from __future__ import annotations
 
 import contextlib
 import os
-from typing import Iterator, List
+from typing import Iterator, List, Tuple
 
 from aerocolor.errors import BadInput
 
@@ -16,6 +16,23 @@ try:
 except ImportError:  # Windows
     fcntl = None
     import msvcrt
+
+
+# What GDAL may leave beside an unfinished output's temporary file (a COG is re-laid into .part.cog).
+PART_SUFFIXES: Tuple[str, ...] = (".part", ".part.cog", ".part.aux.xml", ".part.ovr")
+
+
+def part_name(path: str) -> str:
+    """The temporary name an output is written under; renamed to `path` only when complete."""
+    return f"{path}.part"
+
+
+def sample_paths(output: str, samples: int) -> List[str]:
+    """The outputs of one job: `output`, or output_1 .. output_K for K colourings."""
+    if samples == 1:
+        return [output]
+    stem, ext = os.path.splitext(output)
+    return [f"{stem}_{k}{ext}" for k in range(1, samples + 1)]
 
 
 def lock_name(path: str) -> str:
@@ -76,3 +93,26 @@ def writing(paths: List[str]) -> Iterator[None]:
     finally:
         for p, fd in reversed(held):
             _release(p, fd)
+
+
+def remove_parts(path: str) -> None:
+    for suffix in PART_SUFFIXES:
+        with contextlib.suppress(OSError):
+            os.remove(path + suffix)
+
+
+def remove_leftovers(paths: List[str]) -> List[str]:
+    """Temporary files of a job that was killed (it could not tidy up), removed unless another job
+    now holds the output's lock; returns what was removed."""
+    removed = []
+    for p in paths:
+        found = [p + s for s in PART_SUFFIXES if os.path.lexists(p + s)]
+        if not found:
+            continue
+        try:
+            with writing([p]):
+                remove_parts(p)
+        except BadInput:  # another job is writing it now: its files, not ours
+            continue
+        removed += found
+    return removed
