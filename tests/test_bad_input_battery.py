@@ -278,8 +278,8 @@ def test_an_output_locked_by_a_job_killed_with_9_is_free_again(tmp_path, tiny_ch
     out = str(tmp_path / "out.tif")
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"))
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.path.insert(0, sys.argv[2]);"
-                               "from aerocolor import output_lock;"
-                               "c = output_lock.writing([sys.argv[1]]); c.__enter__();"
+                               "from aerocolor import output_files;"
+                               "c = output_files.writing([sys.argv[1]]); c.__enter__();"
                                "open(sys.argv[1] + '.part', 'w').write('half'); print('held', flush=True);"
                                "time.sleep(600)", out, os.path.join(REPO, "backend")],
                               stdout=subprocess.PIPE, text=True, env=env)
@@ -294,13 +294,13 @@ def test_an_output_locked_by_a_job_killed_with_9_is_free_again(tmp_path, tiny_ch
 
 
 def test_a_second_mosaic_on_an_output_being_written_is_refused(tmp_path):
-    from aerocolor import output_lock
+    from aerocolor import output_files
     from aerocolor.errors import BadInput
     from aerocolor.mosaic import mosaic
 
     a = write_geotiff(str(tmp_path / "a.tif"), _grey(64, 64))
     out = str(tmp_path / "m.vrt")
-    with output_lock.writing([out]):
+    with output_files.writing([out]):
         with pytest.raises(BadInput, match="Another job is writing"):
             mosaic(out, [a])
         assert not os.path.exists(out)
@@ -337,3 +337,51 @@ def test_a_run_killed_before_its_first_checkpoint_cannot_be_resumed_but_starts_a
     res = run_cli("train", "--save-minutes", "0", *flags[:-4], "--repeat", "1", "--threads", "2", timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
     checkpoint.load(os.path.join(run, "checkpoints", "latest.pt"))
+
+
+def test_a_damaged_image_among_good_ones_is_named_before_training(tmp_path, synthetic_pairs):
+    """A PNG cut short in the middle of the set (its header reads fine) is refused before the first step,
+    named, with what to do; the run folder gets no checkpoint. Before, training started and stopped at
+    the step that met it."""
+    import shutil
+
+    data = str(tmp_path / "d")
+    shutil.copytree(synthetic_pairs, data)
+    names = sorted(os.listdir(os.path.join(data, "train", "B")))
+    cut = os.path.join(data, "train", "B", names[len(names) // 2])
+    with open(cut, "rb") as fh:
+        whole = fh.read()
+    with open(cut, "wb") as fh:
+        fh.write(whole[:len(whole) // 2])
+    run = str(tmp_path / "run")
+    res = _train(data, run)
+    assert res.returncode == EXIT_BAD_INPUT
+    msg = _one_sentence(res.stderr)
+    assert names[len(names) // 2] in msg and "read whole" in msg and "make the dataset again" in msg
+    assert "G_L1" not in res.stderr                  # no step was trained
+    assert not os.path.exists(os.path.join(run, "checkpoints", "latest.pt"))
+
+
+# -- inputs the library tests hold, through the command: its exit code and what it says ------
+def _odd_input(tmp_path, kind: str) -> str:
+    g = _grey(72, 88)
+    if kind == "uint16_nodata":
+        return write_geotiff(str(tmp_path / "in.tif"), g.astype(np.uint16) * 200 + 7, nodata=7)
+    if kind == "float_nan":
+        f = g.astype(np.float32) / 10.0
+        f[:8, :8] = np.nan
+        return write_geotiff(str(tmp_path / "in.tif"), f)
+    if kind == "rgb":
+        return write_geotiff(str(tmp_path / "in.tif"), np.stack([g, g // 2, 255 - g]))
+    return write_geotiff(str(tmp_path / "in.tif"), g, epsg=None)
+
+
+@pytest.mark.parametrize("kind, said", [("uint16_nodata", "UInt16 values"), ("float_nan", "Float32 values"),
+                                        ("rgb", "turned grey"), ("no_georef", "no georeferencing")])
+def test_odd_but_usable_inputs_exit_0_with_their_notice(tmp_path, tiny_checkpoint, kind, said):
+    out = str(tmp_path / "out.tif")
+    res = _colorize(_odd_input(tmp_path, kind), out, tiny_checkpoint)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert said in res.stderr, res.stderr[-2000:]
+    ds, rgba = _rgba(out)
+    assert rgba.shape == (4, 72, 88) and not os.path.lexists(out + ".part")

@@ -23,6 +23,7 @@ from aerocolor.config import TrainConfig, save_json, to_dict
 from aerocolor.data import color
 from aerocolor.data.build import read_manifest
 from aerocolor.data.datasets import Augment, detect_layout, open_dataset
+from aerocolor.data.imageio import unreadable
 from aerocolor.errors import BadInput, Cancelled
 from aerocolor.models import family_class
 from aerocolor.models.base import generator_multiple
@@ -75,6 +76,27 @@ class Trainer:
                 "latest": os.path.join(run, "checkpoints", "latest.pt"),
                 "samples": os.path.join(run, "samples"), "loss": os.path.join(run, "loss.png")}
 
+    def _check_files_decode(self) -> None:
+        """A damaged tile among good ones is found now, not at the step that meets it an hour in."""
+        files = []
+        for ds in (self.train_set, self.val_set):
+            if ds is not None:
+                files += ds.a_files + ds.b_files
+        files = list(dict.fromkeys(files))
+        started = time.monotonic()
+        bad = unreadable(files)
+        took = time.monotonic() - started
+        if bad:
+            others = f", nor are {len(bad) - 1} other files ({', '.join(bad[1:4])}{', ...' if len(bad) > 4 else ''})" \
+                if len(bad) > 1 else ""
+            them = "them with their A/B partners" if len(bad) > 1 else "it with its A/B partner"
+            raise BadInput(f"{bad[0]} is not an image that can be read whole (damaged or cut short){others}; "
+                           f"remove {them}, or make the dataset again (nothing was trained).",
+                           "\n".join(bad))
+        if took > 5:
+            self.events.emit("notice", level="info",
+                             message=f"Checked that the {len(files)} images of {self.cfg.data} decode ({took:.0f} s).")
+
     def setup(self) -> None:
         cfg = self.cfg
         if not cfg.run:
@@ -119,6 +141,7 @@ class Trainer:
         # family trains on them as two unrelated sets but is still scored against the truth).
         self.val_set = open_dataset(cfg.data, "val", cfg.tile, True, None, cfg.seed, cfg.stretch) \
             if detect_layout(cfg.data) != "unpaired" else None
+        self._check_files_decode()
         # Read one sample now so a bad file or a too-large tile fails before any training.
         self.train_set[0]
         self.family = fam_cls(cfg, self.device)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from typing import Optional, Tuple
+from typing import Iterable, List, Optional, Tuple
 
 import numpy as np
 
@@ -56,6 +56,26 @@ def to_unit(raw: np.ndarray, stretch: Stretch = Stretch(), valid: Optional[np.nd
     out = (raw.astype(np.float32) - np.float32(lo)) * np.float32(scale)
     np.clip(out, 0.0, 1.0, out=out)
     return np.nan_to_num(out, copy=False), limits
+
+
+def unreadable(paths: Iterable[str]) -> List[str]:
+    """The images among `paths` whose pixels cannot all be decoded (truncated or damaged files). Every
+    pixel is read: a damaged file's header often opens fine and fails only where the damage starts."""
+    bad = []
+    for path in paths:
+        try:
+            if gdal is not None:
+                ds = gdal.Open(path)
+                ds.ReadRaster()
+                ds = None
+            else:  # pragma: no cover
+                from PIL import Image
+
+                with Image.open(path) as im:
+                    im.load()
+        except Exception:  # noqa: BLE001 - any failure to decode is what is looked for
+            bad.append(path)
+    return bad
 
 
 def read_raw(path: str, shrink_to: Optional[int] = None) -> np.ndarray:
