@@ -76,7 +76,7 @@ def lightness_of(rgba: np.ndarray) -> np.ndarray:
 
 
 def leftovers(folder) -> list:
-    return [f for f in os.listdir(folder) if ".part" in f]
+    return [f for f in os.listdir(folder) if ".part" in f or f.endswith(".lock")]
 
 
 def seam_ratio(path: str, tile: int, overlap: int, k: int = 4, run: int = 16) -> float:
@@ -464,14 +464,14 @@ def _wait_for_progress(proc) -> None:
     raise AssertionError("no progress before the end: " + proc.stderr.read())
 
 
-@pytest.mark.parametrize("how", ["sigterm", "stdin"])
+@pytest.mark.parametrize("how", ["sigterm", "sigint", "stdin"])
 def test_cancel_midway_leaves_no_output(tmp_path, tiny_checkpoint, how):
     src = write_geotiff(str(tmp_path / "in.tif"), np.tile(texture(500, 500), (4, 4)))
     out = str(tmp_path / "out.tif")
     proc = _start(["colorize", "--model", tiny_checkpoint, src, out, "--batch", "1", "--threads", "1"], tmp_path)
     _wait_for_progress(proc)
-    if how == "sigterm":
-        proc.send_signal(signal.SIGTERM)
+    if how in ("sigterm", "sigint"):
+        proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGINT)
     else:
         proc.stdin.write("cancel\n")
         proc.stdin.flush()
