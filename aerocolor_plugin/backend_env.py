@@ -82,7 +82,10 @@ def managed_env_dir() -> str:
 def qgis_python() -> str:
     """The Python interpreter QGIS embeds (not sys.executable, which is QGIS inside the desktop)."""
     exe = os.path.basename(sys.executable).lower()
-    if exe.startswith("python"):
+    # Embedded in the desktop, Python names as sys.executable whatever "python3" PATH finds first
+    # (a pyenv shim, another install): trusted only when it lies inside QGIS's own Python prefix.
+    prefixes = {os.path.abspath(p) for p in (sys.exec_prefix, sys.base_exec_prefix)}
+    if exe.startswith("python") and any(os.path.abspath(sys.executable).startswith(p + os.sep) for p in prefixes):
         return sys.executable
     ver = f"{sys.version_info.major}.{sys.version_info.minor}"
     for path in (os.path.join(sys.exec_prefix, "bin", f"python{ver}"), os.path.join(sys.exec_prefix, "bin", "python3"),

@@ -145,6 +145,25 @@ def test_setup_plan_and_diagnostics(qgis_app, tmp_path):
     assert backend_env.readiness_problem(info) == ""
 
 
+def test_diagnostics_name_qgis_python_not_what_path_finds_first(qgis_app, tmp_path, monkeypatch):
+    """Inside the desktop, the embedded Python's sys.executable is whatever "python3" PATH finds first (a
+    pyenv shim here); the diagnostics named that. QGIS's own is the interpreter in its prefix."""
+    from aerocolor_plugin import backend_env
+
+    shim = tmp_path / "shims" / "python3"
+    shim.parent.mkdir()
+    shim.write_text("#!/bin/sh\n")
+    monkeypatch.setattr(sys, "executable", str(shim))
+    found = backend_env.qgis_python()
+    assert found and found != str(shim) and os.path.isfile(found)
+    assert any(os.path.abspath(found).startswith(os.path.abspath(p) + os.sep)
+               for p in (sys.exec_prefix, sys.base_exec_prefix)), found
+    assert str(shim) not in backend_env.diagnostics_text(None, "")
+    inside = os.path.join(sys.exec_prefix, "bin", os.path.basename(found))
+    monkeypatch.setattr(sys, "executable", inside)
+    assert backend_env.qgis_python() == inside     # an interpreter inside the prefix is QGIS's own
+
+
 def test_train_dock_trains_with_the_real_backend(qgis_app, backend_python, synthetic_pairs, tmp_path):
     from aerocolor_plugin.docks.train_dock import TrainDock
     from aerocolor_plugin.recent import recent_checkpoints
