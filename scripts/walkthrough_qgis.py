@@ -652,7 +652,7 @@ class Walk:
         return f"{results.get('TILES')} tiles into {out}"
 
     def step_proc_train(self):
-        from aerocolor_plugin.processing.train_algorithm import DEVICES, FAMILIES
+        from aerocolor_plugin.choices import DEVICES, FAMILIES
 
         run = os.path.join(self.work, "proc_run")
         params = {"DATA": self.state["proc_data"], "FAMILY": FAMILIES.index("pix2pix"), "COLOR_MODE": 0,
@@ -673,7 +673,7 @@ class Walk:
         return f"checkpoint {ckpt}"
 
     def step_proc_colorize(self):
-        from aerocolor_plugin.processing.colorize_algorithm import DEVICES
+        from aerocolor_plugin.choices import DEVICES
 
         grey = self.state["grey"]
         out = os.path.join(self.work, "proc_colorized.tif")

@@ -48,6 +48,33 @@ def test_provider_lists_its_algorithms(provider):
         assert alg.displayName() and alg.shortHelpString() and not alg.icon().isNull()
 
 
+def test_processing_choices_are_the_docks_words_and_translated(provider):
+    """Enum options read as the docks' choices do (Ground resolution: "the model's (resample)", not the flag
+    value "model"), and in zh_TW they are Chinese; there is one flag value per option."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from aerocolor_plugin.choices import GSD_MODES, gsd_labels
+    from aerocolor_plugin.i18n_util import install_translator
+    from aerocolor_plugin.processing.colorize_algorithm import ColorizeAlgorithm
+    from aerocolor_plugin.processing.train_algorithm import TrainAlgorithm
+
+    def options(alg, name):
+        alg.initAlgorithm({})
+        return alg.parameterDefinition(name).options()
+
+    assert options(ColorizeAlgorithm(), "GSD") == gsd_labels() and "model" not in gsd_labels()
+    assert len(GSD_MODES) == len(gsd_labels())
+    english = options(TrainAlgorithm(), "COLOR_MODE")
+    translator = install_translator("zh_TW")
+    try:
+        chinese_gsd = options(ColorizeAlgorithm(), "GSD")
+        chinese_colour = options(TrainAlgorithm(), "COLOR_MODE")
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert chinese_gsd[1] != gsd_labels()[1] and any("\u4e00" <= ch <= "\u9fff" for ch in chinese_gsd[1])
+    assert chinese_colour[0] != english[0]
+
+
 @pytest.mark.parametrize("ext", ["tif", "vrt"])
 def test_processing_run_build_mosaic(provider, tmp_path, ext):
     import processing

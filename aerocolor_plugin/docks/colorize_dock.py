@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout,
 
 from ..backend_events import ColorizeProgress
 from ..backend_process import BackendProcess
+from ..choices import DEVICES, GSD_MODES, device_labels, fill, gsd_labels
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, latent_size, read_card, summary
@@ -21,7 +22,6 @@ from ..recent import recent_checkpoints, remember_checkpoint
 from ..seam import output_files
 from .widgets import BackendBanner, format_eta, scrolling
 
-DEVICES = ["auto", "cpu", "cuda"]
 MAX_SAMPLES = 16
 
 
@@ -96,12 +96,10 @@ class ColorizeDock(QgsDockWidget):
         self.batch.setSpecialValueText(tr("auto"))   # the backend's measured best for the device
         form.addRow(tr("Batch"), self.batch)
         self.device = QComboBox()
-        self.device.addItems(DEVICES)
+        fill(self.device, DEVICES, device_labels())
         form.addRow(tr("Device"), self.device)
         self.gsd = QComboBox()
-        self.gsd.addItem(tr("auto"), "auto")
-        self.gsd.addItem(tr("the model's (resample)"), "model")
-        self.gsd.addItem(tr("the input's own"), "native")
+        fill(self.gsd, GSD_MODES, gsd_labels())
         form.addRow(tr("Ground resolution"), self.gsd)
         self.group = QCheckBox(tr("Group with a modern layer for comparison"))
         form.addRow(self.group)
@@ -291,7 +289,7 @@ class ColorizeDock(QgsDockWidget):
             raise ValueError(tr("The output would overwrite the input; choose another file name."))
         if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
             raise ValueError(tr("The output folder does not exist; choose an existing folder."))
-        args = ["colorize", "--model", model, "--device", self.device.currentText()]
+        args = ["colorize", "--model", model, "--device", self.device.currentData()]
         if self.batch.value() > 0:
             args += ["--batch", str(self.batch.value())]
         if self.tile.value() > 0:

@@ -15,6 +15,7 @@ from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLa
                                  QSpinBox, QVBoxLayout, QWidget)
 
 from ..backend_process import BackendProcess, RunFollower
+from ..choices import COLOR_MODES, DEVICES, FAMILIES, GAN_MODES, color_mode_labels, device_labels, fill
 from ..i18n_util import tr
 from ..model_card import read_card, summary
 from ..paths import default_model
@@ -24,9 +25,6 @@ from ..start_from import (START_CHOICES, colour_name, fitting_tile, model_name, 
                           start_labels, train_model_args)
 from .widgets import BackendBanner, LossPlot, format_eta, scrolling
 
-FAMILIES = ["pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan"]
-GAN_MODES = ["vanilla", "lsgan", "wgangp"]
-DEVICES = ["auto", "cpu", "cuda"]
 TILE_STEP = 32
 
 
@@ -83,8 +81,7 @@ class TrainDock(QgsDockWidget):
         self.family.addItems(FAMILIES)
         form.addRow(tr("Model family"), self.family)
         self.color_mode = QComboBox()
-        self.color_mode.addItem(tr("L*a*b* (keeps the photo's detail)"), "lab")
-        self.color_mode.addItem(tr("RGB"), "rgb")
+        fill(self.color_mode, COLOR_MODES, color_mode_labels())
         form.addRow(tr("Colour mode"), self.color_mode)
         self.epochs = _spin(1, 10000, 100)
         form.addRow(tr("Epochs at full rate"), self.epochs)
@@ -93,7 +90,7 @@ class TrainDock(QgsDockWidget):
         self.batch = _spin(1, 512, 1)
         form.addRow(tr("Batch size"), self.batch)
         self.device = QComboBox()
-        self.device.addItems(DEVICES)
+        fill(self.device, DEVICES, device_labels())
         form.addRow(tr("Device"), self.device)
         layout.addLayout(form)
 
@@ -297,7 +294,7 @@ class TrainDock(QgsDockWidget):
         run = self.run_dir.filePath().strip()
         if not run:
             raise ValueError(tr("Choose a run folder; checkpoints, samples and logs go there."))
-        args = ["train", "--run", run, "--device", self.device.currentText()]
+        args = ["train", "--run", run, "--device", self.device.currentData()]
         if resume:
             return args + ["--resume"]
         data = self.dataset.filePath().strip()

@@ -104,52 +104,52 @@
       <translation>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="106" />
+      <location filename="../backend_env.py" line="109" />
       <source>AEROCOLOR_PYTHON variable</source>
       <translation>AEROCOLOR_PYTHON variable</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="109" />
+      <location filename="../backend_env.py" line="112" />
       <source>development checkout's .venv</source>
       <translation>development checkout's .venv</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="111" />
+      <location filename="../backend_env.py" line="114" />
       <source>managed environment in the QGIS profile</source>
       <translation>managed environment in the QGIS profile</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="115" />
+      <location filename="../backend_env.py" line="118" />
       <source>QGIS's own Python (it has torch)</source>
       <translation>QGIS's own Python (it has torch)</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="132" />
+      <location filename="../backend_env.py" line="135" />
       <source>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</source>
       <translation>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="137" />
+      <location filename="../backend_env.py" line="140" />
       <source>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</source>
       <translation>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="147" />
+      <location filename="../backend_env.py" line="150" />
       <source>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</source>
       <translation>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="215" />
+      <location filename="../backend_env.py" line="218" />
       <source>The backend interpreter did not run; choose another one or click "Set up backend".</source>
       <translation>The backend interpreter did not run; choose another one or click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="217" />
+      <location filename="../backend_env.py" line="220" />
       <source>The backend interpreter has no PyTorch; click "Set up backend" to install it.</source>
       <translation>The backend interpreter has no PyTorch; click "Set up backend" to install it.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="219" />
+      <location filename="../backend_env.py" line="222" />
       <source>The backend interpreter cannot import the bundled backend; reinstall the plugin.</source>
       <translation>The backend interpreter cannot import the bundled backend; reinstall the plugin.</translation>
     </message>
@@ -207,6 +207,31 @@
       <location filename="../capture/task.py" line="51" />
       <source>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</source>
       <translation>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="18" />
+      <source>auto</source>
+      <translation>auto</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="22" />
+      <source>the model's (resample)</source>
+      <translation>the model's (resample)</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="22" />
+      <source>the input's own</source>
+      <translation>the input's own</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="26" />
+      <source>L*a*b* (keeps the photo's detail)</source>
+      <translation>L*a*b* (keeps the photo's detail)</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="26" />
+      <source>RGB</source>
+      <translation>RGB</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="105" />
@@ -504,14 +529,9 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="101" />
-      <source>the model's (resample)</source>
-      <translation>the model's (resample)</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="102" />
-      <source>the input's own</source>
-      <translation>the input's own</translation>
+      <location filename="../docks/colorize_dock.py" line="100" />
+      <source>Device</source>
+      <translation>Device</translation>
     </message>
     <message>
       <location filename="../docks/colorize_dock.py" line="103" />
@@ -629,314 +649,294 @@
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="322" />
+      <location filename="../docks/colorize_dock.py" line="324" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="340" />
+      <location filename="../docks/colorize_dock.py" line="342" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="354" />
+      <location filename="../docks/colorize_dock.py" line="358" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="360" />
+      <location filename="../docks/colorize_dock.py" line="364" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="362" />
+      <location filename="../docks/colorize_dock.py" line="366" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="368" />
+      <location filename="../docks/colorize_dock.py" line="372" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="377" />
+      <location filename="../docks/colorize_dock.py" line="381" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="379" />
+      <location filename="../docks/colorize_dock.py" line="383" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="382" />
+      <location filename="../docks/colorize_dock.py" line="386" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="40" />
+      <location filename="../docks/colorize_dock.py" line="41" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="59" />
+      <location filename="../docks/colorize_dock.py" line="61" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="67" />
+      <location filename="../docks/colorize_dock.py" line="69" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="74" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="80" />
+      <location filename="../docks/colorize_dock.py" line="82" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="85" />
+      <location filename="../docks/colorize_dock.py" line="87" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="89" />
-      <source>auto</source>
-      <translation>auto</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="90" />
+      <location filename="../docks/colorize_dock.py" line="92" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="95" />
+      <location filename="../docks/colorize_dock.py" line="97" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="98" />
-      <source>Device</source>
-      <translation>Device</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="100" />
-      <source>Network and optimiser</source>
-      <translation>Network and optimiser</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="105" />
+      <location filename="../docks/train_dock.py" line="102" />
       <source>Generator filters (ngf)</source>
       <translation>Generator filters (ngf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="107" />
+      <location filename="../docks/train_dock.py" line="104" />
       <source>Discriminator filters (ndf)</source>
       <translation>Discriminator filters (ndf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
+      <location filename="../docks/train_dock.py" line="106" />
       <source>family default</source>
       <translation>family default</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="112" />
+      <location filename="../docks/train_dock.py" line="109" />
       <source>GAN loss</source>
       <translation>GAN loss</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="114" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>Learning rate G</source>
       <translation>Learning rate G</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="116" />
+      <location filename="../docks/train_dock.py" line="113" />
       <source>Learning rate D</source>
       <translation>Learning rate D</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="120" />
+      <location filename="../docks/train_dock.py" line="117" />
       <source>Start</source>
       <translation>Start</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="122" />
+      <location filename="../docks/train_dock.py" line="119" />
       <source>Stop</source>
       <translation>Stop</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="124" />
+      <location filename="../docks/train_dock.py" line="121" />
       <source>Resume</source>
       <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="126" />
+      <location filename="../docks/train_dock.py" line="123" />
       <source>Open run folder</source>
       <translation>Open run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="128" />
+      <location filename="../docks/train_dock.py" line="125" />
       <source>Show run</source>
       <translation>Show run</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="129" />
+      <location filename="../docks/train_dock.py" line="126" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>Show the progress of the run in the run folder (after a restart)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="142" />
+      <location filename="../docks/train_dock.py" line="139" />
       <source>Idle.</source>
       <translation>Idle.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="176" />
+      <location filename="../docks/train_dock.py" line="173" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="228" />
+      <location filename="../docks/train_dock.py" line="225" />
       <source>Not an AeroColor model.</source>
       <translation>Not an AeroColor model.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="265" />
+      <location filename="../docks/train_dock.py" line="262" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="275" />
+      <location filename="../docks/train_dock.py" line="272" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>Last run: {0}. Show run follows it; Resume continues it.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="299" />
+      <location filename="../docks/train_dock.py" line="296" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="305" />
+      <location filename="../docks/train_dock.py" line="302" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="362" />
+      <location filename="../docks/train_dock.py" line="359" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>Stopping after the current step; the run is saved for resuming…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="369" />
+      <location filename="../docks/train_dock.py" line="366" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="383" />
+      <location filename="../docks/train_dock.py" line="380" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="430" />
+      <location filename="../docks/train_dock.py" line="427" />
       <source>The run folder does not exist yet.</source>
       <translation>The run folder does not exist yet.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="441" />
+      <location filename="../docks/train_dock.py" line="438" />
       <source>Training on {0} (torch {1}).</source>
       <translation>Training on {0} (torch {1}).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="446" />
+      <location filename="../docks/train_dock.py" line="443" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="458" />
+      <location filename="../docks/train_dock.py" line="455" />
       <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
       <translation>Checkpoints are saved to {0} (after every epoch, and on Stop).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="469" />
+      <location filename="../docks/train_dock.py" line="466" />
       <source>Training finished; the model is {0}.</source>
       <translation>Training finished; the model is {0}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="480" />
+      <location filename="../docks/train_dock.py" line="477" />
       <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
       <translation>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="482" />
+      <location filename="../docks/train_dock.py" line="479" />
       <source>Stopped; the run is saved. Press Resume to continue from there.</source>
       <translation>Stopped; the run is saved. Press Resume to continue from there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="54" />
+      <location filename="../docks/train_dock.py" line="52" />
       <source>AeroColor: Train</source>
       <translation>AeroColor: Train</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="73" />
+      <location filename="../docks/train_dock.py" line="71" />
       <source>Dataset folder</source>
       <translation>Dataset folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="76" />
+      <location filename="../docks/train_dock.py" line="74" />
       <source>Run folder</source>
       <translation>Run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="77" />
+      <location filename="../docks/train_dock.py" line="75" />
       <source>Start from</source>
       <translation>Start from</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="84" />
+      <location filename="../docks/train_dock.py" line="82" />
       <source>Model family</source>
       <translation>Model family</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="86" />
-      <source>L*a*b* (keeps the photo's detail)</source>
-      <translation>L*a*b* (keeps the photo's detail)</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="87" />
-      <source>RGB</source>
-      <translation>RGB</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="88" />
+      <location filename="../docks/train_dock.py" line="85" />
       <source>Colour mode</source>
       <translation>Colour mode</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="90" />
+      <location filename="../docks/train_dock.py" line="87" />
       <source>Epochs at full rate</source>
       <translation>Epochs at full rate</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="92" />
+      <location filename="../docks/train_dock.py" line="89" />
       <source>Epochs of decay</source>
       <translation>Epochs of decay</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="94" />
+      <location filename="../docks/train_dock.py" line="91" />
       <source>Batch size</source>
       <translation>Batch size</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="97" />
+      <source>Network and optimiser</source>
+      <translation>Network and optimiser</translation>
     </message>
     <message>
       <location filename="../docks/widgets.py" line="151" />
@@ -1229,82 +1229,82 @@
       <translation>Refuse captures of more tiles than</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="25" />
+      <location filename="../processing/colorize_algorithm.py" line="24" />
       <source>Colorize raster</source>
       <translation>Colorize raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="28" />
+      <location filename="../processing/colorize_algorithm.py" line="27" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <location filename="../processing/colorize_algorithm.py" line="33" />
       <source>Grey raster</source>
       <translation>Grey raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="36" />
+      <location filename="../processing/colorize_algorithm.py" line="35" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>Model (.pt; empty: the bundled default model)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <location filename="../processing/colorize_algorithm.py" line="37" />
       <source>Tile in px (0: the model's)</source>
       <translation>Tile in px (0: the model's)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <location filename="../processing/colorize_algorithm.py" line="39" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>Overlap in px (-1: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="42" />
+      <location filename="../processing/colorize_algorithm.py" line="41" />
       <source>Batch size (0: automatic)</source>
       <translation>Batch size (0: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="47" />
+      <location filename="../processing/colorize_algorithm.py" line="46" />
       <source>Latent code (models that have one)</source>
       <translation>Latent code (models that have one)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="49" />
+      <location filename="../processing/colorize_algorithm.py" line="48" />
       <source>Seed of the random latent code</source>
       <translation>Seed of the random latent code</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="51" />
+      <location filename="../processing/colorize_algorithm.py" line="50" />
       <source>Colour image whose colouring to follow</source>
       <translation>Colour image whose colouring to follow</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="54" />
+      <location filename="../processing/colorize_algorithm.py" line="53" />
       <source>Write a Cloud Optimized GeoTIFF</source>
       <translation>Write a Cloud Optimized GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="58" />
+      <location filename="../processing/colorize_algorithm.py" line="57" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="63" />
+      <location filename="../processing/colorize_algorithm.py" line="62" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="70" />
+      <location filename="../processing/colorize_algorithm.py" line="69" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="72" />
+      <location filename="../processing/colorize_algorithm.py" line="71" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>No model given: using the bundled default model {0}.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="75" />
+      <location filename="../processing/colorize_algorithm.py" line="74" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
     </message>
@@ -1339,37 +1339,37 @@
       <translation>AeroColor: colorize historical aerial photographs</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="31" />
+      <location filename="../processing/train_algorithm.py" line="29" />
       <source>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</source>
       <translation>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="33" />
+      <location filename="../processing/train_algorithm.py" line="31" />
       <source>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</source>
       <translation>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="48" />
+      <location filename="../processing/train_algorithm.py" line="46" />
       <source>Model file to start from (.pt; used unless Start from is nothing)</source>
       <translation>Model file to start from (.pt; used unless Start from is nothing)</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="59" />
+      <location filename="../processing/train_algorithm.py" line="57" />
       <source>Steps per epoch (0: the whole dataset)</source>
       <translation>Steps per epoch (0: the whole dataset)</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="65" />
+      <location filename="../processing/train_algorithm.py" line="63" />
       <source>Resume the run in the run folder</source>
       <translation>Resume the run in the run folder</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="67" />
+      <location filename="../processing/train_algorithm.py" line="65" />
       <source>Model checkpoint</source>
       <translation>Model checkpoint</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="89" />
+      <location filename="../processing/train_algorithm.py" line="87" />
       <source>Fine-tuning {0} ({1}).</source>
       <translation>Fine-tuning {0} ({1}).</translation>
     </message>

@@ -104,52 +104,52 @@
       <translation>無法啟動後端直譯器 {0}；請選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="106" />
+      <location filename="../backend_env.py" line="109" />
       <source>AEROCOLOR_PYTHON variable</source>
       <translation>AEROCOLOR_PYTHON 環境變數</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="109" />
+      <location filename="../backend_env.py" line="112" />
       <source>development checkout's .venv</source>
       <translation>開發目錄中的 .venv</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="111" />
+      <location filename="../backend_env.py" line="114" />
       <source>managed environment in the QGIS profile</source>
       <translation>QGIS 設定檔中的受管環境</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="115" />
+      <location filename="../backend_env.py" line="118" />
       <source>QGIS's own Python (it has torch)</source>
       <translation>QGIS 內建的 Python（已安裝 torch）</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="132" />
+      <location filename="../backend_env.py" line="135" />
       <source>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</source>
       <translation>後端直譯器 {0} 不存在；請在 AeroColor 設定中選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="137" />
+      <location filename="../backend_env.py" line="140" />
       <source>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</source>
       <translation>找不到可執行 AeroColor 後端的 Python；請按「設定後端」，或在 AeroColor 設定中指定已安裝 torch 的直譯器。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="147" />
+      <location filename="../backend_env.py" line="150" />
       <source>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</source>
       <translation>外掛內附的後端遺失；請重新安裝 AeroColor 外掛。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="215" />
+      <location filename="../backend_env.py" line="218" />
       <source>The backend interpreter did not run; choose another one or click "Set up backend".</source>
       <translation>後端直譯器無法執行；請選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="217" />
+      <location filename="../backend_env.py" line="220" />
       <source>The backend interpreter has no PyTorch; click "Set up backend" to install it.</source>
       <translation>後端直譯器沒有 PyTorch；請按「設定後端」安裝。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="219" />
+      <location filename="../backend_env.py" line="222" />
       <source>The backend interpreter cannot import the bundled backend; reinstall the plugin.</source>
       <translation>後端直譯器無法匯入內附的後端；請重新安裝外掛。</translation>
     </message>
@@ -207,6 +207,31 @@
       <location filename="../capture/task.py" line="51" />
       <source>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</source>
       <translation>{1} 中共 {0} 個圖塊（訓練 {2}、驗證 {3}、測試 {4}；略過 {5}）。</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="18" />
+      <source>auto</source>
+      <translation>自動</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="22" />
+      <source>the model's (resample)</source>
+      <translation>依模型（重新取樣）</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="22" />
+      <source>the input's own</source>
+      <translation>依輸入本身</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="26" />
+      <source>L*a*b* (keeps the photo's detail)</source>
+      <translation>L*a*b*（保留照片細節）</translation>
+    </message>
+    <message>
+      <location filename="../choices.py" line="26" />
+      <source>RGB</source>
+      <translation>RGB</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="105" />
@@ -504,14 +529,9 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="101" />
-      <source>the model's (resample)</source>
-      <translation>依模型（重新取樣）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="102" />
-      <source>the input's own</source>
-      <translation>依輸入本身</translation>
+      <location filename="../docks/colorize_dock.py" line="100" />
+      <source>Device</source>
+      <translation>裝置</translation>
     </message>
     <message>
       <location filename="../docks/colorize_dock.py" line="103" />
@@ -629,314 +649,294 @@
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="322" />
+      <location filename="../docks/colorize_dock.py" line="324" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="340" />
+      <location filename="../docks/colorize_dock.py" line="342" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="354" />
+      <location filename="../docks/colorize_dock.py" line="358" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="360" />
+      <location filename="../docks/colorize_dock.py" line="364" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="362" />
+      <location filename="../docks/colorize_dock.py" line="366" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="368" />
+      <location filename="../docks/colorize_dock.py" line="372" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="377" />
+      <location filename="../docks/colorize_dock.py" line="381" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="379" />
+      <location filename="../docks/colorize_dock.py" line="383" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="382" />
+      <location filename="../docks/colorize_dock.py" line="386" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="40" />
+      <location filename="../docks/colorize_dock.py" line="41" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="59" />
+      <location filename="../docks/colorize_dock.py" line="61" />
       <source>Grey layer</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="67" />
+      <location filename="../docks/colorize_dock.py" line="69" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="74" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="79" />
+      <location filename="../docks/colorize_dock.py" line="81" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="80" />
+      <location filename="../docks/colorize_dock.py" line="82" />
       <source>Output GeoTIFF</source>
       <translation>輸出 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>model's</source>
       <translation>依模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="85" />
+      <location filename="../docks/colorize_dock.py" line="87" />
       <source>Tile (px)</source>
       <translation>圖塊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="89" />
-      <source>auto</source>
-      <translation>自動</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="90" />
+      <location filename="../docks/colorize_dock.py" line="92" />
       <source>Overlap (px)</source>
       <translation>重疊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="95" />
+      <location filename="../docks/colorize_dock.py" line="97" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="98" />
-      <source>Device</source>
-      <translation>裝置</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="100" />
-      <source>Network and optimiser</source>
-      <translation>網路與最佳化器</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="105" />
+      <location filename="../docks/train_dock.py" line="102" />
       <source>Generator filters (ngf)</source>
       <translation>生成器濾波器數（ngf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="107" />
+      <location filename="../docks/train_dock.py" line="104" />
       <source>Discriminator filters (ndf)</source>
       <translation>判別器濾波器數（ndf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
+      <location filename="../docks/train_dock.py" line="106" />
       <source>family default</source>
       <translation>依模型類型預設</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="112" />
+      <location filename="../docks/train_dock.py" line="109" />
       <source>GAN loss</source>
       <translation>GAN 損失</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="114" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>Learning rate G</source>
       <translation>生成器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="116" />
+      <location filename="../docks/train_dock.py" line="113" />
       <source>Learning rate D</source>
       <translation>判別器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="120" />
+      <location filename="../docks/train_dock.py" line="117" />
       <source>Start</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="122" />
+      <location filename="../docks/train_dock.py" line="119" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="124" />
+      <location filename="../docks/train_dock.py" line="121" />
       <source>Resume</source>
       <translation>繼續</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="126" />
+      <location filename="../docks/train_dock.py" line="123" />
       <source>Open run folder</source>
       <translation>開啟訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="128" />
+      <location filename="../docks/train_dock.py" line="125" />
       <source>Show run</source>
       <translation>顯示訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="129" />
+      <location filename="../docks/train_dock.py" line="126" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="142" />
+      <location filename="../docks/train_dock.py" line="139" />
       <source>Idle.</source>
       <translation>閒置中。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="176" />
+      <location filename="../docks/train_dock.py" line="173" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>以您的資料集微調已訓練的模型（保留其模型類型、色彩模式與網路結構），或從頭訓練新模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="228" />
+      <location filename="../docks/train_dock.py" line="225" />
       <source>Not an AeroColor model.</source>
       <translation>不是 AeroColor 模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="265" />
+      <location filename="../docks/train_dock.py" line="262" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} 是 {2} 的 {1} 模型，因此起始模型已改為「無」：從頭訓練 {4} 的 {3} 新模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="275" />
+      <location filename="../docks/train_dock.py" line="272" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>上次的訓練：{0}。按「顯示訓練」可追蹤其進度，按「繼續」可接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="299" />
+      <location filename="../docks/train_dock.py" line="296" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="305" />
+      <location filename="../docks/train_dock.py" line="302" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="362" />
+      <location filename="../docks/train_dock.py" line="359" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="369" />
+      <location filename="../docks/train_dock.py" line="366" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="383" />
+      <location filename="../docks/train_dock.py" line="380" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>此訓練目前未在執行：它在完成前已停止（QGIS 已關閉或後端已停止）。請按「繼續」從最後的檢查點接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="430" />
+      <location filename="../docks/train_dock.py" line="427" />
       <source>The run folder does not exist yet.</source>
       <translation>訓練資料夾尚不存在。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="441" />
+      <location filename="../docks/train_dock.py" line="438" />
       <source>Training on {0} (torch {1}).</source>
       <translation>正在 {0} 上訓練（torch {1}）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="446" />
+      <location filename="../docks/train_dock.py" line="443" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="458" />
+      <location filename="../docks/train_dock.py" line="455" />
       <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
       <translation>檢查點儲存於 {0}（每輪結束時，以及停止時）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="469" />
+      <location filename="../docks/train_dock.py" line="466" />
       <source>Training finished; the model is {0}.</source>
       <translation>訓練完成；模型為 {0}。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="480" />
+      <location filename="../docks/train_dock.py" line="477" />
       <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
       <translation>已在第 {0} 輪、第 {1} 步停止；訓練已儲存。按「繼續」可從該處接續。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="482" />
+      <location filename="../docks/train_dock.py" line="479" />
       <source>Stopped; the run is saved. Press Resume to continue from there.</source>
       <translation>已停止；訓練已儲存。按「繼續」可從該處接續。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="54" />
+      <location filename="../docks/train_dock.py" line="52" />
       <source>AeroColor: Train</source>
       <translation>AeroColor：訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="73" />
+      <location filename="../docks/train_dock.py" line="71" />
       <source>Dataset folder</source>
       <translation>資料集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="76" />
+      <location filename="../docks/train_dock.py" line="74" />
       <source>Run folder</source>
       <translation>訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="77" />
+      <location filename="../docks/train_dock.py" line="75" />
       <source>Start from</source>
       <translation>起始模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="84" />
+      <location filename="../docks/train_dock.py" line="82" />
       <source>Model family</source>
       <translation>模型類型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="86" />
-      <source>L*a*b* (keeps the photo's detail)</source>
-      <translation>L*a*b*（保留照片細節）</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="87" />
-      <source>RGB</source>
-      <translation>RGB</translation>
-    </message>
-    <message>
-      <location filename="../docks/train_dock.py" line="88" />
+      <location filename="../docks/train_dock.py" line="85" />
       <source>Colour mode</source>
       <translation>色彩模式</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="90" />
+      <location filename="../docks/train_dock.py" line="87" />
       <source>Epochs at full rate</source>
       <translation>全學習率輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="92" />
+      <location filename="../docks/train_dock.py" line="89" />
       <source>Epochs of decay</source>
       <translation>衰減輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="94" />
+      <location filename="../docks/train_dock.py" line="91" />
       <source>Batch size</source>
       <translation>批次大小</translation>
+    </message>
+    <message>
+      <location filename="../docks/train_dock.py" line="97" />
+      <source>Network and optimiser</source>
+      <translation>網路與最佳化器</translation>
     </message>
     <message>
       <location filename="../docks/widgets.py" line="151" />
@@ -1229,82 +1229,82 @@
       <translation>拒絕超過此圖塊數的擷取</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="25" />
+      <location filename="../processing/colorize_algorithm.py" line="24" />
       <source>Colorize raster</source>
       <translation>為網格上色</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="28" />
+      <location filename="../processing/colorize_algorithm.py" line="27" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>以訓練好的 AeroColor 模型為灰階（歷史）網格上色，並依輸入的網格寫出具地理參考的彩色 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="34" />
+      <location filename="../processing/colorize_algorithm.py" line="33" />
       <source>Grey raster</source>
       <translation>灰階網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="36" />
+      <location filename="../processing/colorize_algorithm.py" line="35" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>模型（.pt；留空：內附的預設模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <location filename="../processing/colorize_algorithm.py" line="37" />
       <source>Tile in px (0: the model's)</source>
       <translation>圖塊像素（0：依模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <location filename="../processing/colorize_algorithm.py" line="39" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>重疊像素（-1：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="42" />
+      <location filename="../processing/colorize_algorithm.py" line="41" />
       <source>Batch size (0: automatic)</source>
       <translation>批次大小（0：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="47" />
+      <location filename="../processing/colorize_algorithm.py" line="46" />
       <source>Latent code (models that have one)</source>
       <translation>潛在編碼（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="49" />
+      <location filename="../processing/colorize_algorithm.py" line="48" />
       <source>Seed of the random latent code</source>
       <translation>隨機潛在編碼的種子</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="51" />
+      <location filename="../processing/colorize_algorithm.py" line="50" />
       <source>Colour image whose colouring to follow</source>
       <translation>要仿照其著色的彩色影像</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="54" />
+      <location filename="../processing/colorize_algorithm.py" line="53" />
       <source>Write a Cloud Optimized GeoTIFF</source>
       <translation>寫成雲端最佳化 GeoTIFF（COG）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="58" />
+      <location filename="../processing/colorize_algorithm.py" line="57" />
       <source>Colour raster</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="63" />
+      <location filename="../processing/colorize_algorithm.py" line="62" />
       <source>The input raster could not be opened.</source>
       <translation>無法開啟輸入網格。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="70" />
+      <location filename="../processing/colorize_algorithm.py" line="69" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>請選擇模型：此份 AeroColor 未內附預設模型。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="72" />
+      <location filename="../processing/colorize_algorithm.py" line="71" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>未指定模型：使用內附的預設模型 {0}。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="75" />
+      <location filename="../processing/colorize_algorithm.py" line="74" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
     </message>
@@ -1339,37 +1339,37 @@
       <translation>AeroColor：為歷史航空照片上色</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="31" />
+      <location filename="../processing/train_algorithm.py" line="29" />
       <source>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</source>
       <translation>以資料集資料夾（由擷取面板或 'aerocolor dataset' 建立）訓練 GAN 上色模型。訓練資料夾保存檢查點、樣本與記錄；停止的訓練可以繼續。</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="33" />
+      <location filename="../processing/train_algorithm.py" line="31" />
       <source>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</source>
       <translation>起始模型：內附的預設模型或模型檔會以資料集微調，並保留其模型類型、色彩模式與網路結構，因此模型類型與色彩模式須與該模型相同，且不使用生成器與判別器濾波器數；圖塊大小須為該模型所要求的倍數。無：依所給的選項訓練新模型。</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="48" />
+      <location filename="../processing/train_algorithm.py" line="46" />
       <source>Model file to start from (.pt; used unless Start from is nothing)</source>
       <translation>起始模型檔（.pt；除非起始模型為「無」，否則使用此檔）</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="59" />
+      <location filename="../processing/train_algorithm.py" line="57" />
       <source>Steps per epoch (0: the whole dataset)</source>
       <translation>每輪步數（0：整個資料集）</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="65" />
+      <location filename="../processing/train_algorithm.py" line="63" />
       <source>Resume the run in the run folder</source>
       <translation>繼續訓練資料夾中的訓練</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="67" />
+      <location filename="../processing/train_algorithm.py" line="65" />
       <source>Model checkpoint</source>
       <translation>模型檢查點</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="89" />
+      <location filename="../processing/train_algorithm.py" line="87" />
       <source>Fine-tuning {0} ({1}).</source>
       <translation>微調 {0}（{1}）。</translation>
     </message>

@@ -5,14 +5,13 @@ from qgis.core import (QgsProcessingException, QgsProcessingParameterBoolean, Qg
                        QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterNumber,
                        QgsProcessingParameterRasterDestination, QgsProcessingParameterRasterLayer)
 
+from ..choices import DEVICES, GSD_MODES, device_labels, gsd_labels
 from ..i18n_util import tr
 from ..layers import file_path_of, first_grey_layer
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, read_card
 from ..paths import default_model
 from .base import AeroColorAlgorithm
 
-DEVICES = ["auto", "cpu", "cuda"]
-GSD = ["auto", "model", "native"]
 
 
 class ColorizeAlgorithm(AeroColorAlgorithm):
@@ -41,8 +40,8 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
                                                        QgsProcessingParameterNumber.Type.Integer, -1, False, -1, 1024))
         self.addParameter(QgsProcessingParameterNumber("BATCH", tr("Batch size (0: automatic)"),
                                                        QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 256))
-        self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), DEVICES, defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum("GSD", tr("Ground resolution"), GSD, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), device_labels(), defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("GSD", tr("Ground resolution"), gsd_labels(), defaultValue=0))
         # Only for models with a latent code (BicycleGAN): which of their plausible colourings to write.
         latent = [QgsProcessingParameterEnum("LATENT", tr("Latent code (models that have one)"),
                                              latent_mode_labels(), defaultValue=0),
@@ -85,7 +84,7 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         overlap = self.parameterAsInt(parameters, "OVERLAP", context)
         if overlap >= 0:
             args += ["--overlap", str(overlap)]
-        gsd = GSD[self.parameterAsEnum(parameters, "GSD", context)]
+        gsd = GSD_MODES[self.parameterAsEnum(parameters, "GSD", context)]
         if gsd != "auto":
             args += ["--gsd", gsd]
         if self.parameterAsBool(parameters, "COG", context):

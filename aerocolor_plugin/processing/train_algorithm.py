@@ -8,14 +8,12 @@ from qgis.core import (QgsProcessingException, QgsProcessingOutputFile, QgsProce
                        QgsProcessingParameterEnum, QgsProcessingParameterFile,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber)
 
+from ..choices import COLOR_MODES, DEVICES, FAMILIES, color_mode_labels, device_labels
 from ..i18n_util import tr
 from ..model_card import read_card, summary
 from ..start_from import START_CHOICES, model_path, start_labels, train_model_args
 from .base import AeroColorAlgorithm
 
-FAMILIES = ["pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan"]
-COLOR_MODES = ["lab", "rgb"]
-DEVICES = ["auto", "cpu", "cuda"]
 
 
 class TrainAlgorithm(AeroColorAlgorithm):
@@ -48,8 +46,8 @@ class TrainAlgorithm(AeroColorAlgorithm):
         self.addParameter(QgsProcessingParameterFile("FROM_MODEL", tr("Model file to start from (.pt; used "
                                                                       "unless Start from is nothing)"),
                                                      extension="pt", optional=True))
-        self.addParameter(QgsProcessingParameterEnum("FAMILY", tr("Model family"), FAMILIES, defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum("COLOR_MODE", tr("Colour mode"), COLOR_MODES, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("FAMILY", tr("Model family"), list(FAMILIES), defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("COLOR_MODE", tr("Colour mode"), color_mode_labels(), defaultValue=0))
         self._int("EPOCHS", tr("Epochs at full rate"), 100, 1, 10000)
         self._int("DECAY_EPOCHS", tr("Epochs of decay"), 100, 0, 10000)
         self._int("BATCH", tr("Batch size"), 1, 1, 512)
@@ -61,7 +59,7 @@ class TrainAlgorithm(AeroColorAlgorithm):
             p = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Type.Double, 2e-4, False, 1e-7, 1.0)
             p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(p)
-        self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), DEVICES, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), device_labels(), defaultValue=0))
         self.addParameter(QgsProcessingParameterBoolean("RESUME", tr("Resume the run in the run folder"), False))
         self.addParameter(QgsProcessingParameterFolderDestination("RUN", tr("Run folder")))
         self.addOutput(QgsProcessingOutputFile("CHECKPOINT", tr("Model checkpoint")))
