@@ -760,3 +760,26 @@ def test_a_capture_whose_folder_disappears_stops_in_one_sentence_and_makes_no_ne
     assert len(man["tiles"]) == 12
     for t in man["tiles"]:
         assert all(os.path.isfile(p) for p in layout.tile_paths(str(out), "pairs", t["split"], t["id"]).values())
+
+
+def test_capture_sentences_are_in_the_users_language(geotiff, tmp_path):
+    """In zh_TW the capture's refusals and warnings are Chinese (they were English in the zh_TW walk-through)."""
+    from qgis.core import QgsRectangle
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from aerocolor.errors import BadInput
+    from aerocolor_plugin.capture.aoi import aoi_from_rect
+    from aerocolor_plugin.capture.engine import CaptureConfig, empty_splits
+    from aerocolor_plugin.i18n_util import install_translator
+
+    layer = _layer(geotiff[0])
+    far = aoi_from_rect(QgsRectangle(0, 0, 10, 10), layer.crs())
+    translator = install_translator("zh_TW")
+    try:
+        with pytest.raises(BadInput) as err:
+            _capture(_local_cfg(tmp_path / "a"), layer, far)
+        warning = empty_splits(CaptureConfig(out="x", val_fraction=0.1), {"train": 4})[0]
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert "關注區域" in err.value.message and "src" in err.value.message
+    assert "val" in warning and "區塊" in warning

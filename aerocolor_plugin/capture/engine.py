@@ -14,6 +14,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCoordinateTransformContext,
                        QgsCsException, QgsRectangle)
 
+from ..i18n_util import tr
 from .aoi import Aoi, estimate, in_crs, tiles_in
 from .grid import MERCATOR_CRS, Grid, res_grid, snapped_origin, zoom_grid
 from .render import MISSING, NODATA, LayerError, LayerRef, TileReader, fetch, is_grey_layer
@@ -53,9 +54,9 @@ class CaptureConfig:
         if not 16 <= self.tile <= 4096:
             raise BadInput(f"A tile of {self.tile} px is not possible; use 16 to 4096 px.")
         if not self.zooms and not self.gsd:
-            raise BadInput("Choose zoom levels or a ground resolution (m/px) for the tile grid.")
+            raise BadInput(tr("Choose zoom levels or a ground resolution (m/px) for the tile grid."))
         if self.gsd is not None and self.gsd <= 0:
-            raise BadInput("The ground resolution must be above 0 m/px.")
+            raise BadInput(tr("The ground resolution must be above 0 m/px."))
         for z in self.zooms:
             if not 0 <= z <= 24:
                 raise BadInput(f"Zoom {z} does not exist; web-mercator zooms run from 0 to 24.")
@@ -63,12 +64,12 @@ class CaptureConfig:
             raise BadInput(f"Unknown use of the historical layer {self.historical_role!r}; "
                            f"choose none, unpaired or test.")
         if self.historical_role == "unpaired" and self.layout != "unpaired":
-            raise BadInput("Historical tiles as the grey (A) set need the unpaired layout; choose "
-                           "'unpaired' or use the historical layer for test tiles.")
+            raise BadInput(tr("Historical tiles as the grey (A) set need the unpaired layout; choose "
+                              "'unpaired' or use the historical layer for test tiles."))
         if not 0 <= self.max_nodata < 1:
-            raise BadInput("The largest nodata share of a tile must be at least 0 and below 100 %.")
+            raise BadInput(tr("The largest nodata share of a tile must be at least 0 and below 100 %."))
         if not 0 <= self.val_fraction + self.test_fraction < 1:
-            raise BadInput("The validation and test shares must leave some tiles for training.")
+            raise BadInput(tr("The validation and test shares must leave some tiles for training."))
 
 
 @dataclass
@@ -96,7 +97,7 @@ def _grids(cfg: CaptureConfig, layer_crs: QgsCoordinateReferenceSystem, layer_ex
         return [zoom_grid(z, cfg.tile) for z in sorted(set(cfg.zooms))]
     crs = QgsCoordinateReferenceSystem(cfg.crs) if cfg.crs else layer_crs
     if not crs.isValid():
-        raise BadInput(f"The grid CRS {cfg.crs!r} is not known; choose a CRS such as EPSG:32651.")
+        raise BadInput(tr("The grid CRS {0} is not known; choose a CRS such as EPSG:32651.").format(repr(cfg.crs)))
     origin = (0.0, 0.0)
     if crs == layer_crs:  # tiles on the layer's own pixel corners read without resampling
         origin = snapped_origin(cfg.gsd, cfg.tile, (layer_extent.xMinimum(), layer_extent.yMaximum()))
@@ -125,19 +126,20 @@ def plan_capture(cfg: CaptureConfig, layer_crs: QgsCoordinateReferenceSystem, la
         try:
             g = in_crs(aoi, gcrs, context)
         except QgsCsException:
-            raise BadInput(f"The area of interest cannot be projected to {grid.crs}; choose an area "
-                           f"inside the grid's CRS.") from None
+            raise BadInput(tr("The area of interest cannot be projected to {0}; choose an area "
+                              "inside the grid's CRS.").format(grid.crs)) from None
         limit = _extent_in(layer_extent, layer_crs, gcrs, context)
         geoms.append(g)
         limits.append(limit)
         total += estimate(grid, g, limit)
     if total == 0:
-        raise BadInput(f"The area of interest does not overlap {layer_name}; draw it where the layer "
-                       f"has imagery.")
+        raise BadInput(tr("The area of interest does not overlap {0}; draw it where the layer "
+                          "has imagery.").format(layer_name))
     if total > cfg.max_tiles:
-        where = f"zoom {max(cfg.zooms)}" if cfg.zooms else f"{cfg.gsd:g} units/px"
-        raise BadInput(f"{where} over this area makes about {total:,} tiles (the limit is {cfg.max_tiles:,}); "
-                       f"choose a lower zoom, a coarser resolution or a smaller area.")
+        where = tr("zoom {0}").format(max(cfg.zooms)) if cfg.zooms else tr("{0} units/px").format(f"{cfg.gsd:g}")
+        raise BadInput(tr("{0} over this area makes about {1} tiles (the limit is {2}); "
+                          "choose a lower zoom, a coarser resolution or a smaller area.")
+                       .format(where, f"{total:,}", f"{cfg.max_tiles:,}"))
     # A rectangle stays a rectangle only in its own CRS or from WGS84 into web-mercator.
     rect = aoi.rectangular and all(
         QgsCoordinateReferenceSystem(g.crs) == aoi.crs
@@ -148,8 +150,8 @@ def plan_capture(cfg: CaptureConfig, layer_crs: QgsCoordinateReferenceSystem, la
 def refuse_grey_source(layer, name: str) -> None:
     """A grey colour source would give grey B tiles, from which a model learns no colour."""
     if is_grey_layer(layer):
-        raise BadInput(f"{name} is grey; choose a colour layer as the source and this one as the "
-                       f"historical layer.")
+        raise BadInput(tr("{0} is grey; choose a colour layer as the source and this one as the "
+                          "historical layer.").format(name))
 
 
 def _request(cfg: CaptureConfig, colour: LayerRef, historical: Optional[LayerRef], aoi: Aoi) -> dict:
@@ -179,8 +181,8 @@ class Outage:
             return
         self.missing += 1
         if self.missing >= GIVE_UP_AFTER:
-            raise BadInput(f"{self.ref.name} returned none of the first {GIVE_UP_AFTER} tiles it was asked for; "
-                           f"check the connection and the layer's URL (tiles already on disk were kept).")
+            raise BadInput(tr("{0} returned none of the first {1} tiles it was asked for; check the connection "
+                              "and the layer's URL (tiles already on disk were kept).").format(self.ref.name, GIVE_UP_AFTER))
 
 
 Progress = Callable[[int, int, Dict[str, int]], None]
@@ -192,7 +194,7 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
     """Capture the training set cfg describes; returns the manifest (also written to cfg.out)."""
     cfg.check()
     if cfg.historical_role != "none" and historical is None:
-        raise BadInput("Choose the historical layer, or set its use to none.")
+        raise BadInput(tr("Choose the historical layer, or set its use to none."))
     try:
         layer = colour.open()
         hist_layer = historical.open() if historical is not None and cfg.historical_role != "none" else None
@@ -202,8 +204,8 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
     plan = plan_capture(cfg, layer.crs(), layer.extent(), aoi, context, colour.name)
     tiles = plan.tiles()
     if not tiles:
-        raise BadInput(f"The area of interest does not overlap {colour.name}; draw it where the layer "
-                       f"has imagery.")
+        raise BadInput(tr("The area of interest does not overlap {0}; draw it where the layer "
+                          "has imagery.").format(colour.name))
     resumed = prepare_folder(cfg.out, _request(cfg, colour, historical if hist_layer else None, aoi))
     sink = TileSink(cfg.out, cfg.layout, cfg.fmt, cfg.historical_role if hist_layer else "none")
     skipped_before = read_skipped(cfg.out) if resumed else {}
@@ -217,8 +219,8 @@ def run_capture(cfg: CaptureConfig, colour: LayerRef, aoi: Aoi, context: QgsCoor
     log(f"{len(tiles)} tiles in {len(plan.grids)} grid(s)" + (", resuming" if resumed else ""))
     for i, (grid, col, row) in enumerate(tiles):
         if is_cancelled is not None and is_cancelled():
-            raise Cancelled(f"Capture cancelled with {counts['written'] + counts['on_disk']} tiles on disk; "
-                            f"run it again with the same settings to resume.")
+            raise Cancelled(tr("Capture cancelled with {0} tiles on disk; run it again with the same settings "
+                               "to resume.").format(counts['written'] + counts['on_disk']))
         name = grid.tile_id(col, row)
         split = layout.split_of_block(grid.block_key(col, row, cfg.block, coarsest), cfg.seed,
                                       cfg.val_fraction, cfg.test_fraction)
@@ -268,9 +270,9 @@ def empty_splits(cfg: CaptureConfig, counts: Dict[str, int]) -> List[str]:
     out = []
     for split, share in (("val", cfg.val_fraction), ("test", cfg.test_fraction)):
         if share > 0 and counts.get(split, 0) == 0:
-            out.append(f"No tile fell into {split} although its share is {share:g}: the area holds only "
-                       f"{sum(counts.values())} tiles in blocks of {cfg.block} x {cfg.block}; choose a smaller "
-                       f"block or a larger area.")
+            out.append(tr("No tile fell into {0} although its share is {1}: the area holds only {2} tiles in "
+                          "blocks of {3} x {3}; choose a smaller block or a larger area.")
+                       .format(split, f"{share:g}", sum(counts.values()), cfg.block))
     return out
 
 
@@ -293,10 +295,10 @@ class NodataShares:
         if not self.shares:
             return ""
         least = min(self.shares)
-        return (f" {len(self.shares)} tiles were skipped for nodata: {_pct(least)} to {_pct(max(self.shares))} "
-                f"of their pixels had no data, more than the {_pct(max_nodata)} a tile may have; raise "
-                f"the largest nodata share to keep tiles like these, or turn off the layer's nodata value "
-                f"in its properties if those pixels are real.")
+        return " " + tr("{0} tiles were skipped for nodata: {1} to {2} of their pixels had no data, more than "
+                        "the {3} a tile may have; raise the largest nodata share to keep tiles like these, or "
+                        "turn off the layer's nodata value in its properties if those pixels are real.").format(
+            len(self.shares), _pct(least), _pct(max(self.shares)), _pct(max_nodata))
 
 
 def _pct(share: float) -> str:
@@ -326,8 +328,8 @@ def _units(crs: QgsCoordinateReferenceSystem) -> str:
 def _manifest(cfg: CaptureConfig, plan: Plan, colour: LayerRef, historical: Optional[LayerRef], layer,
               aoi: Aoi, entries: list, counts: dict, started: str, refused: NodataShares) -> dict:
     if not entries:
-        raise BadInput(f"No usable tiles were captured (blank {counts['blank']}, nodata {counts['nodata']}, "
-                       f"missing {counts['missing']}); check the layer over the area of interest."
+        raise BadInput(tr("No usable tiles were captured (blank {0}, nodata {1}, missing {2}); check the layer "
+                          "over the area of interest.").format(counts['blank'], counts['nodata'], counts['missing'])
                        + refused.advice(cfg.max_nodata))
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     grid_crs = QgsCoordinateReferenceSystem(plan.grids[0].crs)

@@ -28,6 +28,7 @@ from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsCoordinateTransfor
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QImage
 
+from ..i18n_util import tr
 from .grid import Grid
 from .writer import layout
 
@@ -55,9 +56,9 @@ class LayerRef:
     @classmethod
     def of(cls, layer: QgsRasterLayer) -> "LayerRef":
         if layer is None:
-            raise LayerError("Choose a raster layer to capture.")
+            raise LayerError(tr("Choose a raster layer to capture."))
         if not layer.isValid():
-            raise LayerError(f"The layer {layer.name()} failed to load; check its source or connection.")
+            raise LayerError(tr("The layer {0} failed to load; check its source or connection.").format(layer.name()))
         renderer = layer.renderer().clone() if layer.renderer() is not None else None
         provider = layer.dataProvider()
         ignore = tuple(b for b in range(1, layer.bandCount() + 1)
@@ -74,8 +75,8 @@ class LayerRef:
         """A new layer object owned by the calling thread."""
         layer = QgsRasterLayer(self.uri, self.name, self.provider)
         if not layer.isValid():
-            raise LayerError(f"The layer {self.name} failed to load ({self.public_uri or self.uri}); "
-                             f"check its source or connection.")
+            raise LayerError(tr("The layer {0} failed to load ({1}); check its source or connection.")
+                             .format(self.name, self.public_uri or self.uri))
         for band in self.ignore_nodata:
             layer.dataProvider().setUseSourceNoDataValue(band, False)
         if self.renderer is not None:
@@ -223,7 +224,7 @@ class TileReader:
             if self.extent is None and block is not None and block.isEmpty():
                 return np.zeros_like(out), np.zeros_like(valid)  # the projector found none of the file here
             if block is None or not block.isValid():
-                raise LayerError(f"{self.ref.name} could not be read at {bounds}; check the file.")
+                raise LayerError(tr("{0} could not be read at {1}; check the file.").format(self.ref.name, bounds))
             arr = np.frombuffer(bytes(block.data()), np.uint8).reshape(n, n)
             out[..., i] = arr
             nodata &= self._band_nodata(b, block, arr)

@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from ..i18n_util import tr
 from ..paths import ensure_backend_importable
 
 ensure_backend_importable()
@@ -48,23 +49,23 @@ def read_request(out: str) -> Optional[dict]:
 def prepare_folder(out: str, request: dict) -> bool:
     """Make the dataset folder ready; True when an earlier capture of the same request is resumed."""
     if not out:
-        raise BadInput("Choose a folder for the training set.")
+        raise BadInput(tr("Choose a folder for the training set."))
     if os.path.exists(out) and not os.path.isdir(out):
-        raise BadInput(f"{out} is a file; choose a folder for the training set.")
+        raise BadInput(tr("{0} is a file; choose a folder for the training set.").format(out))
     if layout.folder_is_free(out):
         os.makedirs(out, exist_ok=True)
         _write_json(os.path.join(out, REQUEST), request)
         return False
     earlier = read_request(out)
     if earlier is None:
-        raise BadInput(f"{out} already holds another dataset or other files; choose an empty or new "
-                       f"folder (nothing was overwritten).")
+        raise BadInput(tr("{0} already holds another dataset or other files; choose an empty or new "
+                          "folder (nothing was overwritten).").format(out))
     if identity(earlier) != identity(request):
         changed = sorted(k for k in set(identity(earlier)["config"]) | set(identity(request)["config"])
                          if identity(earlier)["config"].get(k) != identity(request)["config"].get(k))
-        what = ", ".join(changed) if changed else "the layers or the area of interest"
-        raise BadInput(f"{out} holds a capture made with other settings ({what}); use the same settings "
-                       f"to resume it or choose a new folder (nothing was overwritten).")
+        what = ", ".join(changed) if changed else tr("the layers or the area of interest")
+        raise BadInput(tr("{0} holds a capture made with other settings ({1}); use the same settings "
+                          "to resume it or choose a new folder (nothing was overwritten).").format(out, what))
     _write_json(os.path.join(out, REQUEST), request)  # keeps the newest volatile settings
     return True
 
@@ -80,9 +81,9 @@ def check_still_there(out: str) -> None:
     """Refuse to go on once the folder (or its request file) is gone: writing would quietly make a new
     folder of the remaining tiles only, whose manifest lists files that are no longer there."""
     if not os.path.isfile(os.path.join(out, REQUEST)):
-        raise DiskError(f"The training-set folder {out} disappeared during the capture (deleted, moved or "
-                        f"its drive unmounted); nothing more was written there; run the capture again to "
-                        f"start it afresh.")
+        raise DiskError(tr("The training-set folder {0} disappeared during the capture (deleted, moved or "
+                           "its drive unmounted); nothing more was written there; run the capture again to "
+                           "start it afresh.").format(out))
 
 
 def read_skipped(out: str) -> Dict[str, Tuple[str, float]]:

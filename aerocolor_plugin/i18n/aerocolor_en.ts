@@ -204,9 +204,149 @@
       <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
     </message>
     <message>
+      <location filename="../capture/engine.py" line="100" />
+      <source>The grid CRS {0} is not known; choose a CRS such as EPSG:32651.</source>
+      <translation>The grid CRS {0} is not known; choose a CRS such as EPSG:32651.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="129" />
+      <source>The area of interest cannot be projected to {0}; choose an area inside the grid's CRS.</source>
+      <translation>The area of interest cannot be projected to {0}; choose an area inside the grid's CRS.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="136" />
+      <source>The area of interest does not overlap {0}; draw it where the layer has imagery.</source>
+      <translation>The area of interest does not overlap {0}; draw it where the layer has imagery.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="139" />
+      <source>zoom {0}</source>
+      <translation>zoom {0}</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="139" />
+      <source>{0} units/px</source>
+      <translation>{0} units/px</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="140" />
+      <source>{0} over this area makes about {1} tiles (the limit is {2}); choose a lower zoom, a coarser resolution or a smaller area.</source>
+      <translation>{0} over this area makes about {1} tiles (the limit is {2}); choose a lower zoom, a coarser resolution or a smaller area.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="153" />
+      <source>{0} is grey; choose a colour layer as the source and this one as the historical layer.</source>
+      <translation>{0} is grey; choose a colour layer as the source and this one as the historical layer.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="184" />
+      <source>{0} returned none of the first {1} tiles it was asked for; check the connection and the layer's URL (tiles already on disk were kept).</source>
+      <translation>{0} returned none of the first {1} tiles it was asked for; check the connection and the layer's URL (tiles already on disk were kept).</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="197" />
+      <source>Choose the historical layer, or set its use to none.</source>
+      <translation>Choose the historical layer, or set its use to none.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="222" />
+      <source>Capture cancelled with {0} tiles on disk; run it again with the same settings to resume.</source>
+      <translation>Capture cancelled with {0} tiles on disk; run it again with the same settings to resume.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="273" />
+      <source>No tile fell into {0} although its share is {1}: the area holds only {2} tiles in blocks of {3} x {3}; choose a smaller block or a larger area.</source>
+      <translation>No tile fell into {0} although its share is {1}: the area holds only {2} tiles in blocks of {3} x {3}; choose a smaller block or a larger area.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="298" />
+      <source>{0} tiles were skipped for nodata: {1} to {2} of their pixels had no data, more than the {3} a tile may have; raise the largest nodata share to keep tiles like these, or turn off the layer's nodata value in its properties if those pixels are real.</source>
+      <translation>{0} tiles were skipped for nodata: {1} to {2} of their pixels had no data, more than the {3} a tile may have; raise the largest nodata share to keep tiles like these, or turn off the layer's nodata value in its properties if those pixels are real.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="331" />
+      <source>No usable tiles were captured (blank {0}, nodata {1}, missing {2}); check the layer over the area of interest.</source>
+      <translation>No usable tiles were captured (blank {0}, nodata {1}, missing {2}); check the layer over the area of interest.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="57" />
+      <source>Choose zoom levels or a ground resolution (m/px) for the tile grid.</source>
+      <translation>Choose zoom levels or a ground resolution (m/px) for the tile grid.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="59" />
+      <source>The ground resolution must be above 0 m/px.</source>
+      <translation>The ground resolution must be above 0 m/px.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="67" />
+      <source>Historical tiles as the grey (A) set need the unpaired layout; choose 'unpaired' or use the historical layer for test tiles.</source>
+      <translation>Historical tiles as the grey (A) set need the unpaired layout; choose 'unpaired' or use the historical layer for test tiles.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="70" />
+      <source>The largest nodata share of a tile must be at least 0 and below 100 %.</source>
+      <translation>The largest nodata share of a tile must be at least 0 and below 100 %.</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="72" />
+      <source>The validation and test shares must leave some tiles for training.</source>
+      <translation>The validation and test shares must leave some tiles for training.</translation>
+    </message>
+    <message>
+      <location filename="../capture/render.py" line="227" />
+      <source>{0} could not be read at {1}; check the file.</source>
+      <translation>{0} could not be read at {1}; check the file.</translation>
+    </message>
+    <message>
+      <location filename="../capture/render.py" line="59" />
+      <source>Choose a raster layer to capture.</source>
+      <translation>Choose a raster layer to capture.</translation>
+    </message>
+    <message>
+      <location filename="../capture/render.py" line="61" />
+      <source>The layer {0} failed to load; check its source or connection.</source>
+      <translation>The layer {0} failed to load; check its source or connection.</translation>
+    </message>
+    <message>
+      <location filename="../capture/render.py" line="78" />
+      <source>The layer {0} failed to load ({1}); check its source or connection.</source>
+      <translation>The layer {0} failed to load ({1}); check its source or connection.</translation>
+    </message>
+    <message>
       <location filename="../capture/task.py" line="51" />
       <source>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</source>
       <translation>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="52" />
+      <source>Choose a folder for the training set.</source>
+      <translation>Choose a folder for the training set.</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="54" />
+      <source>{0} is a file; choose a folder for the training set.</source>
+      <translation>{0} is a file; choose a folder for the training set.</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="61" />
+      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
+      <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="66" />
+      <source>the layers or the area of interest</source>
+      <translation>the layers or the area of interest</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="67" />
+      <source>{0} holds a capture made with other settings ({1}); use the same settings to resume it or choose a new folder (nothing was overwritten).</source>
+      <translation>{0} holds a capture made with other settings ({1}); use the same settings to resume it or choose a new folder (nothing was overwritten).</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="84" />
+      <source>The training-set folder {0} disappeared during the capture (deleted, moved or its drive unmounted); nothing more was written there; run the capture again to start it afresh.</source>
+      <translation>The training-set folder {0} disappeared during the capture (deleted, moved or its drive unmounted); nothing more was written there; run the capture again to start it afresh.</translation>
     </message>
     <message>
       <location filename="../choices.py" line="18" />
@@ -359,11 +499,6 @@
       <translation>There is no map canvas; draw a rectangle or choose polygons.</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="255" />
-      <source>Choose a folder for the training set.</source>
-      <translation>Choose a folder for the training set.</translation>
-    </message>
-    <message>
       <location filename="../docks/capture_dock.py" line="265" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>Give one or more zoom levels, such as 15,16.</translation>
@@ -392,11 +527,6 @@
       <location filename="../docks/capture_dock.py" line="317" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="320" />
-      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
-      <translation>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="327" />

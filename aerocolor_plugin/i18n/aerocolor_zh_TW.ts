@@ -204,9 +204,149 @@
       <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
     <message>
+      <location filename="../capture/engine.py" line="100" />
+      <source>The grid CRS {0} is not known; choose a CRS such as EPSG:32651.</source>
+      <translation>無法識別網格座標參考系統 {0}；請選擇如 EPSG:32651 的座標參考系統。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="129" />
+      <source>The area of interest cannot be projected to {0}; choose an area inside the grid's CRS.</source>
+      <translation>關注區域無法投影到 {0}；請選擇位於網格座標參考系統範圍內的區域。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="136" />
+      <source>The area of interest does not overlap {0}; draw it where the layer has imagery.</source>
+      <translation>關注區域與 {0} 沒有重疊；請在圖層有影像的地方繪製。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="139" />
+      <source>zoom {0}</source>
+      <translation>縮放等級 {0}</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="139" />
+      <source>{0} units/px</source>
+      <translation>{0} 單位／像素</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="140" />
+      <source>{0} over this area makes about {1} tiles (the limit is {2}); choose a lower zoom, a coarser resolution or a smaller area.</source>
+      <translation>以{0}涵蓋此區域約需 {1} 個圖塊（上限為 {2}）；請選擇較低的縮放等級、較粗的解析度或較小的區域。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="153" />
+      <source>{0} is grey; choose a colour layer as the source and this one as the historical layer.</source>
+      <translation>{0} 是灰階圖層；請選擇彩色圖層作為來源，並將此圖層設為歷史圖層。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="184" />
+      <source>{0} returned none of the first {1} tiles it was asked for; check the connection and the layer's URL (tiles already on disk were kept).</source>
+      <translation>{0} 在請求的前 {1} 個圖塊中一個也沒有回傳；請檢查連線與圖層的網址（已存到磁碟的圖塊都保留）。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="197" />
+      <source>Choose the historical layer, or set its use to none.</source>
+      <translation>請選擇歷史圖層，或將其用途設為「不使用」。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="222" />
+      <source>Capture cancelled with {0} tiles on disk; run it again with the same settings to resume.</source>
+      <translation>擷取已取消，磁碟上有 {0} 個圖塊；以相同設定再執行一次即可接續。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="273" />
+      <source>No tile fell into {0} although its share is {1}: the area holds only {2} tiles in blocks of {3} x {3}; choose a smaller block or a larger area.</source>
+      <translation>雖然 {0} 的比例為 {1}，卻沒有任何圖塊分到其中：此區域只有 {2} 個圖塊，區塊大小為 {3} x {3}；請選擇較小的區塊或較大的區域。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="298" />
+      <source>{0} tiles were skipped for nodata: {1} to {2} of their pixels had no data, more than the {3} a tile may have; raise the largest nodata share to keep tiles like these, or turn off the layer's nodata value in its properties if those pixels are real.</source>
+      <translation>有 {0} 個圖塊因無資料而略過：其中 {1} 至 {2} 的像素沒有資料，超過每個圖塊允許的 {3}；若要保留這類圖塊請提高最大無資料比例，若這些像素是真實資料，請在圖層屬性中關閉其無資料值。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="331" />
+      <source>No usable tiles were captured (blank {0}, nodata {1}, missing {2}); check the layer over the area of interest.</source>
+      <translation>沒有擷取到可用的圖塊（空白 {0}、無資料 {1}、缺少 {2}）；請檢查圖層在關注區域內的內容。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="57" />
+      <source>Choose zoom levels or a ground resolution (m/px) for the tile grid.</source>
+      <translation>請為圖塊網格選擇縮放等級或地面解析度（公尺／像素）。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="59" />
+      <source>The ground resolution must be above 0 m/px.</source>
+      <translation>地面解析度必須大於 0 公尺／像素。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="67" />
+      <source>Historical tiles as the grey (A) set need the unpaired layout; choose 'unpaired' or use the historical layer for test tiles.</source>
+      <translation>把歷史圖塊當作灰階（A）集需要非成對版面；請選擇「unpaired」，或將歷史圖層用於測試圖塊。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="70" />
+      <source>The largest nodata share of a tile must be at least 0 and below 100 %.</source>
+      <translation>每個圖塊的最大無資料比例必須至少為 0，且低於 100 %。</translation>
+    </message>
+    <message>
+      <location filename="../capture/engine.py" line="72" />
+      <source>The validation and test shares must leave some tiles for training.</source>
+      <translation>驗證與測試的比例必須為訓練留下一些圖塊。</translation>
+    </message>
+    <message>
+      <location filename="../capture/render.py" line="227" />
+      <source>{0} could not be read at {1}; check the file.</source>
+      <translation>無法在 {1} 讀取 {0}；請檢查檔案。</translation>
+    </message>
+    <message>
+      <location filename="../capture/render.py" line="59" />
+      <source>Choose a raster layer to capture.</source>
+      <translation>請選擇要擷取的網格圖層。</translation>
+    </message>
+    <message>
+      <location filename="../capture/render.py" line="61" />
+      <source>The layer {0} failed to load; check its source or connection.</source>
+      <translation>圖層 {0} 載入失敗；請檢查其來源或連線。</translation>
+    </message>
+    <message>
+      <location filename="../capture/render.py" line="78" />
+      <source>The layer {0} failed to load ({1}); check its source or connection.</source>
+      <translation>圖層 {0} 載入失敗（{1}）；請檢查其來源或連線。</translation>
+    </message>
+    <message>
       <location filename="../capture/task.py" line="51" />
       <source>{0} tiles in {1} (train {2}, val {3}, test {4}; {5} skipped).</source>
       <translation>{1} 中共 {0} 個圖塊（訓練 {2}、驗證 {3}、測試 {4}；略過 {5}）。</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="52" />
+      <source>Choose a folder for the training set.</source>
+      <translation>請為訓練集選擇資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="54" />
+      <source>{0} is a file; choose a folder for the training set.</source>
+      <translation>{0} 是檔案；請為訓練集選擇一個資料夾。</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="61" />
+      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
+      <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="66" />
+      <source>the layers or the area of interest</source>
+      <translation>圖層或關注區域</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="67" />
+      <source>{0} holds a capture made with other settings ({1}); use the same settings to resume it or choose a new folder (nothing was overwritten).</source>
+      <translation>{0} 內是以其他設定（{1}）擷取的資料；請用相同設定接續，或選擇新的資料夾（沒有覆寫任何檔案）。</translation>
+    </message>
+    <message>
+      <location filename="../capture/writer.py" line="84" />
+      <source>The training-set folder {0} disappeared during the capture (deleted, moved or its drive unmounted); nothing more was written there; run the capture again to start it afresh.</source>
+      <translation>訓練集資料夾 {0} 在擷取期間消失了（被刪除、移動或磁碟已卸載）；之後沒有再寫入任何檔案；請重新執行擷取，從頭開始。</translation>
     </message>
     <message>
       <location filename="../choices.py" line="18" />
@@ -359,11 +499,6 @@
       <translation>沒有地圖畫布；請繪製矩形或選擇多邊形。</translation>
     </message>
     <message>
-      <location filename="../docks/capture_dock.py" line="255" />
-      <source>Choose a folder for the training set.</source>
-      <translation>請為訓練集選擇資料夾。</translation>
-    </message>
-    <message>
       <location filename="../docks/capture_dock.py" line="265" />
       <source>Give one or more zoom levels, such as 15,16.</source>
       <translation>請輸入一個或多個縮放層級，例如 15,16。</translation>
@@ -392,11 +527,6 @@
       <location filename="../docks/capture_dock.py" line="317" />
       <source>Not started ({0:,} tiles); choose a smaller area or a lower zoom.</source>
       <translation>未開始（{0:,} 個圖塊）；請選擇較小的範圍或較低的縮放層級。</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="320" />
-      <source>{0} already holds another dataset or other files; choose an empty or new folder (nothing was overwritten).</source>
-      <translation>{0} 已有其他資料集或檔案；請選擇空的或新的資料夾（未覆寫任何檔案）。</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="327" />
