@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from .i18n_util import tr
-from .seam import protocol
+from .seam import notices, protocol
 
 
 class LineBuffer:
@@ -21,6 +21,20 @@ class LineBuffer:
     def flush(self) -> List[str]:
         rest, self._pending = self._pending, b""
         return [rest.decode("utf-8", errors="replace")] if rest.strip() else []
+
+
+def notice_text(ev: dict) -> str:
+    """A notice event in the user's language: its template, translated, filled with its fields; the
+    backend's English sentence when the key or its fields are not known here."""
+    template = notices.TEMPLATES.get(ev.get("key") or "")
+    fields = ev.get("fields")
+    if template and isinstance(fields, dict):
+        try:
+            # tr() of a variable: scripts/update_translations collects these templates from notices.py
+            return tr(template).format(**fields)
+        except (KeyError, IndexError, ValueError):
+            pass  # a translation that does not fit the fields: the English sentence is still right
+    return str(ev.get("message", ""))
 
 
 def record_line(holder, line: str) -> Optional[dict]:

@@ -12,7 +12,6 @@ I18N_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n")
 def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
-
 def user_locale() -> str:
     """QGIS's chosen UI language (e.g. zh_TW), else the system's."""
     return str(QSettings().value("locale/userLocale", "") or QLocale.system().name())

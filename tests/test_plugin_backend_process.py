@@ -197,3 +197,36 @@ def test_run_backend_log_is_translated(qgis_app, tmp_path):
     finally:
         QCoreApplication.removeTranslator(translator)
     assert "（非事件）this line is not JSON" in logs
+
+
+def test_backend_notices_are_shown_in_the_users_language(qgis_app, tmp_path, tiny_checkpoint):
+    """A notice from a real colorize (an RGB input turned grey) reads in zh_TW from its key and fields; a
+    notice this plugin has no template for still shows the backend's English sentence."""
+    import numpy as np
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from aerocolor.colorize import colorize
+    from aerocolor.protocol import EventSink
+    from aerocolor_plugin.backend_events import notice_text
+    from aerocolor_plugin.i18n_util import install_translator
+    from conftest import write_geotiff
+
+    seen = []
+
+    class Sink(EventSink):
+        def emit(self, type_, **fields):
+            seen.append({"type": type_, **fields})
+            return super().emit(type_, **fields)
+
+    rgb = write_geotiff(str(tmp_path / "rgb.tif"), np.full((3, 40, 40), 90, np.uint8))
+    colorize(tiny_checkpoint, rgb, str(tmp_path / "out.tif"), events=Sink(), overviews=False)
+    notice = next(e for e in seen if e["type"] == "notice" and e.get("key") == "colour_bands")
+    assert notice_text(notice) == notice["message"]            # no translator: the English sentence
+    translator = install_translator("zh_TW")
+    try:
+        chinese = notice_text(notice)
+        unknown = notice_text({"type": "notice", "key": "from_a_newer_backend", "fields": {}, "message": "As is."})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert "彩色波段" in chinese and rgb in chinese
+    assert unknown == "As is."

@@ -11,7 +11,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout,
                                  QLabel, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout,
                                  QWidget)
 
-from ..backend_events import ColorizeProgress
+from ..backend_events import ColorizeProgress, notice_text
 from ..backend_process import BackendProcess
 from ..choices import DEVICES, GSD_MODES, device_labels, fill, gsd_labels
 from ..i18n_util import tr
@@ -341,7 +341,7 @@ class ColorizeDock(QgsDockWidget):
             self.progress.setValue(int(round(value * 1000)))
             self.status.setText(tr("Colorizing: {0} %. {1}").format(int(value * 100), format_eta(ev.get("eta_s"))))
         elif kind == "notice":
-            self.status.setText(str(ev.get("message", "")))
+            self.status.setText(notice_text(ev))
 
     def on_finished(self, code: int, message: str) -> None:
         """Runs on the main thread (QProcess signals): the only place layers are added."""

@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLa
                                  QLabel, QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
                                  QSpinBox, QVBoxLayout, QWidget)
 
+from ..backend_events import notice_text
 from ..backend_process import BackendProcess, RunFollower
 from ..choices import COLOR_MODES, DEVICES, FAMILIES, GAN_MODES, color_mode_labels, device_labels, fill
 from ..i18n_util import tr
@@ -455,7 +456,7 @@ class TrainDock(QgsDockWidget):
             self.log.appendPlainText(tr("Checkpoints are saved to {0} (after every epoch, and on Stop).").format(
                 ev.get("path")))
         elif kind == "notice":
-            self.log.appendPlainText(str(ev.get("message", "")))
+            self.log.appendPlainText(notice_text(ev))
         elif kind == "result":
             ckpt = (ev.get("outputs") or {}).get("checkpoint")
             if ckpt:

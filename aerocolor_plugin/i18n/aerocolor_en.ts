@@ -154,34 +154,34 @@
       <translation>The backend interpreter cannot import the bundled backend; reinstall the plugin.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="77" />
-      <source> The log is in {0}.</source>
-      <translation> The log is in {0}.</translation>
-    </message>
-    <message>
-      <location filename="../backend_events.py" line="79" />
-      <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
-      <translation>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</translation>
-    </message>
-    <message>
-      <location filename="../backend_events.py" line="85" />
-      <source>Cancelled; earlier results are kept.</source>
-      <translation>Cancelled; earlier results are kept.</translation>
-    </message>
-    <message>
-      <location filename="../backend_events.py" line="87" />
+      <location filename="../backend_events.py" line="101" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>The backend refused the input; check the settings and the log.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="89" />
+      <location filename="../backend_events.py" line="103" />
       <source>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</source>
       <translation>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="91" />
+      <location filename="../backend_events.py" line="105" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>The backend failed with exit code {0}; see the log.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="91" />
+      <source> The log is in {0}.</source>
+      <translation> The log is in {0}.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="93" />
+      <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
+      <translation>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="99" />
+      <source>Cancelled; earlier results are kept.</source>
+      <translation>Cancelled; earlier results are kept.</translation>
     </message>
     <message>
       <location filename="../backend_process.py" line="101" />
@@ -874,197 +874,197 @@
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="102" />
+      <location filename="../docks/train_dock.py" line="103" />
       <source>Generator filters (ngf)</source>
       <translation>Generator filters (ngf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="104" />
+      <location filename="../docks/train_dock.py" line="105" />
       <source>Discriminator filters (ndf)</source>
       <translation>Discriminator filters (ndf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="106" />
+      <location filename="../docks/train_dock.py" line="107" />
       <source>family default</source>
       <translation>family default</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
+      <location filename="../docks/train_dock.py" line="110" />
       <source>GAN loss</source>
       <translation>GAN loss</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="111" />
+      <location filename="../docks/train_dock.py" line="112" />
       <source>Learning rate G</source>
       <translation>Learning rate G</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="113" />
+      <location filename="../docks/train_dock.py" line="114" />
       <source>Learning rate D</source>
       <translation>Learning rate D</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="117" />
+      <location filename="../docks/train_dock.py" line="118" />
       <source>Start</source>
       <translation>Start</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="119" />
+      <location filename="../docks/train_dock.py" line="120" />
       <source>Stop</source>
       <translation>Stop</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="121" />
+      <location filename="../docks/train_dock.py" line="122" />
       <source>Resume</source>
       <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="123" />
+      <location filename="../docks/train_dock.py" line="124" />
       <source>Open run folder</source>
       <translation>Open run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="125" />
+      <location filename="../docks/train_dock.py" line="126" />
       <source>Show run</source>
       <translation>Show run</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="126" />
+      <location filename="../docks/train_dock.py" line="127" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>Show the progress of the run in the run folder (after a restart)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="139" />
+      <location filename="../docks/train_dock.py" line="140" />
       <source>Idle.</source>
       <translation>Idle.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="173" />
+      <location filename="../docks/train_dock.py" line="174" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="225" />
+      <location filename="../docks/train_dock.py" line="226" />
       <source>Not an AeroColor model.</source>
       <translation>Not an AeroColor model.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="262" />
+      <location filename="../docks/train_dock.py" line="263" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="272" />
+      <location filename="../docks/train_dock.py" line="273" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>Last run: {0}. Show run follows it; Resume continues it.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="296" />
+      <location filename="../docks/train_dock.py" line="297" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="302" />
+      <location filename="../docks/train_dock.py" line="303" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="359" />
+      <location filename="../docks/train_dock.py" line="360" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>Stopping after the current step; the run is saved for resuming…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="366" />
+      <location filename="../docks/train_dock.py" line="367" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="380" />
+      <location filename="../docks/train_dock.py" line="381" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="427" />
+      <location filename="../docks/train_dock.py" line="428" />
       <source>The run folder does not exist yet.</source>
       <translation>The run folder does not exist yet.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="438" />
+      <location filename="../docks/train_dock.py" line="439" />
       <source>Training on {0} (torch {1}).</source>
       <translation>Training on {0} (torch {1}).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="443" />
+      <location filename="../docks/train_dock.py" line="444" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="455" />
+      <location filename="../docks/train_dock.py" line="456" />
       <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
       <translation>Checkpoints are saved to {0} (after every epoch, and on Stop).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="466" />
+      <location filename="../docks/train_dock.py" line="467" />
       <source>Training finished; the model is {0}.</source>
       <translation>Training finished; the model is {0}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="477" />
+      <location filename="../docks/train_dock.py" line="478" />
       <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
       <translation>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="479" />
+      <location filename="../docks/train_dock.py" line="480" />
       <source>Stopped; the run is saved. Press Resume to continue from there.</source>
       <translation>Stopped; the run is saved. Press Resume to continue from there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="52" />
+      <location filename="../docks/train_dock.py" line="53" />
       <source>AeroColor: Train</source>
       <translation>AeroColor: Train</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="71" />
+      <location filename="../docks/train_dock.py" line="72" />
       <source>Dataset folder</source>
       <translation>Dataset folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="74" />
+      <location filename="../docks/train_dock.py" line="75" />
       <source>Run folder</source>
       <translation>Run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="75" />
+      <location filename="../docks/train_dock.py" line="76" />
       <source>Start from</source>
       <translation>Start from</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="82" />
+      <location filename="../docks/train_dock.py" line="83" />
       <source>Model family</source>
       <translation>Model family</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="85" />
+      <location filename="../docks/train_dock.py" line="86" />
       <source>Colour mode</source>
       <translation>Colour mode</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="87" />
+      <location filename="../docks/train_dock.py" line="88" />
       <source>Epochs at full rate</source>
       <translation>Epochs at full rate</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="89" />
+      <location filename="../docks/train_dock.py" line="90" />
       <source>Epochs of decay</source>
       <translation>Epochs of decay</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="91" />
+      <location filename="../docks/train_dock.py" line="92" />
       <source>Batch size</source>
       <translation>Batch size</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="97" />
+      <location filename="../docks/train_dock.py" line="98" />
       <source>Network and optimiser</source>
       <translation>Network and optimiser</translation>
     </message>
@@ -1547,6 +1547,76 @@
       <location filename="../start_from.py" line="88" />
       <source>{0} works on tiles that are a multiple of {1} px; choose a tile of {2} px, for example.</source>
       <translation>{0} works on tiles that are a multiple of {1} px; choose a tile of {2} px, for example.</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="11" />
+      <source>{input} has 2 bands: band 1 is colorized and band 2 is its alpha (transparency) mask.</source>
+      <translation>{input} has 2 bands: band 1 is colorized and band 2 is its alpha (transparency) mask.</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="12" />
+      <source>{input} has 2 bands and band 2 is not an alpha band: band 1 is colorized and band 2 is left out; to colorize band 2, extract it first (gdal_translate -b 2).</source>
+      <translation>{input} has 2 bands and band 2 is not an alpha band: band 1 is colorized and band 2 is left out; to colorize band 2, extract it first (gdal_translate -b 2).</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="14" />
+      <source>{input} has colour bands; they are turned grey (BT.601 luma) before colorizing.</source>
+      <translation>{input} has colour bands; they are turned grey (BT.601 luma) before colorizing.</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="15" />
+      <source>{input} holds {dtype} values; they are stretched from {low} to {high} (the {stretch} percentiles).</source>
+      <translation>{input} holds {dtype} values; they are stretched from {low} to {high} (the {stretch} percentiles).</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="17" />
+      <source>{input} has a pixel grid but no coordinate reference system (CRS); the output has the same grid and no CRS either, so it will not line up with other layers until one is assigned (gdal_edit -a_srs EPSG:..., or the layer's properties in QGIS).</source>
+      <translation>{input} has a pixel grid but no coordinate reference system (CRS); the output has the same grid and no CRS either, so it will not line up with other layers until one is assigned (gdal_edit -a_srs EPSG:..., or the layer's properties in QGIS).</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="20" />
+      <source>{input} declares the nodata value {nodata}, which its {dtype} pixels cannot hold; it is ignored and every pixel is colorized (set a value in range, e.g. gdal_edit -a_nodata 0, if some pixels are missing).</source>
+      <translation>{input} declares the nodata value {nodata}, which its {dtype} pixels cannot hold; it is ignored and every pixel is colorized (set a value in range, e.g. gdal_edit -a_nodata 0, if some pixels are missing).</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="23" />
+      <source>{input} has no georeferencing; the output has the same pixel grid and none either.</source>
+      <translation>{input} has no georeferencing; the output has the same pixel grid and none either.</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="24" />
+      <source>{input} has no georeferencing; the output has the same pixel grid and none either (its ground control points are copied).</source>
+      <translation>{input} has no georeferencing; the output has the same pixel grid and none either (its ground control points are copied).</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="26" />
+      <source>The input has {input_m} m/px and the model was trained at {model_m}: matching it would enlarge the input {factor} times, {work} times the work ({megapixels} megapixels through the model). It is enlarged {cap} times instead; --max-upsample {flag} (or Ground resolution: the model's) goes all the way, --gsd native not at all.</source>
+      <translation>The input has {input_m} m/px and the model was trained at {model_m}: matching it would enlarge the input {factor} times, {work} times the work ({megapixels} megapixels through the model). It is enlarged {cap} times instead; --max-upsample {flag} (or Ground resolution: the model's) goes all the way, --gsd native not at all.</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="30" />
+      <source>The input has {input_m} m/px and the model was trained at {model_m}; the model sees the input resampled by {factor} and the colour comes back at the input's resolution.</source>
+      <translation>The input has {input_m} m/px and the model was trained at {model_m}; the model sees the input resampled by {factor} and the colour comes back at the input's resolution.</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="32" />
+      <source>The input has {input_m} m/px and the model was trained at {model_m}; the model sees the input resampled by {factor} ({work} times the work: {megapixels} megapixels through the model) and the colour comes back at the input's resolution.</source>
+      <translation>The input has {input_m} m/px and the model was trained at {model_m}; the model sees the input resampled by {factor} ({work} times the work: {megapixels} megapixels through the model) and the colour comes back at the input's resolution.</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="35" />
+      <source>Tone match: the model sees the photo's greys (median {photo}) mapped to its training greys (median {trained}); the output keeps the photo's own tones.</source>
+      <translation>Tone match: the model sees the photo's greys (median {photo}) mapped to its training greys (median {trained}); the output keeps the photo's own tones.</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="37" />
+      <source>Every pixel of {input} is nodata or masked, so {output} is fully transparent; check the raster's nodata value (gdalinfo; in QGIS the layer's Transparency properties).</source>
+      <translation>Every pixel of {input} is nodata or masked, so {output} is fully transparent; check the raster's nodata value (gdalinfo; in QGIS the layer's Transparency properties).</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="39" />
+      <source>Checked that the {count} images of {data} decode ({seconds} s).</source>
+      <translation>Checked that the {count} images of {data} decode ({seconds} s).</translation>
     </message>
   </context>
 </TS>

@@ -154,34 +154,34 @@
       <translation>後端直譯器無法匯入內附的後端；請重新安裝外掛。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="77" />
-      <source> The log is in {0}.</source>
-      <translation> 記錄檔位於 {0}。</translation>
-    </message>
-    <message>
-      <location filename="../backend_events.py" line="79" />
-      <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
-      <translation>後端意外停止（當機或被終止）；先前的結果均已保留。</translation>
-    </message>
-    <message>
-      <location filename="../backend_events.py" line="85" />
-      <source>Cancelled; earlier results are kept.</source>
-      <translation>已取消；先前的結果均已保留。</translation>
-    </message>
-    <message>
-      <location filename="../backend_events.py" line="87" />
+      <location filename="../backend_events.py" line="101" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>後端拒絕了輸入；請檢查設定與記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="89" />
+      <location filename="../backend_events.py" line="103" />
       <source>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</source>
       <translation>後端無法寫入檔案：磁碟已滿或資料夾無法寫入；請釋出一些空間後再執行一次。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="91" />
+      <location filename="../backend_events.py" line="105" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="91" />
+      <source> The log is in {0}.</source>
+      <translation> 記錄檔位於 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="93" />
+      <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
+      <translation>後端意外停止（當機或被終止）；先前的結果均已保留。</translation>
+    </message>
+    <message>
+      <location filename="../backend_events.py" line="99" />
+      <source>Cancelled; earlier results are kept.</source>
+      <translation>已取消；先前的結果均已保留。</translation>
     </message>
     <message>
       <location filename="../backend_process.py" line="101" />
@@ -874,197 +874,197 @@
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="102" />
+      <location filename="../docks/train_dock.py" line="103" />
       <source>Generator filters (ngf)</source>
       <translation>生成器濾波器數（ngf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="104" />
+      <location filename="../docks/train_dock.py" line="105" />
       <source>Discriminator filters (ndf)</source>
       <translation>判別器濾波器數（ndf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="106" />
+      <location filename="../docks/train_dock.py" line="107" />
       <source>family default</source>
       <translation>依模型類型預設</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="109" />
+      <location filename="../docks/train_dock.py" line="110" />
       <source>GAN loss</source>
       <translation>GAN 損失</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="111" />
+      <location filename="../docks/train_dock.py" line="112" />
       <source>Learning rate G</source>
       <translation>生成器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="113" />
+      <location filename="../docks/train_dock.py" line="114" />
       <source>Learning rate D</source>
       <translation>判別器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="117" />
+      <location filename="../docks/train_dock.py" line="118" />
       <source>Start</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="119" />
+      <location filename="../docks/train_dock.py" line="120" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="121" />
+      <location filename="../docks/train_dock.py" line="122" />
       <source>Resume</source>
       <translation>繼續</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="123" />
+      <location filename="../docks/train_dock.py" line="124" />
       <source>Open run folder</source>
       <translation>開啟訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="125" />
+      <location filename="../docks/train_dock.py" line="126" />
       <source>Show run</source>
       <translation>顯示訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="126" />
+      <location filename="../docks/train_dock.py" line="127" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="139" />
+      <location filename="../docks/train_dock.py" line="140" />
       <source>Idle.</source>
       <translation>閒置中。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="173" />
+      <location filename="../docks/train_dock.py" line="174" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>以您的資料集微調已訓練的模型（保留其模型類型、色彩模式與網路結構），或從頭訓練新模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="225" />
+      <location filename="../docks/train_dock.py" line="226" />
       <source>Not an AeroColor model.</source>
       <translation>不是 AeroColor 模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="262" />
+      <location filename="../docks/train_dock.py" line="263" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} 是 {2} 的 {1} 模型，因此起始模型已改為「無」：從頭訓練 {4} 的 {3} 新模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="272" />
+      <location filename="../docks/train_dock.py" line="273" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>上次的訓練：{0}。按「顯示訓練」可追蹤其進度，按「繼續」可接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="296" />
+      <location filename="../docks/train_dock.py" line="297" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="302" />
+      <location filename="../docks/train_dock.py" line="303" />
       <source>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</source>
       <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="359" />
+      <location filename="../docks/train_dock.py" line="360" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="366" />
+      <location filename="../docks/train_dock.py" line="367" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="380" />
+      <location filename="../docks/train_dock.py" line="381" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>此訓練目前未在執行：它在完成前已停止（QGIS 已關閉或後端已停止）。請按「繼續」從最後的檢查點接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="427" />
+      <location filename="../docks/train_dock.py" line="428" />
       <source>The run folder does not exist yet.</source>
       <translation>訓練資料夾尚不存在。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="438" />
+      <location filename="../docks/train_dock.py" line="439" />
       <source>Training on {0} (torch {1}).</source>
       <translation>正在 {0} 上訓練（torch {1}）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="443" />
+      <location filename="../docks/train_dock.py" line="444" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="455" />
+      <location filename="../docks/train_dock.py" line="456" />
       <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
       <translation>檢查點儲存於 {0}（每輪結束時，以及停止時）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="466" />
+      <location filename="../docks/train_dock.py" line="467" />
       <source>Training finished; the model is {0}.</source>
       <translation>訓練完成；模型為 {0}。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="477" />
+      <location filename="../docks/train_dock.py" line="478" />
       <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
       <translation>已在第 {0} 輪、第 {1} 步停止；訓練已儲存。按「繼續」可從該處接續。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="479" />
+      <location filename="../docks/train_dock.py" line="480" />
       <source>Stopped; the run is saved. Press Resume to continue from there.</source>
       <translation>已停止；訓練已儲存。按「繼續」可從該處接續。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="52" />
+      <location filename="../docks/train_dock.py" line="53" />
       <source>AeroColor: Train</source>
       <translation>AeroColor：訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="71" />
+      <location filename="../docks/train_dock.py" line="72" />
       <source>Dataset folder</source>
       <translation>資料集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="74" />
+      <location filename="../docks/train_dock.py" line="75" />
       <source>Run folder</source>
       <translation>訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="75" />
+      <location filename="../docks/train_dock.py" line="76" />
       <source>Start from</source>
       <translation>起始模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="82" />
+      <location filename="../docks/train_dock.py" line="83" />
       <source>Model family</source>
       <translation>模型類型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="85" />
+      <location filename="../docks/train_dock.py" line="86" />
       <source>Colour mode</source>
       <translation>色彩模式</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="87" />
+      <location filename="../docks/train_dock.py" line="88" />
       <source>Epochs at full rate</source>
       <translation>全學習率輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="89" />
+      <location filename="../docks/train_dock.py" line="90" />
       <source>Epochs of decay</source>
       <translation>衰減輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="91" />
+      <location filename="../docks/train_dock.py" line="92" />
       <source>Batch size</source>
       <translation>批次大小</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="97" />
+      <location filename="../docks/train_dock.py" line="98" />
       <source>Network and optimiser</source>
       <translation>網路與最佳化器</translation>
     </message>
@@ -1547,6 +1547,76 @@
       <location filename="../start_from.py" line="88" />
       <source>{0} works on tiles that are a multiple of {1} px; choose a tile of {2} px, for example.</source>
       <translation>{0} 的圖塊大小須為 {1} 像素的倍數；例如可選擇 {2} 像素。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="11" />
+      <source>{input} has 2 bands: band 1 is colorized and band 2 is its alpha (transparency) mask.</source>
+      <translation>{input} 有 2 個波段：波段 1 會被上色，波段 2 是它的 alpha（透明度）遮罩。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="12" />
+      <source>{input} has 2 bands and band 2 is not an alpha band: band 1 is colorized and band 2 is left out; to colorize band 2, extract it first (gdal_translate -b 2).</source>
+      <translation>{input} 有 2 個波段，且波段 2 不是 alpha 波段：只上色波段 1，略過波段 2；若要上色波段 2，請先將它取出（gdal_translate -b 2）。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="14" />
+      <source>{input} has colour bands; they are turned grey (BT.601 luma) before colorizing.</source>
+      <translation>{input} 含有彩色波段；上色前會先轉成灰階（BT.601 亮度）。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="15" />
+      <source>{input} holds {dtype} values; they are stretched from {low} to {high} (the {stretch} percentiles).</source>
+      <translation>{input} 的值為 {dtype}；會從 {low} 拉伸到 {high}（{stretch} 百分位數）。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="17" />
+      <source>{input} has a pixel grid but no coordinate reference system (CRS); the output has the same grid and no CRS either, so it will not line up with other layers until one is assigned (gdal_edit -a_srs EPSG:..., or the layer's properties in QGIS).</source>
+      <translation>{input} 有像素網格但沒有座標參考系統（CRS）；輸出的網格相同，也沒有 CRS，因此在指定 CRS 之前無法與其他圖層對齊（gdal_edit -a_srs EPSG:...，或在 QGIS 的圖層屬性中設定）。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="20" />
+      <source>{input} declares the nodata value {nodata}, which its {dtype} pixels cannot hold; it is ignored and every pixel is colorized (set a value in range, e.g. gdal_edit -a_nodata 0, if some pixels are missing).</source>
+      <translation>{input} 宣告的無資料值 {nodata} 超出其 {dtype} 像素可表示的範圍；此值會被忽略，所有像素都會上色（若有缺漏的像素，請設定範圍內的值，例如 gdal_edit -a_nodata 0）。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="23" />
+      <source>{input} has no georeferencing; the output has the same pixel grid and none either.</source>
+      <translation>{input} 沒有地理參考；輸出的像素網格相同，同樣沒有地理參考。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="24" />
+      <source>{input} has no georeferencing; the output has the same pixel grid and none either (its ground control points are copied).</source>
+      <translation>{input} 沒有地理參考；輸出的像素網格相同，同樣沒有地理參考（會複製其地面控制點）。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="26" />
+      <source>The input has {input_m} m/px and the model was trained at {model_m}: matching it would enlarge the input {factor} times, {work} times the work ({megapixels} megapixels through the model). It is enlarged {cap} times instead; --max-upsample {flag} (or Ground resolution: the model's) goes all the way, --gsd native not at all.</source>
+      <translation>輸入為 {input_m} 公尺／像素，而模型以 {model_m} 訓練：若要配合模型，需將輸入放大 {factor} 倍，工作量為 {work} 倍（模型要處理 {megapixels} 百萬像素）。因此改為只放大 {cap} 倍；--max-upsample {flag}（或地面解析度選「模型的」）會完全配合，--gsd native 則完全不縮放。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="30" />
+      <source>The input has {input_m} m/px and the model was trained at {model_m}; the model sees the input resampled by {factor} and the colour comes back at the input's resolution.</source>
+      <translation>輸入為 {input_m} 公尺／像素，而模型以 {model_m} 訓練；模型看到的是以 {factor} 倍重新取樣的輸入，色彩會以輸入的解析度輸出。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="32" />
+      <source>The input has {input_m} m/px and the model was trained at {model_m}; the model sees the input resampled by {factor} ({work} times the work: {megapixels} megapixels through the model) and the colour comes back at the input's resolution.</source>
+      <translation>輸入為 {input_m} 公尺／像素，而模型以 {model_m} 訓練；模型看到的是以 {factor} 倍重新取樣的輸入（工作量為 {work} 倍：模型要處理 {megapixels} 百萬像素），色彩會以輸入的解析度輸出。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="35" />
+      <source>Tone match: the model sees the photo's greys (median {photo}) mapped to its training greys (median {trained}); the output keeps the photo's own tones.</source>
+      <translation>色調匹配：模型看到的是把照片的灰階（中位數 {photo}）對應到其訓練灰階（中位數 {trained}）後的結果；輸出保留照片本身的色調。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="37" />
+      <source>Every pixel of {input} is nodata or masked, so {output} is fully transparent; check the raster's nodata value (gdalinfo; in QGIS the layer's Transparency properties).</source>
+      <translation>{input} 的每個像素都是無資料或被遮罩，因此 {output} 完全透明；請檢查此網格的無資料值（gdalinfo；或 QGIS 圖層的透明度屬性）。</translation>
+    </message>
+    <message>
+      <location filename="../../backend/aerocolor/notices.py" line="39" />
+      <source>Checked that the {count} images of {data} decode ({seconds} s).</source>
+      <translation>已確認 {data} 中的 {count} 張影像都能解碼（{seconds} 秒）。</translation>
     </message>
   </context>
 </TS>

@@ -6,7 +6,7 @@ from typing import List
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
 
 from ..backend_env import BackendMissing
-from ..backend_events import ColorizeProgress
+from ..backend_events import ColorizeProgress, notice_text
 from ..backend_run import RunOutcome, run_backend
 from ..i18n_util import tr
 from ..resources import icon
@@ -50,7 +50,7 @@ class AeroColorAlgorithm(QgsProcessingAlgorithm):
                                    if isinstance(v, (int, float)))
                 feedback.pushInfo(tr("Epoch {0}: {1}").format(ev.get("epoch"), losses))
             elif kind == "notice":
-                feedback.pushInfo(str(ev.get("message", "")))
+                feedback.pushInfo(notice_text(ev))
             elif kind == "checkpoint":
                 feedback.pushDebugInfo(tr("Checkpoint saved: {0}").format(ev.get("path")))
 

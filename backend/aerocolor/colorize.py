@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Uni
 import numpy as np
 import torch
 
-from aerocolor import __version__, latent, output_files, tone
+from aerocolor import __version__, latent, notices, output_files, tone
 from aerocolor.compose import COLOUR_DTYPE, rgba_chunks
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
@@ -142,7 +142,7 @@ def model_range_m(card: dict) -> Optional[tuple]:
     return (one, one) if one else None
 
 
-def choose_scale(card: dict, info: SourceInfo, mode: str, say: Callable[[str], None],
+def choose_scale(card: dict, info: SourceInfo, mode: str, say: Callable[..., None],
                  max_upsample: float = 4.0) -> float:
     """Model pixels per input pixel: 1 for --gsd native, input m/px over model m/px for --gsd model.
 
@@ -166,17 +166,12 @@ def choose_scale(card: dict, info: SourceInfo, mode: str, say: Callable[[str], N
         return 1.0
     learned = f"{low:.3g} m/px" if low == high else f"{low:.3g}-{high:.3g} m/px"
     mp = info.width * info.height / 1e6
+    facts = dict(input_m=f"{info.gsd_m:.3g}", model_m=learned, factor=f"{scale:.3g}", work=f"{scale * scale:.0f}",
+                 megapixels=f"{mp * scale * scale:,.0f}")
     if scale > max_upsample and mode == "auto":
-        say(f"The input has {info.gsd_m:.3g} m/px and the model was trained at {learned}: matching it would "
-            f"enlarge the input {scale:.3g} times, {scale * scale:.0f} times the work ({mp * scale * scale:,.0f} "
-            f"megapixels through the model). It is enlarged {max_upsample:g} times instead; --max-upsample "
-            f"{math.ceil(scale):d} (or Ground resolution: the model's) goes all the way, --gsd native not at all.")
+        say("upsample_capped", cap=f"{max_upsample:g}", flag=math.ceil(scale), **facts)
         return max_upsample
-    say(f"The input has {info.gsd_m:.3g} m/px and the model was trained at {learned}; "
-        f"the model sees the input resampled by {scale:.3g}"
-        + (f" ({scale * scale:.0f} times the work: {mp * scale * scale:,.0f} megapixels through the model)"
-           if scale > 1.5 else "")
-        + " and the colour comes back at the input's resolution.")
+    say("resampled_costly" if scale > 1.5 else "resampled", **facts)
     return scale
 
 
@@ -453,11 +448,10 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
     from aerocolor.checkpoint import encoder_from, generator_from, load
     from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, bounded_cache
 
-    notices: List[str] = []
+    said: List[str] = []
 
-    def say(msg: str, level: str = "warning") -> None:
-        notices.append(msg)
-        events.emit("notice", level=level, message=msg)
+    def say(key: str, level: str = "warning", **facts) -> None:
+        said.append(notices.emit(events, key, level, **facts))
 
     set_threads(cfg.threads)
     device = resolve_device(cfg.device)
@@ -496,23 +490,18 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
     try:
         band_note = src.band_notice()
         if band_note:
-            say(band_note[1], band_note[0])
+            say(band_note[0], band_note[1], input=input)
         if info.colour:
-            say(f"{input} has colour bands; they are turned grey (BT.601 luma) before colorizing.", "info")
+            say("colour_bands", "info", input=input)
         if info.dtype != "Byte":
-            say(f"{input} holds {info.dtype} values; they are stretched from {info.limits[0]:.6g} to "
-                f"{info.limits[1]:.6g} (the {card.get('stretch') or Stretch().to_dict()} percentiles).", "info")
+            say("stretched", "info", input=input, dtype=info.dtype, low=f"{info.limits[0]:.6g}",
+                high=f"{info.limits[1]:.6g}", stretch=card.get("stretch") or Stretch().to_dict())
         if info.geotransform is not None and not info.projection:
-            say(f"{input} has a pixel grid but no coordinate reference system (CRS); the output has the same "
-                f"grid and no CRS either, so it will not line up with other layers until one is assigned "
-                f"(gdal_edit -a_srs EPSG:..., or the layer's properties in QGIS).")
+            say("no_crs", input=input)
         if src.nodata_out_of_range is not None:
-            say(f"{input} declares the nodata value {src.nodata_out_of_range:g}, which its {info.dtype} pixels "
-                f"cannot hold; it is ignored and every pixel is colorized (set a value in range, e.g. "
-                f"gdal_edit -a_nodata 0, if some pixels are missing).")
+            say("nodata_out_of_range", input=input, nodata=f"{src.nodata_out_of_range:g}", dtype=info.dtype)
         if info.geotransform is None:
-            say(f"{input} has no georeferencing; the output has the same pixel grid and none either"
-                + (" (its ground control points are copied)." if info.gcps else "."))
+            say("no_georef_gcps" if info.gcps else "no_georef", input=input)
         if not cfg.max_upsample >= 1.0:
             raise BadInput(f"--max-upsample {cfg.max_upsample} must be 1 or more (1: never enlarge the input).")
         scale = choose_scale(card, info, cfg.gsd, say, cfg.max_upsample)
@@ -526,8 +515,7 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
         if trained_greys is not None:
             photo_greys = tone.grey_quantiles(*src.sample())
             model_fn.set_tone(tone.tone_map(photo_greys, trained_greys))
-            say(f"Tone match: the model sees the photo's greys (median {photo_greys[8]:.2f}) mapped to its "
-                f"training greys (median {trained_greys[8]:.2f}); the output keeps the photo's own tones.", "info")
+            say("tone_match", "info", photo=f"{photo_greys[8]:.2f}", trained=f"{trained_greys[8]:.2f}")
         outputs = output_files.sample_paths(output, cfg.samples)
         model_name = os.path.basename(model) if isinstance(model, str) else "(in memory)"
         total = plan.count * len(outputs)
@@ -546,8 +534,7 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
                     r, s = run_tiles(src, writer, model_fn, plan, batch, cancel,
                                      lambda done, _n: report("colorize", done_before + done))
                     if r == 0 and k == 0:
-                        say(f"Every pixel of {input} is nodata or masked, so {out} is fully transparent; check "
-                            f"the raster's nodata value (gdalinfo; in QGIS the layer's Transparency properties).")
+                        say("all_nodata", input=input, output=out)
                     run, skipped = run + r, skipped + s
                     settings = {"tile": plan.tile, "overlap": plan.overlap, "tile_in": plan.tile_in,
                                 "scale": round(plan.scale, 6), "gsd": cfg.gsd, "precision": precision,
@@ -569,4 +556,4 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
         src.close()
     return ColorizeResult(outputs=outputs, width=info.width, height=info.height, tiles=run, skipped=skipped,
                           seconds=time.monotonic() - started, scale=plan.scale, tile_in=plan.tile_in,
-                          precision=precision, device=str(device), notices=notices)
+                          precision=precision, device=str(device), notices=said)

@@ -214,14 +214,12 @@ class GreySource:
         return self._grey(unit), valid
 
     def band_notice(self) -> Optional[Tuple[str, str]]:
-        """(level, sentence) on what a two-band raster's second band is taken for, else None."""
+        """(notice key, level) on what a two-band raster's second band is taken for, else None."""
         if self.ds.RasterCount != 2:
             return None
         if self.ds.GetRasterBand(2).GetColorInterpretation() == gdal.GCI_AlphaBand:
-            return "info", (f"{self.info.path} has 2 bands: band 1 is colorized and band 2 is its alpha "
-                            f"(transparency) mask.")
-        return "warning", (f"{self.info.path} has 2 bands and band 2 is not an alpha band: band 1 is colorized "
-                           f"and band 2 is left out; to colorize band 2, extract it first (gdal_translate -b 2).")
+            return "two_bands_alpha", "info"
+        return "two_bands_other", "warning"
 
     def sample(self) -> Tuple[np.ndarray, np.ndarray]:
         """The whole raster decimated to about STRETCH_SAMPLE pixels: grey float32 in [0, 1] and valid,

@@ -18,7 +18,7 @@ from typing import Dict, List, Optional
 import torch
 from torch.utils.data import DataLoader
 
-from aerocolor import __version__, checkpoint, distributed, finetune, tone
+from aerocolor import __version__, checkpoint, distributed, finetune, notices, tone
 from aerocolor.config import TrainConfig, save_json, to_dict
 from aerocolor.data import color
 from aerocolor.data.build import read_manifest
@@ -94,8 +94,8 @@ class Trainer:
                            f"remove {them}, or make the dataset again (nothing was trained).",
                            "\n".join(bad))
         if took > 5:
-            self.events.emit("notice", level="info",
-                             message=f"Checked that the {len(files)} images of {self.cfg.data} decode ({took:.0f} s).")
+            notices.emit(self.events, "images_checked", "info", count=len(files), data=self.cfg.data,
+                         seconds=f"{took:.0f}")
 
     def setup(self) -> None:
         cfg = self.cfg
