@@ -12,7 +12,7 @@ from qgis.PyQt.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHBoxL
                                  QProgressBar, QPushButton, QVBoxLayout)
 
 from . import backend_env
-from .i18n_util import tr
+from .i18n_util import name_standard_buttons, tr
 
 
 def _qprocess(parent: QObject, env: Optional[dict] = None) -> QProcess:
@@ -149,6 +149,7 @@ class BackendDialog(QDialog):
         self.log.setReadOnly(True)
         layout.addWidget(self.log, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        name_standard_buttons(buttons)
         self.setup_button = buttons.addButton(tr("Set up backend"), QDialogButtonBox.ButtonRole.ActionRole)
         self.setup_button.clicked.connect(self.set_up)
         self.copy_button = buttons.addButton(tr("Copy diagnostics"), QDialogButtonBox.ButtonRole.ActionRole)

@@ -12,6 +12,19 @@ I18N_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n")
 def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
+
+def name_standard_buttons(box) -> None:
+    """OK, Cancel and Close of a QDialogButtonBox in our words: QGIS 3.22 in zh-Hant loads no Qt
+    translation, so Qt's own labels stayed English."""
+    from qgis.PyQt.QtWidgets import QDialogButtonBox
+
+    for which, text in ((QDialogButtonBox.StandardButton.Ok, tr("OK")),
+                        (QDialogButtonBox.StandardButton.Cancel, tr("Cancel")),
+                        (QDialogButtonBox.StandardButton.Close, tr("Close"))):
+        button = box.button(which)
+        if button is not None:
+            button.setText(text)
+
 def user_locale() -> str:
     """QGIS's chosen UI language (e.g. zh_TW), else the system's."""
     return str(QSettings().value("locale/userLocale", "") or QLocale.system().name())

@@ -8,7 +8,7 @@ from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
-from .i18n_util import tr
+from .i18n_util import name_standard_buttons, tr
 from .layers import file_path_of, is_colorized
 from .mosaic import MosaicTask
 
@@ -42,6 +42,7 @@ class MosaicDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        name_standard_buttons(buttons)
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -39,62 +39,62 @@
       <translation>Not checked yet.</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="152" />
+      <location filename="../backend_dialog.py" line="153" />
       <source>Set up backend</source>
       <translation>Set up backend</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="154" />
+      <location filename="../backend_dialog.py" line="155" />
       <source>Copy diagnostics</source>
       <translation>Copy diagnostics</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="171" />
+      <location filename="../backend_dialog.py" line="172" />
       <source>Found: {0} ({1}).</source>
       <translation>Found: {0} ({1}).</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="173" />
+      <location filename="../backend_dialog.py" line="174" />
       <source>No interpreter with the backend was found; click "Set up backend".</source>
       <translation>No interpreter with the backend was found; click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="177" />
+      <location filename="../backend_dialog.py" line="178" />
       <source>Checking…</source>
       <translation>Checking…</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="185" />
+      <location filename="../backend_dialog.py" line="186" />
       <source>CUDA GPU</source>
       <translation>CUDA GPU</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="185" />
+      <location filename="../backend_dialog.py" line="186" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="186" />
+      <location filename="../backend_dialog.py" line="187" />
       <source>Ready: torch {0} on {1}, backend {2}.</source>
       <translation>Ready: torch {0} on {1}, backend {2}.</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="193" />
+      <location filename="../backend_dialog.py" line="194" />
       <source>QGIS's own Python was not found; install Python 3 and name it here.</source>
       <translation>QGIS's own Python was not found; install Python 3 and name it here.</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="202" />
+      <location filename="../backend_dialog.py" line="203" />
       <source>Setting up the backend in {0}; this downloads PyTorch once.</source>
       <translation>Setting up the backend in {0}; this downloads PyTorch once.</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="216" />
+      <location filename="../backend_dialog.py" line="217" />
       <source>Setting up the backend failed; the log says why. Nothing else was changed.</source>
       <translation>Setting up the backend failed; the log says why. Nothing else was changed.</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="221" />
+      <location filename="../backend_dialog.py" line="222" />
       <source>Diagnostics copied to the clipboard.</source>
       <translation>Diagnostics copied to the clipboard.</translation>
     </message>
@@ -452,11 +452,6 @@
       <location filename="../docks/capture_dock.py" line="148" />
       <source>Capture tiles</source>
       <translation>Capture tiles</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="150" />
-      <source>Cancel</source>
-      <translation>Cancel</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="159" />
@@ -1099,6 +1094,21 @@
       <translation>Set up backend…</translation>
     </message>
     <message>
+      <location filename="../i18n_util.py" line="21" />
+      <source>OK</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <location filename="../i18n_util.py" line="22" />
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../i18n_util.py" line="23" />
+      <source>Close</source>
+      <translation>Close</translation>
+    </message>
+    <message>
       <location filename="../layers.py" line="61" />
       <source>The result {0} could not be opened as a raster.</source>
       <translation>The result {0} could not be opened as a raster.</translation>
@@ -1149,17 +1159,17 @@
       <translation>Mosaic file (.tif or .vrt):</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="56" />
+      <location filename="../mosaic_dialog.py" line="57" />
       <source>Tick at least one raster.</source>
       <translation>Tick at least one raster.</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="59" />
+      <location filename="../mosaic_dialog.py" line="60" />
       <source>Choose where to save the mosaic.</source>
       <translation>Choose where to save the mosaic.</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="70" />
+      <location filename="../mosaic_dialog.py" line="71" />
       <source>AeroColor</source>
       <translation>AeroColor</translation>
     </message>

@@ -39,62 +39,62 @@
       <translation>尚未檢查。</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="152" />
+      <location filename="../backend_dialog.py" line="153" />
       <source>Set up backend</source>
       <translation>設定後端</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="154" />
+      <location filename="../backend_dialog.py" line="155" />
       <source>Copy diagnostics</source>
       <translation>複製診斷資訊</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="171" />
+      <location filename="../backend_dialog.py" line="172" />
       <source>Found: {0} ({1}).</source>
       <translation>找到：{0}（{1}）。</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="173" />
+      <location filename="../backend_dialog.py" line="174" />
       <source>No interpreter with the backend was found; click "Set up backend".</source>
       <translation>找不到可執行後端的直譯器；請按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="177" />
+      <location filename="../backend_dialog.py" line="178" />
       <source>Checking…</source>
       <translation>檢查中…</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="185" />
+      <location filename="../backend_dialog.py" line="186" />
       <source>CUDA GPU</source>
       <translation>CUDA GPU</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="185" />
+      <location filename="../backend_dialog.py" line="186" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="186" />
+      <location filename="../backend_dialog.py" line="187" />
       <source>Ready: torch {0} on {1}, backend {2}.</source>
       <translation>就緒：torch {0}，使用 {1}，後端 {2}。</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="193" />
+      <location filename="../backend_dialog.py" line="194" />
       <source>QGIS's own Python was not found; install Python 3 and name it here.</source>
       <translation>找不到 QGIS 內建的 Python；請安裝 Python 3 並在此指定。</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="202" />
+      <location filename="../backend_dialog.py" line="203" />
       <source>Setting up the backend in {0}; this downloads PyTorch once.</source>
       <translation>正在 {0} 設定後端；這會下載一次 PyTorch。</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="216" />
+      <location filename="../backend_dialog.py" line="217" />
       <source>Setting up the backend failed; the log says why. Nothing else was changed.</source>
       <translation>後端設定失敗，原因請見記錄；其他設定均未變更。</translation>
     </message>
     <message>
-      <location filename="../backend_dialog.py" line="221" />
+      <location filename="../backend_dialog.py" line="222" />
       <source>Diagnostics copied to the clipboard.</source>
       <translation>診斷資訊已複製到剪貼簿。</translation>
     </message>
@@ -452,11 +452,6 @@
       <location filename="../docks/capture_dock.py" line="148" />
       <source>Capture tiles</source>
       <translation>擷取圖塊</translation>
-    </message>
-    <message>
-      <location filename="../docks/capture_dock.py" line="150" />
-      <source>Cancel</source>
-      <translation>取消</translation>
     </message>
     <message>
       <location filename="../docks/capture_dock.py" line="159" />
@@ -1099,6 +1094,21 @@
       <translation>設定後端…</translation>
     </message>
     <message>
+      <location filename="../i18n_util.py" line="21" />
+      <source>OK</source>
+      <translation>確定</translation>
+    </message>
+    <message>
+      <location filename="../i18n_util.py" line="22" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../i18n_util.py" line="23" />
+      <source>Close</source>
+      <translation>關閉</translation>
+    </message>
+    <message>
       <location filename="../layers.py" line="61" />
       <source>The result {0} could not be opened as a raster.</source>
       <translation>無法將結果 {0} 開啟為網格。</translation>
@@ -1149,17 +1159,17 @@
       <translation>鑲嵌圖檔案（.tif 或 .vrt）：</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="56" />
+      <location filename="../mosaic_dialog.py" line="57" />
       <source>Tick at least one raster.</source>
       <translation>請至少勾選一個網格。</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="59" />
+      <location filename="../mosaic_dialog.py" line="60" />
       <source>Choose where to save the mosaic.</source>
       <translation>請選擇鑲嵌圖的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../mosaic_dialog.py" line="70" />
+      <location filename="../mosaic_dialog.py" line="71" />
       <source>AeroColor</source>
       <translation>AeroColor</translation>
     </message>
