@@ -768,7 +768,7 @@ def test_capture_sentences_are_in_the_users_language(geotiff, tmp_path):
     from qgis.PyQt.QtCore import QCoreApplication
 
     from aerocolor.errors import BadInput
-    from aerocolor_plugin.capture.aoi import aoi_from_rect
+    from aerocolor_plugin.capture.aoi import aoi_from_rect, shown
     from aerocolor_plugin.capture.engine import CaptureConfig, empty_splits
     from aerocolor_plugin.i18n_util import install_translator
 
@@ -779,7 +779,9 @@ def test_capture_sentences_are_in_the_users_language(geotiff, tmp_path):
         with pytest.raises(BadInput) as err:
             _capture(_local_cfg(tmp_path / "a"), layer, far)
         warning = empty_splits(CaptureConfig(out="x", val_fraction=0.1), {"train": 4})[0]
+        area = shown(far)
     finally:
         QCoreApplication.removeTranslator(translator)
     assert "關注區域" in err.value.message and "src" in err.value.message
     assert "val" in warning and "區塊" in warning
+    assert area == "繪製的矩形" and far.to_dict()["description"] == "rectangle"   # the request stays English

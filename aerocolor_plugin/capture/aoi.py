@@ -11,6 +11,7 @@ from typing import List, Optional, Set, Tuple
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCoordinateTransformContext,
                        QgsGeometry, QgsRectangle, QgsWkbTypes)
 
+from ..i18n_util import tr
 from .grid import Grid, Rect
 
 
@@ -34,6 +35,13 @@ class Aoi:
         for g in self.geometries:
             box.combineExtentWith(g.boundingBox())
         return box
+
+
+def shown(aoi: "Aoi") -> str:
+    """The area's description in the user's language (the request file keeps the English one, so a
+    capture resumes whatever language QGIS runs in)."""
+    return {"rectangle": tr("the drawn rectangle"), "canvas extent": tr("the visible map")}.get(
+        aoi.description, aoi.description)
 
 
 def aoi_from_rect(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem, description: str = "rectangle") -> Aoi:

@@ -14,7 +14,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayo
                                  QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox,
                                  QVBoxLayout, QWidget)
 
-from ..capture.aoi import aoi_from_canvas, aoi_from_layer, aoi_from_rect
+from ..capture.aoi import aoi_from_canvas, aoi_from_layer, aoi_from_rect, shown
 from ..capture.engine import HISTORICAL_ROLES, CaptureConfig, plan_capture, refuse_grey_source
 from ..capture.render import LayerError, LayerRef, is_grey_layer
 from ..capture.task import CaptureTask
@@ -293,7 +293,7 @@ class CaptureDock(QgsDockWidget):
             self.status.setText(str(exc))
             return None
         approx = "" if aoi.rectangular else tr("at most ")
-        self.status.setText(tr("{0}{1:,} tiles of {2} px over {3}.").format(approx, n, cfg.tile, aoi.description))
+        self.status.setText(tr("{0}{1:,} tiles of {2} px over {3}.").format(approx, n, cfg.tile, shown(aoi)))
         return n
 
     def confirm(self, text: str) -> bool:

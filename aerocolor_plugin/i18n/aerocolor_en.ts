@@ -204,6 +204,16 @@
       <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
     </message>
     <message>
+      <location filename="../capture/aoi.py" line="43" />
+      <source>the drawn rectangle</source>
+      <translation>the drawn rectangle</translation>
+    </message>
+    <message>
+      <location filename="../capture/aoi.py" line="43" />
+      <source>the visible map</source>
+      <translation>the visible map</translation>
+    </message>
+    <message>
       <location filename="../capture/engine.py" line="100" />
       <source>The grid CRS {0} is not known; choose a CRS such as EPSG:32651.</source>
       <translation>The grid CRS {0} is not known; choose a CRS such as EPSG:32651.</translation>

@@ -204,6 +204,16 @@
       <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
     <message>
+      <location filename="../capture/aoi.py" line="43" />
+      <source>the drawn rectangle</source>
+      <translation>繪製的矩形</translation>
+    </message>
+    <message>
+      <location filename="../capture/aoi.py" line="43" />
+      <source>the visible map</source>
+      <translation>目前可見的地圖</translation>
+    </message>
+    <message>
       <location filename="../capture/engine.py" line="100" />
       <source>The grid CRS {0} is not known; choose a CRS such as EPSG:32651.</source>
       <translation>無法識別網格座標參考系統 {0}；請選擇如 EPSG:32651 的座標參考系統。</translation>

@@ -13,7 +13,7 @@ from qgis.core import (QgsFeatureRequest, QgsProcessing, QgsProcessingException,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString)
 
-from ..capture.aoi import aoi_from_features, aoi_from_rect
+from ..capture.aoi import aoi_from_features, aoi_from_rect, shown
 from ..capture.engine import HISTORICAL_ROLES, CaptureConfig, run_capture
 from ..capture.render import LayerError, LayerRef
 from ..capture.writer import layout
@@ -128,7 +128,7 @@ class CaptureAlgorithm(AeroColorAlgorithm):
             colour = LayerRef.of(layer)
             hist = LayerRef.of(historical) if historical is not None else None
             aoi = self._aoi(parameters, context, layer)
-            feedback.pushInfo(tr("Capturing {0} over {1} into {2}.").format(colour.name, aoi.description, out))
+            feedback.pushInfo(tr("Capturing {0} over {1} into {2}.").format(colour.name, shown(aoi), out))
 
             def progress(done, total, counts):
                 feedback.setProgress(100.0 * done / max(total, 1))
