@@ -258,6 +258,32 @@ def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint, cog):
     assert json.loads(ds.GetMetadata()["AEROCOLOR_SETTINGS"])["batch"] == DEFAULT_BATCH
 
 
+def test_processing_colorizes_many_rasters_in_one_job_and_a_rerun_skips_them(provider, tmp_path, tiny_checkpoint):
+    import processing
+    from conftest import write_geotiff
+    from qgis.core import QgsProcessingFeedback
+
+    srcs = [write_geotiff(str(tmp_path / f"sheet_{i}.tif"), np.full((40 + 10 * i, 50), 60 + 40 * i, np.uint8))
+            for i in range(3)]
+    folder = str(tmp_path / "colour")
+    params = {"INPUTS": srcs, "MODEL": tiny_checkpoint, "DEVICE": 1, "OUTPUT_FOLDER": folder}
+    result = processing.run("aerocolor:colorize_many", params)
+    assert result["OUTPUTS"] == [os.path.join(folder, f"sheet_{i}_colorized.tif") for i in range(3)]
+    assert all(os.path.isfile(p) for p in result["OUTPUTS"])
+    mtimes = [os.path.getmtime(p) for p in result["OUTPUTS"]]
+
+    class Said(QgsProcessingFeedback):
+        lines = []
+
+        def pushInfo(self, info):
+            self.lines.append(info)
+
+    said = Said()
+    again = processing.run("aerocolor:colorize_many", params, feedback=said)
+    assert again["OUTPUTS"] == result["OUTPUTS"] and [os.path.getmtime(p) for p in result["OUTPUTS"]] == mtimes
+    assert sum("skipped" in line and "already done" in line for line in said.lines) == 3, said.lines
+
+
 def test_processing_colorize_names_its_layer_after_the_input(provider, tmp_path, tiny_checkpoint):
     import processing
     from conftest import write_geotiff

@@ -1234,27 +1234,47 @@
       <translation>Horizontal line</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="44" />
+      <location filename="../processing/base.py" line="17" />
+      <source>done</source>
+      <translation>done</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="17" />
+      <source>skipped</source>
+      <translation>skipped</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="17" />
+      <source>failed</source>
+      <translation>failed</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="51" />
+      <source>{0}/{1} {2}: {3}</source>
+      <translation>{0}/{1} {2}: {3}</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="58" />
       <source>Writing the Cloud Optimized GeoTIFF…</source>
       <translation>Writing the Cloud Optimized GeoTIFF…</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="46" />
+      <location filename="../processing/base.py" line="60" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>Backend {0} on {1} (torch {2}).</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="51" />
+      <location filename="../processing/base.py" line="65" />
       <source>Epoch {0}: {1}</source>
       <translation>Epoch {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="55" />
+      <location filename="../processing/base.py" line="69" />
       <source>Checkpoint saved: {0}</source>
       <translation>Checkpoint saved: {0}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="64" />
+      <location filename="../processing/base.py" line="78" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</translation>
     </message>
@@ -1459,6 +1479,51 @@
       <translation>The output must be a GeoTIFF (.tif).</translation>
     </message>
     <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="25" />
+      <source>Colorize rasters</source>
+      <translation>Colorize rasters</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="28" />
+      <source>Colorizes many grey rasters with one model in one backend process, into one folder. A ledger there records what was done with which model: run it again after a crash or a cancel and the finished rasters are skipped. A raster that cannot be colorized is reported and the others go on.</source>
+      <translation>Colorizes many grey rasters with one model in one backend process, into one folder. A ledger there records what was done with which model: run it again after a crash or a cancel and the finished rasters are skipped. A raster that cannot be colorized is reported and the others go on.</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="34" />
+      <source>Grey rasters</source>
+      <translation>Grey rasters</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="40" />
+      <source>Output names ({stem}: the input's name)</source>
+      <translation>Output names ({stem}: the input's name)</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="43" />
+      <source>Replace outputs not made by this model (otherwise they are kept)</source>
+      <translation>Replace outputs not made by this model (otherwise they are kept)</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="44" />
+      <source>Output folder</source>
+      <translation>Output folder</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="45" />
+      <source>Colour rasters</source>
+      <translation>Colour rasters</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="56" />
+      <source>Choose the grey rasters to colorize.</source>
+      <translation>Choose the grey rasters to colorize.</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="73" />
+      <source>Not colorized: {0}: {1}</source>
+      <translation>Not colorized: {0}: {1}</translation>
+    </message>
+    <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />
       <source>Build mosaic</source>
       <translation>Build mosaic</translation>
@@ -1484,7 +1549,7 @@
       <translation>{0} is not a raster file on disk; save it first.</translation>
     </message>
     <message>
-      <location filename="../processing/provider.py" line="22" />
+      <location filename="../processing/provider.py" line="23" />
       <source>AeroColor: colorize historical aerial photographs</source>
       <translation>AeroColor: colorize historical aerial photographs</translation>
     </message>

@@ -1234,27 +1234,47 @@
       <translation>水平線</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="44" />
+      <location filename="../processing/base.py" line="17" />
+      <source>done</source>
+      <translation>完成</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="17" />
+      <source>skipped</source>
+      <translation>略過</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="17" />
+      <source>failed</source>
+      <translation>失敗</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="51" />
+      <source>{0}/{1} {2}: {3}</source>
+      <translation>{0}/{1} {2}：{3}</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="58" />
       <source>Writing the Cloud Optimized GeoTIFF…</source>
       <translation>正在寫出雲端最佳化 GeoTIFF…</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="46" />
+      <location filename="../processing/base.py" line="60" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>後端 {0} 於 {1}（torch {2}）。</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="51" />
+      <location filename="../processing/base.py" line="65" />
       <source>Epoch {0}: {1}</source>
       <translation>第 {0} 輪：{1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="55" />
+      <location filename="../processing/base.py" line="69" />
       <source>Checkpoint saved: {0}</source>
       <translation>已儲存檢查點：{0}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="64" />
+      <location filename="../processing/base.py" line="78" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器（{0}）；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
@@ -1459,6 +1479,51 @@
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
     </message>
     <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="25" />
+      <source>Colorize rasters</source>
+      <translation>為多個網格上色</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="28" />
+      <source>Colorizes many grey rasters with one model in one backend process, into one folder. A ledger there records what was done with which model: run it again after a crash or a cancel and the finished rasters are skipped. A raster that cannot be colorized is reported and the others go on.</source>
+      <translation>以同一個模型、在同一個後端程序中為多個灰階網格上色，輸出到同一個資料夾。資料夾中的紀錄檔會記下每個檔案用哪個模型完成：當機或取消後再執行一次，已完成的網格會被略過。無法上色的網格會被回報，其餘照常進行。</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="34" />
+      <source>Grey rasters</source>
+      <translation>灰階網格</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="40" />
+      <source>Output names ({stem}: the input's name)</source>
+      <translation>輸出檔名（{stem}：輸入的檔名）</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="43" />
+      <source>Replace outputs not made by this model (otherwise they are kept)</source>
+      <translation>取代不是由此模型產生的輸出（否則保留）</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="44" />
+      <source>Output folder</source>
+      <translation>輸出資料夾</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="45" />
+      <source>Colour rasters</source>
+      <translation>彩色網格</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="56" />
+      <source>Choose the grey rasters to colorize.</source>
+      <translation>請選擇要上色的灰階網格。</translation>
+    </message>
+    <message>
+      <location filename="../processing/colorize_many_algorithm.py" line="73" />
+      <source>Not colorized: {0}: {1}</source>
+      <translation>未上色：{0}：{1}</translation>
+    </message>
+    <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />
       <source>Build mosaic</source>
       <translation>建立鑲嵌圖</translation>
@@ -1484,7 +1549,7 @@
       <translation>{0} 不是磁碟上的網格檔；請先儲存。</translation>
     </message>
     <message>
-      <location filename="../processing/provider.py" line="22" />
+      <location filename="../processing/provider.py" line="23" />
       <source>AeroColor: colorize historical aerial photographs</source>
       <translation>AeroColor：為歷史航空照片上色</translation>
     </message>

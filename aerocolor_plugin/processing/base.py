@@ -12,6 +12,11 @@ from ..i18n_util import tr
 from ..resources import icon
 
 
+def file_status(status) -> str:
+    """One raster's outcome in a many-raster job, in the user's language."""
+    return {"done": tr("done"), "skipped": tr("skipped"), "failed": tr("failed")}.get(status, str(status))
+
+
 class AeroColorAlgorithm(QgsProcessingAlgorithm):
     ICON = "aerocolor.svg"
 
@@ -30,14 +35,23 @@ class AeroColorAlgorithm(QgsProcessingAlgorithm):
     def tr(self, text: str) -> str:
         return tr(text)
 
-    def run_backend(self, args: List[str], feedback: QgsProcessingFeedback) -> RunOutcome:
-        """Run one backend subcommand; progress and log go to feedback, cancel comes from it."""
+    def run_backend(self, args: List[str], feedback: QgsProcessingFeedback, partial_ok: bool = False) -> RunOutcome:
+        """Run one backend subcommand; progress and log go to feedback, cancel comes from it. With
+        partial_ok (many rasters, one job), a run whose result lists failures is not an error here:
+        the caller reports each failure and returns what was made."""
         feedback = feedback or QgsProcessingFeedback()
-        overall = ColorizeProgress("--cog" in args) if args[:1] == ["colorize"] else None
+        many = "--out-dir" in args
+        overall = ColorizeProgress("--cog" in args) if args[:1] == ["colorize"] and not many else None
 
         def on_event(ev: dict) -> None:
             kind = ev.get("type")
-            if kind == "progress" and ev.get("fraction") is not None:
+            if many and kind == "progress" and ev.get("stage") != "files":
+                return  # each raster's own tiles: the bar follows the whole job
+            if kind == "file":
+                feedback.pushInfo(tr("{0}/{1} {2}: {3}").format(ev.get("index"), ev.get("files"),
+                                                                 file_status(ev.get("status")), ev.get("input"))
+                                  + (f" ({ev['reason']})" if ev.get("reason") else ""))
+            elif kind == "progress" and ev.get("fraction") is not None:
                 was_finishing = overall is not None and overall.finishing
                 feedback.setProgress(100.0 * (overall.update(ev) if overall else float(ev["fraction"])))
                 if overall is not None and overall.finishing and not was_finishing:
@@ -63,6 +77,6 @@ class AeroColorAlgorithm(QgsProcessingAlgorithm):
         except OSError as exc:
             raise QgsProcessingException(tr("Could not start the backend interpreter ({0}); choose a Python "
                                             "with torch in the AeroColor settings.").format(exc)) from None
-        if not outcome.ok:
+        if not outcome.ok and not (partial_ok and outcome.result is not None and not feedback.isCanceled()):
             raise QgsProcessingException(outcome.message)
         return outcome

@@ -7,6 +7,7 @@ from ..i18n_util import tr
 from ..resources import icon
 from .capture_algorithm import CaptureAlgorithm
 from .colorize_algorithm import ColorizeAlgorithm
+from .colorize_many_algorithm import ColorizeManyAlgorithm
 from .mosaic_algorithm import MosaicAlgorithm
 from .train_algorithm import TrainAlgorithm
 
@@ -25,5 +26,5 @@ class AeroColorProvider(QgsProcessingProvider):
         return icon("aerocolor.svg")
 
     def loadAlgorithms(self) -> None:
-        for alg in (CaptureAlgorithm(), ColorizeAlgorithm(), TrainAlgorithm(), MosaicAlgorithm()):
+        for alg in (CaptureAlgorithm(), ColorizeAlgorithm(), ColorizeManyAlgorithm(), TrainAlgorithm(), MosaicAlgorithm()):
             self.addAlgorithm(alg)

@@ -14,7 +14,7 @@ import traceback
 from typing import Callable, List, Optional
 
 from aerocolor import __version__
-from aerocolor.errors import AeroColorError
+from aerocolor.errors import AeroColorError, BadInput
 from aerocolor.protocol import EXIT_INTERNAL, EXIT_OK, EventSink, stdout_sink
 
 
@@ -82,7 +82,6 @@ def _add_dataset(sub) -> None:
 
 def _run_merge(args, events: EventSink, report) -> int:
     from aerocolor.data.merge import merge_datasets
-    from aerocolor.errors import BadInput
 
     given = [k for k in _FRAME_FLAGS + ("historical", "stride", "block", "gsd") if getattr(args, k) is not None]
     if given:
@@ -107,7 +106,6 @@ _FRAME_FLAGS = ("scales", "upsample", "split_by", "val_frames", "test_frames", "
 
 def _run_dataset(args, events: EventSink) -> int:
     from aerocolor.data.build import DatasetConfig, build_dataset, build_synthetic
-    from aerocolor.errors import BadInput
 
     common = dict(out=args.out, tile=args.tile, stride=args.stride, layout=args.layout,
                   val_fraction=args.val, test_fraction=args.test, block=args.block, seed=args.seed,
@@ -231,7 +229,6 @@ _MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gp", "nz", "z_where", "lambda_k
 def train_config_from_args(args) -> "TrainConfig":
     """Defaults, then a --config file, then the flags: later wins, and all of it is saved."""
     from aerocolor.config import TrainConfig, from_dict
-    from aerocolor.errors import BadInput
     from aerocolor.models import family_class
 
     base: dict = {}
@@ -492,9 +489,27 @@ def _run_calibrate(args, events: EventSink) -> int:
 
 # -- colorize and mosaic ----------------------------------------------------------------
 def _add_colorize(sub) -> None:
-    p = sub.add_parser("colorize", help="colorize a grey raster (GeoTIFF, VRT, ...) into a colour GeoTIFF")
-    p.add_argument("input", help="grey raster: 1 band (8/16-bit or float) or 3 bands (turned grey)")
-    p.add_argument("output", help="colour GeoTIFF (.tif) to write; --samples K writes OUTPUT_1.tif .. OUTPUT_K.tif")
+    p = sub.add_parser("colorize", help="colorize grey rasters (GeoTIFF, VRT, ...) into colour GeoTIFFs",
+                       usage="%(prog)s [options] INPUT OUTPUT\n       %(prog)s [options] --out-dir DIR INPUT... "
+                             "(or --list FILE)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="INPUT OUTPUT: a grey raster (1 band of 8/16-bit or float, or 3 bands, turned grey) and the "
+                        "colour GeoTIFF to write (--samples K writes OUTPUT_1.tif .. OUTPUT_K.tif); with --out-dir, "
+                        "every PATH is an input: a raster, a folder of rasters or a quoted glob")
+    many = p.add_argument_group(
+        "many rasters, one job",
+        "the model is read once; a ledger in the output folder records what was done with which model, so "
+        "the same command run again after a crash or a cancel skips finished files; one bad file is "
+        "reported and the others go on")
+    many.add_argument("--out-dir", metavar="DIR", help="colorize every input into this folder")
+    many.add_argument("--list", metavar="FILE", help="a text file of input paths, one a line (with --out-dir)")
+    many.add_argument("--pattern", default="{stem}_colorized.tif",
+                      help="output names from the input's {stem}, {name} or {parent} folder "
+                           "(default {stem}_colorized.tif)")
+    many.add_argument("--overwrite", action="store_true",
+                      help="replace outputs this job did not make with this model (otherwise they are skipped)")
+    many.add_argument("--mosaic", metavar="OUT.vrt",
+                      help="then join the outputs into one mosaic (.vrt, or .tif to copy them)")
     p.add_argument("--model", help="checkpoint (.pt) of a trained model (default: the bundled default model; "
                                    "see 'aerocolor info' of it)")
     p.add_argument("--tile", type=int, help="tile side in model pixels (default: the model's training tile)")
@@ -552,6 +567,14 @@ def _run_colorize(args, events: EventSink) -> int:
     options = {k: getattr(args, k) for k in ("tile", "overlap", "batch", "device", "threads", "gsd", "precision",
                                              "cog", "compress", "overviews", "samples", "seed", "z_reference",
                                              "z_fixed", "tone_match", "max_upsample")}
+    if args.out_dir or args.list:
+        return _run_colorize_many(args, events, options)
+    if args.mosaic or args.overwrite:
+        raise BadInput("--mosaic and --overwrite go with --out-dir (many rasters, one job).")
+    if len(args.paths) != 2:
+        raise BadInput(f"Give INPUT OUTPUT for one raster, or --out-dir DIR and the inputs for many "
+                       f"({len(args.paths)} paths were given).")
+    args.input, args.output = args.paths
     listener = _ProgressBar("colorize") if events.stream is None else None
     with CancelFlag(watch_stdin=True) as cancel:
         try:
@@ -565,6 +588,47 @@ def _run_colorize(args, events: EventSink) -> int:
     events.emit("result", ok=True, outputs={"raster": result.outputs[0], "rasters": result.outputs},
                 tiles=result.tiles, skipped=result.skipped, seconds=round(result.seconds, 2))
     return EXIT_OK
+
+
+def _run_colorize_many(args, events: EventSink, options: dict) -> int:
+    from aerocolor.batch import LEDGER, colorize_many, expand_inputs
+    from aerocolor.runtime import CancelFlag
+
+    if not args.out_dir:
+        raise BadInput("--list needs --out-dir DIR, the folder the outputs go to.")
+    inputs, left_out = expand_inputs(args.paths, args.list)
+    if left_out:
+        _say(f"colorize: {len(left_out)} files that are not rasters are left out: "
+             + ", ".join(os.path.basename(p) for p in left_out[:5]) + (" ..." if len(left_out) > 5 else ""))
+    listener = _ProgressBar("files", unit="px") if events.stream is None else None
+    sink = _Tee(events, listener) if listener else events
+    with CancelFlag(watch_stdin=True) as cancel:
+        try:
+            res = colorize_many(args.model, inputs, args.out_dir, args.pattern, sink, cancel, args.overwrite,
+                                left_out, say=listener.write if listener else _say, **options)
+        finally:
+            if listener:
+                listener.close()
+    failed = res.of("failed")
+    made = [f.output for f in res.files if f.status == "done" or f.reason == "already done with this model"]
+    _say(f"colorize: {len(res.files)} rasters in {res.seconds:.0f} s: {len(res.of('done'))} done, "
+         f"{len(res.of('skipped'))} skipped, {len(failed)} failed; the ledger is {os.path.join(args.out_dir, LEDGER)}")
+    for f in res.of("skipped"):
+        if f.reason != "already done with this model":
+            _say(f"  skipped {f.input}: {f.reason}")
+    for f in failed:
+        _say(f"  failed {f.input}: {f.reason}")
+    mosaic_path = None
+    if args.mosaic and made:
+        from aerocolor.mosaic import mosaic
+
+        mosaic_path = mosaic(args.mosaic, made)
+        _say(f"colorize: mosaic of {len(made)} outputs in {mosaic_path}")
+    events.emit("result", ok=not failed, outputs={"rasters": made, "mosaic": mosaic_path},
+                done=len(res.of("done")), skipped=len(res.of("skipped")),
+                failed=[{"input": f.input, "reason": f.reason} for f in failed], not_rasters=left_out,
+                seconds=round(res.seconds, 2))
+    return res.exit_code
 
 
 def _add_mosaic(sub) -> None:
@@ -591,20 +655,26 @@ def _run_mosaic(args, events: EventSink) -> int:
 class _ProgressBar:
     """Shows a command's progress events as a bar and its notices as lines, for people at a terminal."""
 
-    def __init__(self, stage: str):
-        self.stage, self.bar = stage, None
+    def __init__(self, stage: str, unit: str = "tile"):
+        self.stage, self.unit, self.bar = stage, unit, None
 
     def emit(self, type_: str, **fields) -> None:
         from tqdm import tqdm
 
         if type_ == "progress" and fields.get("stage") == self.stage and fields.get("steps"):
             if self.bar is None:
-                self.bar = tqdm(total=fields["steps"], unit="tile", file=sys.stderr, dynamic_ncols=True,
-                                desc=self.stage)
+                self.bar = tqdm(total=fields["steps"], unit=self.unit, unit_scale=self.unit == "px",
+                                file=sys.stderr, dynamic_ncols=True, desc=self.stage)
             self.bar.n = fields["step"]
             self.bar.refresh()
         elif type_ == "notice":
-            (self.bar.write if self.bar else _say)(fields.get("message", ""))
+            self.write(fields.get("message", ""))
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            _say(line)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -14,7 +14,7 @@ from typing import IO, Any, Optional
 
 PROTOCOL_VERSION = 1
 
-EVENT_TYPES = ("hello", "progress", "metrics", "sample", "checkpoint", "result", "error", "notice")
+EVENT_TYPES = ("hello", "progress", "metrics", "sample", "checkpoint", "result", "error", "notice", "file")
 
 # Exit codes of every subcommand.
 EXIT_OK = 0

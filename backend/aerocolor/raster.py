@@ -407,6 +407,15 @@ class RGBAWriter:
         remove_parts(self.path)
 
 
+def raster_size(path: str) -> Optional[Tuple[int, int]]:
+    """(width, height) of a raster GDAL opens, else None (the caller reports the file when it reads it)."""
+    try:
+        ds = gdal.Open(path)
+    except RuntimeError:
+        return None
+    return (ds.RasterXSize, ds.RasterYSize) if ds is not None else None
+
+
 def overview_levels(width: int, height: int, block: int = 256) -> List[int]:
     """Factors 2, 4, 8, ... until the smallest overview fits in one block."""
     levels, f = [], 2
