@@ -81,6 +81,9 @@ def test_a_model_just_trained_is_chosen_in_the_colorize_dock(qgis_app, qgis_ifac
     from aerocolor_plugin.recent import KEY, remember_checkpoint
 
     saved = QSettings().value(KEY)
+    # No recent models: the dock starts on the bundled default (an earlier session's models, still on
+    # disk, would be chosen first and rightly kept).
+    QSettings().remove(KEY)
     plugin = aerocolor_plugin.classFactory(qgis_iface)
     plugin.initGui()
     try:

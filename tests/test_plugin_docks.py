@@ -480,6 +480,44 @@ def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, bac
         dock.shutdown()
 
 
+def test_colorize_dock_colorizes_two_ticked_layers_into_one_folder(qgis_app, rasters, backend_python,
+                                                                   tiny_checkpoint, tmp_path):
+    """Several grey layers ticked: one backend job, each colour raster above its own source layer."""
+    from conftest import write_geotiff
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    grey, colour = rasters
+    second = QgsRasterLayer(write_geotiff(str(tmp_path / "y_grey_1982.tif"),
+                                          (np.arange(70 * 90) % 200).reshape(70, 90).astype(np.uint8)), "y grey 1982")
+    QgsProject.instance().addMapLayer(second)
+    folder = tmp_path / "colour"
+    folder.mkdir()
+    dock = ColorizeDock()
+    try:
+        dock.refresh_layers()
+        dock.several.setChecked(True)
+        assert not dock.layer.isEnabled() and dock.run_button.text() == "Colorize layers"
+        dock.several.set_ticked([grey, second])
+        dock.several.folder.setFilePath(str(folder))
+        dock.checkpoint.setEditText(tiny_checkpoint)
+        dock.device.setCurrentText("cpu")
+        dock.start()
+        assert wait_until(lambda: dock.process.exit_code is not None, 240)
+        assert dock.process.exit_code == 0, dock.status.text()
+        assert sorted(os.listdir(folder)) == ["aerocolor-colorize.log", "aerocolor-ledger.jsonl",
+                                              "y_grey_1982_colorized.tif", "z_grey_1975_colorized.tif"]
+        root = QgsProject.instance().layerTreeRoot()
+        names = [n.name() for n in root.findLayers()]
+        for src in (grey, second):
+            made = names.index(f"{src.name()} (colorized)")
+            assert names[made + 1] == src.name()          # right above its source
+        assert "2 of 2" in dock.status.text()
+    finally:
+        dock.shutdown()
+
+
 def test_colorize_dock_whose_backend_is_killed_says_so_adds_no_layer_and_leaves_no_files(
         qgis_app, backend_python, tiny_checkpoint, tmp_path):
     """kill -9 of the real backend mid-colorize: the dock says it stopped unexpectedly, adds no layer, and

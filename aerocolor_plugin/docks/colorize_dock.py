@@ -1,8 +1,8 @@
-"""Colorize dock: a grey layer and a checkpoint in, a colour GeoTIFF layer out, above its source."""
+"""Colorize dock: a grey layer (or several) and a checkpoint in, colour GeoTIFF layers out, above their sources."""
 from __future__ import annotations
 
 import os
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
@@ -20,6 +20,7 @@ from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, latent_s
 from ..paths import backend_root, default_model
 from ..recent import recent_checkpoints, remember_checkpoint
 from ..seam import output_files
+from .several_layers import SeveralLayers
 from .widgets import BackendBanner, format_eta, scrolling
 
 MAX_SAMPLES = 16
@@ -46,6 +47,8 @@ class ColorizeDock(QgsDockWidget):
         self.source_name = ""
         self.added: Optional[QgsRasterLayer] = None
         self.outputs: List[str] = []
+        self.sources: Dict[str, QgsRasterLayer] = {}   # several layers: file path -> its layer
+        self.made: Dict[str, str] = {}                 # several layers: input -> output written (or kept)
         self.overall = ColorizeProgress()
         self._suggested = ""
 
@@ -80,6 +83,9 @@ class ColorizeDock(QgsDockWidget):
         self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output.setFilter(tr("GeoTIFF (*.tif *.tiff)"))
         form.addRow(tr("Output GeoTIFF"), self.output)
+        self.several = SeveralLayers()
+        self.several.toggled.connect(self._several_toggled)
+        form.addRow(self.several)
         self.tile = QSpinBox()
         self.tile.setRange(0, 4096)
         self.tile.setSingleStep(32)
@@ -216,7 +222,13 @@ class ColorizeDock(QgsDockWidget):
                 pass
 
     # -- choices --------------------------------------------------------------------------
+    def _several_toggled(self, on: bool) -> None:
+        self.layer.setEnabled(not on)
+        self.output.setEnabled(not on)
+        self.run_button.setText(tr("Colorize layers") if on else tr("Colorize layer"))
+
     def refresh_layers(self, *_args) -> None:
+        self.several.refresh()
         # Keep what the user picked; otherwise offer the first grey layer (the list starts with them).
         current = self._picked_id
         self.layer.blockSignals(True)
@@ -271,15 +283,21 @@ class ColorizeDock(QgsDockWidget):
     # -- running --------------------------------------------------------------------------
     def colorize_args(self) -> List[str]:
         """The backend command line; raises ValueError with one sentence when something is missing."""
+        if self.several.isChecked():
+            self.sources = self.several.job()
+            args = self._options(self._model())
+            if "--samples" in args:
+                raise ValueError(tr("Several colourings are made for one layer at a time; untick Several grey "
+                                    "layers or choose one colouring."))
+            return args + self.several.args(self.sources)
+        self.sources = {}
         lyr = self.selected_layer()
         if lyr is None:
             raise ValueError(tr("Add a grey raster layer to the project and choose it."))
         src = file_path_of(lyr)
         if not src:
             raise ValueError(tr("{0} is not a raster file on disk; save it as a GeoTIFF first.").format(lyr.name()))
-        model = self.checkpoint.currentText().strip() or default_model()
-        if not model or not os.path.isfile(model):
-            raise ValueError(tr("Choose a model file (.pt) from a training run."))
+        model = self._model()
         out = self.output.filePath().strip()
         if not out:
             raise ValueError(tr("Choose where to save the colour GeoTIFF."))
@@ -289,6 +307,15 @@ class ColorizeDock(QgsDockWidget):
             raise ValueError(tr("The output would overwrite the input; choose another file name."))
         if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
             raise ValueError(tr("The output folder does not exist; choose an existing folder."))
+        return self._options(model) + [src, out]
+
+    def _model(self) -> str:
+        model = self.checkpoint.currentText().strip() or default_model()
+        if not model or not os.path.isfile(model):
+            raise ValueError(tr("Choose a model file (.pt) from a training run."))
+        return model
+
+    def _options(self, model: str) -> List[str]:
         args = ["colorize", "--model", model, "--device", self.device.currentData()]
         if self.batch.value() > 0:
             args += ["--batch", str(self.batch.value())]
@@ -298,9 +325,8 @@ class ColorizeDock(QgsDockWidget):
             args += ["--overlap", str(self.overlap.value())]
         if self.gsd.currentData() != "auto":
             args += ["--gsd", self.gsd.currentData()]
-        args += latent_args(read_card(model), self.z_mode.currentData(), self.samples.value(), self.seed.value(),
-                            self.z_image.filePath().strip())
-        return args + [src, out]
+        return args + latent_args(read_card(model), self.z_mode.currentData(), self.samples.value(),
+                                  self.seed.value(), self.z_image.filePath().strip())
 
     def start(self) -> None:
         if self.process is not None and self.process.is_running():
@@ -310,13 +336,20 @@ class ColorizeDock(QgsDockWidget):
         except ValueError as exc:
             self.status.setText(str(exc))
             return
-        self.source = self.selected_layer()
-        self.source_name = self.source.name()  # for the result's name, should the layer be removed meanwhile
         self.added = None
-        out = args[-1]
-        samples = int(args[args.index("--samples") + 1]) if "--samples" in args else 1
-        self.outputs = output_files.sample_paths(out, samples)
-        self.process = BackendProcess(self, log_path=os.path.splitext(out)[0] + ".log")
+        self.made = {}
+        if self.sources:
+            self.source, self.source_name = None, ""
+            self.outputs = self.several.outputs(self.sources)
+            log = os.path.join(args[args.index("--out-dir") + 1], "aerocolor-colorize.log")
+        else:
+            self.source = self.selected_layer()
+            self.source_name = self.source.name()  # for the result's name, should the layer be removed meanwhile
+            out = args[-1]
+            samples = int(args[args.index("--samples") + 1]) if "--samples" in args else 1
+            self.outputs = output_files.sample_paths(out, samples)
+            log = os.path.splitext(out)[0] + ".log"
+        self.process = BackendProcess(self, log_path=log)
         self.process.received.connect(self.on_event)
         self.process.finished.connect(self.on_finished)
         self.overall = ColorizeProgress()
@@ -334,7 +367,9 @@ class ColorizeDock(QgsDockWidget):
 
     def on_event(self, ev: dict) -> None:
         kind = ev.get("type")
-        if kind == "progress":
+        if self.sources and kind in ("progress", "file"):
+            self._on_many_event(ev)
+        elif kind == "progress":
             # Tiles and then overviews each count from 0 to 1: one bar that only moves forward (the
             # overviews are built with the rows, so the tiles fill it).
             value = self.overall.update(ev)
@@ -343,10 +378,50 @@ class ColorizeDock(QgsDockWidget):
         elif kind == "notice":
             self.status.setText(notice_text(ev))
 
+    def _on_many_event(self, ev: dict) -> None:
+        """Several layers: the bar follows the whole job; each finished raster is named."""
+        if ev.get("type") == "progress" and ev.get("stage") == "files" and ev.get("fraction") is not None:
+            self.progress.setValue(int(round(float(ev["fraction"]) * 1000)))
+        elif ev.get("type") == "file":
+            if ev.get("status") == "done" or ev.get("reason") == "already done with this model":
+                self.made[os.path.abspath(str(ev.get("input")))] = str(ev.get("output"))
+            self.status.setText(tr("{0} of {1} layers: {2}").format(ev.get("index"), ev.get("files"),
+                                                                  os.path.basename(str(ev.get("input")))))
+
+    def _finish_many(self, code: int, message: str) -> None:
+        """Each colour raster above its source layer; what failed is said."""
+        if code == -1:
+            output_files.remove_leftovers(self.outputs)
+        result = (self.process.result or {}) if self.process is not None else {}
+        failed = result.get("failed") or []
+        added = []
+        for path, out in self.made.items():
+            source = self.sources.get(path)
+            source = None if source is None or sip.isdeleted(source) else source
+            name = tr("{0} (colorized)").format(source.name() if source is not None else os.path.basename(path))
+            try:
+                added.append(add_result_layer(out, source, name))
+            except ValueError as exc:
+                failed.append({"input": path, "reason": str(exc)})
+        self.added = added[0] if added else None
+        text = tr("Done: {0} of {1} layers in {2}.").format(len(added), len(self.sources),
+                                                            os.path.dirname(self.outputs[0]))
+        if failed:
+            text += " " + tr("Not colorized: {0}: {1}").format(os.path.basename(str(failed[0].get("input"))),
+                                                              failed[0].get("reason"))
+        elif code != 0:
+            text = message
+        if code == 0 or added:
+            self.progress.setValue(1000 if code == 0 else self.progress.value())
+        self.status.setText(text)
+
     def on_finished(self, code: int, message: str) -> None:
         """Runs on the main thread (QProcess signals): the only place layers are added."""
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
+        if self.sources:
+            self._finish_many(code, message)
+            return
         if code != 0:
             if code == -1:  # killed or crashed: it could not remove its unfinished files itself
                 output_files.remove_leftovers(self.outputs)

@@ -664,219 +664,269 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="100" />
+      <location filename="../docks/colorize_dock.py" line="103" />
+      <source>Batch</source>
+      <translation>Batch</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="106" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="103" />
+      <location filename="../docks/colorize_dock.py" line="109" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="104" />
+      <location filename="../docks/colorize_dock.py" line="110" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="111" />
+      <location filename="../docks/colorize_dock.py" line="117" />
       <source>Modern layer</source>
       <translation>Modern layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="127" />
+      <location filename="../docks/colorize_dock.py" line="133" />
       <source>Choose a grey layer and a model.</source>
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="145" />
+      <location filename="../docks/colorize_dock.py" line="151" />
       <source>Colouring (models with a latent code)</source>
       <translation>Colouring (models with a latent code)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="151" />
+      <location filename="../docks/colorize_dock.py" line="157" />
       <source>Latent code</source>
       <translation>Latent code</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="154" />
+      <location filename="../docks/colorize_dock.py" line="160" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="155" />
+      <location filename="../docks/colorize_dock.py" line="161" />
       <source>Colourings</source>
       <translation>Colourings</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
+      <location filename="../docks/colorize_dock.py" line="164" />
       <source>The same seed gives the same colourings again</source>
       <translation>The same seed gives the same colourings again</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="159" />
+      <location filename="../docks/colorize_dock.py" line="165" />
       <source>Seed</source>
       <translation>Seed</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="162" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="163" />
+      <location filename="../docks/colorize_dock.py" line="169" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="165" />
+      <location filename="../docks/colorize_dock.py" line="171" />
       <source>Colour image</source>
       <translation>Colour image</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="192" />
+      <location filename="../docks/colorize_dock.py" line="198" />
       <source>Ready to colorize {0} with {1}.</source>
       <translation>Ready to colorize {0} with {1}.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="225" />
+      <location filename="../docks/colorize_dock.py" line="228" />
+      <source>Colorize layers</source>
+      <translation>Colorize layers</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="237" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="255" />
+      <location filename="../docks/colorize_dock.py" line="267" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="255" />
+      <location filename="../docks/colorize_dock.py" line="267" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="276" />
+      <location filename="../docks/colorize_dock.py" line="290" />
+      <source>Several colourings are made for one layer at a time; untick Several grey layers or choose one colouring.</source>
+      <translation>Several colourings are made for one layer at a time; untick Several grey layers or choose one colouring.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="296" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="279" />
+      <location filename="../docks/colorize_dock.py" line="299" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="282" />
-      <source>Choose a model file (.pt) from a training run.</source>
-      <translation>Choose a model file (.pt) from a training run.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="285" />
+      <location filename="../docks/colorize_dock.py" line="303" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="289" />
+      <location filename="../docks/colorize_dock.py" line="307" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="291" />
+      <location filename="../docks/colorize_dock.py" line="309" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="324" />
+      <location filename="../docks/colorize_dock.py" line="315" />
+      <source>Choose a model file (.pt) from a training run.</source>
+      <translation>Choose a model file (.pt) from a training run.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="357" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="342" />
+      <location filename="../docks/colorize_dock.py" line="377" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="358" />
-      <source>The backend finished but wrote no raster; see the log.</source>
-      <translation>The backend finished but wrote no raster; see the log.</translation>
+      <location filename="../docks/colorize_dock.py" line="388" />
+      <source>{0} of {1} layers: {2}</source>
+      <translation>{0} of {1} layers: {2}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="364" />
-      <source>{0} (colorized)</source>
-      <translation>{0} (colorized)</translation>
+      <location filename="../docks/colorize_dock.py" line="407" />
+      <source>Done: {0} of {1} layers in {2}.</source>
+      <translation>Done: {0} of {1} layers in {2}.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="366" />
-      <source>{0} – comparison</source>
-      <translation>{0} – comparison</translation>
+      <location filename="../docks/colorize_dock.py" line="410" />
+      <source>Not colorized: {0}: {1}</source>
+      <translation>Not colorized: {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="372" />
-      <source>{0} (colouring {1})</source>
-      <translation>{0} (colouring {1})</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="381" />
-      <source>{0} and {1} more</source>
-      <translation>{0} and {1} more</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="383" />
-      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
-      <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="386" />
-      <source>Done: {0}</source>
-      <translation>Done: {0}</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="41" />
+      <location filename="../docks/colorize_dock.py" line="42" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
+      <location filename="../docks/colorize_dock.py" line="433" />
+      <source>The backend finished but wrote no raster; see the log.</source>
+      <translation>The backend finished but wrote no raster; see the log.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="439" />
+      <source>{0} (colorized)</source>
+      <translation>{0} (colorized)</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="441" />
+      <source>{0} – comparison</source>
+      <translation>{0} – comparison</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="447" />
+      <source>{0} (colouring {1})</source>
+      <translation>{0} (colouring {1})</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="456" />
+      <source>{0} and {1} more</source>
+      <translation>{0} and {1} more</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="458" />
+      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
+      <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="461" />
+      <source>Done: {0}</source>
+      <translation>Done: {0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="64" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="69" />
+      <location filename="../docks/colorize_dock.py" line="72" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="74" />
+      <location filename="../docks/colorize_dock.py" line="77" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="82" />
+      <location filename="../docks/colorize_dock.py" line="85" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="92" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="87" />
+      <location filename="../docks/colorize_dock.py" line="93" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
+      <location filename="../docks/colorize_dock.py" line="98" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="97" />
-      <source>Batch</source>
-      <translation>Batch</translation>
+      <location filename="../docks/several_layers.py" line="23" />
+      <source>Several grey layers, into one folder</source>
+      <translation>Several grey layers, into one folder</translation>
+    </message>
+    <message>
+      <location filename="../docks/several_layers.py" line="29" />
+      <source>Grey layers</source>
+      <translation>Grey layers</translation>
+    </message>
+    <message>
+      <location filename="../docks/several_layers.py" line="32" />
+      <source>Output folder</source>
+      <translation>Output folder</translation>
+    </message>
+    <message>
+      <location filename="../docks/several_layers.py" line="64" />
+      <source>Tick the grey layers to colorize.</source>
+      <translation>Tick the grey layers to colorize.</translation>
+    </message>
+    <message>
+      <location filename="../docks/several_layers.py" line="73" />
+      <source>Choose an existing folder for the colour GeoTIFFs.</source>
+      <translation>Choose an existing folder for the colour GeoTIFFs.</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="103" />
@@ -1504,11 +1554,6 @@
       <translation>Replace outputs not made by this model (otherwise they are kept)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="44" />
-      <source>Output folder</source>
-      <translation>Output folder</translation>
-    </message>
-    <message>
       <location filename="../processing/colorize_many_algorithm.py" line="45" />
       <source>Colour rasters</source>
       <translation>Colour rasters</translation>
@@ -1517,11 +1562,6 @@
       <location filename="../processing/colorize_many_algorithm.py" line="56" />
       <source>Choose the grey rasters to colorize.</source>
       <translation>Choose the grey rasters to colorize.</translation>
-    </message>
-    <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="73" />
-      <source>Not colorized: {0}: {1}</source>
-      <translation>Not colorized: {0}: {1}</translation>
     </message>
     <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />

@@ -664,219 +664,269 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="100" />
+      <location filename="../docks/colorize_dock.py" line="103" />
+      <source>Batch</source>
+      <translation>批次</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="106" />
       <source>Device</source>
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="103" />
+      <location filename="../docks/colorize_dock.py" line="109" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="104" />
+      <location filename="../docks/colorize_dock.py" line="110" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="111" />
+      <location filename="../docks/colorize_dock.py" line="117" />
       <source>Modern layer</source>
       <translation>現代圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="127" />
+      <location filename="../docks/colorize_dock.py" line="133" />
       <source>Choose a grey layer and a model.</source>
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="145" />
+      <location filename="../docks/colorize_dock.py" line="151" />
       <source>Colouring (models with a latent code)</source>
       <translation>著色（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="151" />
+      <location filename="../docks/colorize_dock.py" line="157" />
       <source>Latent code</source>
       <translation>潛在編碼</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="154" />
+      <location filename="../docks/colorize_dock.py" line="160" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>多種著色，各存為一個 GeoTIFF（name_1.tif、name_2.tif、…）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="155" />
+      <location filename="../docks/colorize_dock.py" line="161" />
       <source>Colourings</source>
       <translation>著色數量</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="158" />
+      <location filename="../docks/colorize_dock.py" line="164" />
       <source>The same seed gives the same colourings again</source>
       <translation>相同的種子會再次產生相同的著色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="159" />
+      <location filename="../docks/colorize_dock.py" line="165" />
       <source>Seed</source>
       <translation>種子</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="162" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>影像 (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="163" />
+      <location filename="../docks/colorize_dock.py" line="169" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>一張彩色影像（例如相似地點的現代照片）：模型的編碼器讀取其著色，每個圖塊都使用它</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="165" />
+      <location filename="../docks/colorize_dock.py" line="171" />
       <source>Colour image</source>
       <translation>彩色影像</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="192" />
+      <location filename="../docks/colorize_dock.py" line="198" />
       <source>Ready to colorize {0} with {1}.</source>
       <translation>可以用 {1} 為 {0} 上色。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="225" />
+      <location filename="../docks/colorize_dock.py" line="228" />
+      <source>Colorize layers</source>
+      <translation>為圖層上色</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="237" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="255" />
+      <location filename="../docks/colorize_dock.py" line="267" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="255" />
+      <location filename="../docks/colorize_dock.py" line="267" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="276" />
+      <location filename="../docks/colorize_dock.py" line="290" />
+      <source>Several colourings are made for one layer at a time; untick Several grey layers or choose one colouring.</source>
+      <translation>多種上色結果一次只能針對一個圖層；請取消勾選「多個灰階圖層」，或只選一種上色結果。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="296" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="279" />
+      <location filename="../docks/colorize_dock.py" line="299" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="282" />
-      <source>Choose a model file (.pt) from a training run.</source>
-      <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="285" />
+      <location filename="../docks/colorize_dock.py" line="303" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="289" />
+      <location filename="../docks/colorize_dock.py" line="307" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="291" />
+      <location filename="../docks/colorize_dock.py" line="309" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="324" />
+      <location filename="../docks/colorize_dock.py" line="315" />
+      <source>Choose a model file (.pt) from a training run.</source>
+      <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="357" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="342" />
+      <location filename="../docks/colorize_dock.py" line="377" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="358" />
-      <source>The backend finished but wrote no raster; see the log.</source>
-      <translation>後端已結束但未寫出網格；請查看記錄。</translation>
+      <location filename="../docks/colorize_dock.py" line="388" />
+      <source>{0} of {1} layers: {2}</source>
+      <translation>第 {0}/{1} 個圖層：{2}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="364" />
-      <source>{0} (colorized)</source>
-      <translation>{0}（已上色）</translation>
+      <location filename="../docks/colorize_dock.py" line="407" />
+      <source>Done: {0} of {1} layers in {2}.</source>
+      <translation>完成：{1} 個圖層中的 {0} 個，存於 {2}。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="366" />
-      <source>{0} – comparison</source>
-      <translation>{0} – 比較</translation>
+      <location filename="../docks/colorize_dock.py" line="410" />
+      <source>Not colorized: {0}: {1}</source>
+      <translation>未上色：{0}：{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="372" />
-      <source>{0} (colouring {1})</source>
-      <translation>{0}（著色 {1}）</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="381" />
-      <source>{0} and {1} more</source>
-      <translation>{0} 及另外 {1} 個</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="383" />
-      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
-      <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="386" />
-      <source>Done: {0}</source>
-      <translation>完成：{0}</translation>
-    </message>
-    <message>
-      <location filename="../docks/colorize_dock.py" line="41" />
+      <location filename="../docks/colorize_dock.py" line="42" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="61" />
+      <location filename="../docks/colorize_dock.py" line="433" />
+      <source>The backend finished but wrote no raster; see the log.</source>
+      <translation>後端已結束但未寫出網格；請查看記錄。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="439" />
+      <source>{0} (colorized)</source>
+      <translation>{0}（已上色）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="441" />
+      <source>{0} – comparison</source>
+      <translation>{0} – 比較</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="447" />
+      <source>{0} (colouring {1})</source>
+      <translation>{0}（著色 {1}）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="456" />
+      <source>{0} and {1} more</source>
+      <translation>{0} 及另外 {1} 個</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="458" />
+      <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
+      <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="461" />
+      <source>Done: {0}</source>
+      <translation>完成：{0}</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="64" />
       <source>Grey layer</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="69" />
+      <location filename="../docks/colorize_dock.py" line="72" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="74" />
+      <location filename="../docks/colorize_dock.py" line="77" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="81" />
+      <location filename="../docks/colorize_dock.py" line="84" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="82" />
+      <location filename="../docks/colorize_dock.py" line="85" />
       <source>Output GeoTIFF</source>
       <translation>輸出 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="86" />
+      <location filename="../docks/colorize_dock.py" line="92" />
       <source>model's</source>
       <translation>依模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="87" />
+      <location filename="../docks/colorize_dock.py" line="93" />
       <source>Tile (px)</source>
       <translation>圖塊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
+      <location filename="../docks/colorize_dock.py" line="98" />
       <source>Overlap (px)</source>
       <translation>重疊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="97" />
-      <source>Batch</source>
-      <translation>批次</translation>
+      <location filename="../docks/several_layers.py" line="23" />
+      <source>Several grey layers, into one folder</source>
+      <translation>多個灰階圖層，輸出到同一個資料夾</translation>
+    </message>
+    <message>
+      <location filename="../docks/several_layers.py" line="29" />
+      <source>Grey layers</source>
+      <translation>灰階圖層</translation>
+    </message>
+    <message>
+      <location filename="../docks/several_layers.py" line="32" />
+      <source>Output folder</source>
+      <translation>輸出資料夾</translation>
+    </message>
+    <message>
+      <location filename="../docks/several_layers.py" line="64" />
+      <source>Tick the grey layers to colorize.</source>
+      <translation>請勾選要上色的灰階圖層。</translation>
+    </message>
+    <message>
+      <location filename="../docks/several_layers.py" line="73" />
+      <source>Choose an existing folder for the colour GeoTIFFs.</source>
+      <translation>請為彩色 GeoTIFF 選擇一個已存在的資料夾。</translation>
     </message>
     <message>
       <location filename="../docks/train_dock.py" line="103" />
@@ -1504,11 +1554,6 @@
       <translation>取代不是由此模型產生的輸出（否則保留）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="44" />
-      <source>Output folder</source>
-      <translation>輸出資料夾</translation>
-    </message>
-    <message>
       <location filename="../processing/colorize_many_algorithm.py" line="45" />
       <source>Colour rasters</source>
       <translation>彩色網格</translation>
@@ -1517,11 +1562,6 @@
       <location filename="../processing/colorize_many_algorithm.py" line="56" />
       <source>Choose the grey rasters to colorize.</source>
       <translation>請選擇要上色的灰階網格。</translation>
-    </message>
-    <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="73" />
-      <source>Not colorized: {0}: {1}</source>
-      <translation>未上色：{0}：{1}</translation>
     </message>
     <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />
