@@ -8,15 +8,16 @@ import sys
 import numpy as np
 import pytest
 
+from aerocolor.batch import read_ledger
 from aerocolor.protocol import EXIT_BAD_INPUT
 from conftest import REPO, run_cli, write_geotiff
 
 
-def _rasters(folder, n=5):
+def _rasters(folder, n=5, scale=1):
     os.makedirs(folder, exist_ok=True)
     paths = []
     for i in range(n):
-        h, w = 60 + 17 * i, 90 + 23 * i
+        h, w = (60 + 17 * i) * scale, (90 + 23 * i) * scale
         arr = ((np.arange(h * w).reshape(h, w) * (i + 3)) % 251).astype(np.uint8)
         paths.append(write_geotiff(os.path.join(folder, f"frame_{i}.tif"), arr))
     return paths
@@ -160,3 +161,86 @@ def test_a_batch_that_cannot_be_done_is_refused_in_one_sentence(tmp_path, tiny_c
     assert {"same_name": "{parent}", "slash_pattern": "not a file name", "missing_list": "Could not read the list",
             "no_out_dir": "--out-dir", "three_paths": "INPUT OUTPUT"}[case] in last
     assert os.listdir(out) == []
+
+
+def _torchrun(*args, wait=True):
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "backend"), OMP_NUM_THREADS="1")
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+           "-m", "aerocolor", "--", *args]
+    if not wait:
+        return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _kill_tree(pid: int) -> None:
+    """kill -9 of a process and all its descendants (torchrun's workers are not in its process group)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    todo, tree = [pid], []
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo += children.get(p, [])
+    for p in tree:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_largest_first_shares_balance_the_ranks():
+    from aerocolor.batch import share
+
+    pixels = {"a": 9, "b": 5, "c": 4, "d": 3, "e": 1}
+    parts = share(list(pixels), pixels, 2)
+    assert parts == [["a", "d"], ["b", "c", "e"]]          # 12 and 10 pixels; every file once
+    assert share(list(pixels), pixels, 1) == [list(pixels)]
+
+
+def test_two_gloo_ranks_give_the_outputs_of_one_process_and_one_ledger(tmp_path, tiny_checkpoint):
+    inputs = _rasters(str(tmp_path / "in"), 5)
+    one, two = str(tmp_path / "one"), str(tmp_path / "two")
+    os.makedirs(one)
+    os.makedirs(two)
+    assert _batch(tiny_checkpoint, one, *inputs, extra=("--threads", "1")).returncode == 0
+    res = _torchrun("colorize", "--model", tiny_checkpoint, "--no-overviews", "--threads", "1", "--device", "cpu",
+                    "--out-dir", two, *inputs)
+    assert res.returncode == 0, res.stderr[-3000:]
+    for p in inputs:
+        name = os.path.splitext(os.path.basename(p))[0] + "_colorized.tif"
+        np.testing.assert_array_equal(_pixels(os.path.join(two, name)), _pixels(os.path.join(one, name)))
+    assert sorted(e["input"] for e in _ledger(two)) == sorted(inputs)       # rank 1's files folded in
+    assert not [f for f in os.listdir(two) if "rank" in f]
+    assert res.stderr.count("5 done, 0 skipped, 0 failed") == 1             # one summary, of both ranks
+
+
+def test_a_torchrun_batch_killed_midway_resumes_with_each_ranks_finished_files(tmp_path, tiny_checkpoint):
+    """Both ranks are killed once rank 0 has finished a file: the rerun (one process here) skips every
+    file either rank finished, from the ledger and rank 1's own ledger."""
+    inputs = _rasters(str(tmp_path / "in"), 6, scale=4)     # large enough that the kill comes midway
+    out = str(tmp_path / "out")
+    os.makedirs(out)
+    proc = _torchrun("--events", "jsonl", "colorize", "--model", tiny_checkpoint, "--no-overviews", "--threads", "1",
+                     "--device", "cpu", "--batch", "1", "--out-dir", out, *inputs, wait=False)
+    try:
+        for line in proc.stdout:
+            if '"type":"file"' in line:
+                break
+    finally:
+        _kill_tree(proc.pid)
+        proc.wait(timeout=60)
+    finished = {e["input"] for e in read_ledger(out).values() if e["status"] == "done"}
+    assert finished and len(finished) < len(inputs), sorted(os.listdir(out))     # killed midway
+    res = run_cli("--events", "jsonl", "colorize", "--model", tiny_checkpoint, "--no-overviews", "--out-dir", out,
+                  *inputs, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    files = {json.loads(x)["input"]: json.loads(x) for x in res.stdout.splitlines() if '"type":"file"' in x}
+    assert {p for p, f in files.items() if f["status"] == "skipped"} == finished
+    assert all(files[p]["status"] == "done" for p in inputs if p not in finished)

@@ -6,6 +6,11 @@ The ledger (DIR/aerocolor-ledger.jsonl) has one JSON line per finished or failed
 output's name, the model's identity (SHA-256 of the checkpoint) and the colorize settings that change
 pixels. A file counts as done only when its line says so for the same model and settings and the output
 is there with the size the line gives; outputs appear under their name only when complete (.part first).
+
+Under torchrun the files are shared among the ranks, largest first, each to the rank with the fewest
+pixels so far, so the ranks finish together. Rank 0 writes the ledger; every other rank notes its own
+finished files in aerocolor-ledger.rankN.jsonl as it goes (so a rank killed midway loses only the file in
+progress), which rank 0 folds into the ledger when all are done.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from aerocolor.protocol import EventSink
 from aerocolor.runtime import CancelFlag, no_cancel
 
 LEDGER = "aerocolor-ledger.jsonl"
+RANK_LEDGER = "aerocolor-ledger.rank{rank}.jsonl"
 DEFAULT_PATTERN = "{stem}_colorized.tif"
 RASTER_EXTENSIONS = (".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg", ".ecw", ".sid", ".nc")
 # Options that change the pixels written: a ledger entry made with other values is not "done".
@@ -127,25 +133,59 @@ def model_identity(path: str) -> str:
     return h.hexdigest()[:16]
 
 
+def _ledger_files(out_dir: str) -> List[str]:
+    """The ledger, then the rank ledgers a job under torchrun left (killed before rank 0 folded them in)."""
+    ranks = sorted(glob.glob(os.path.join(glob.escape(out_dir), RANK_LEDGER.format(rank="*"))))
+    return [os.path.join(out_dir, LEDGER)] + ranks
+
+
 def read_ledger(out_dir: str) -> Dict[str, dict]:
     """input -> its newest ledger entry (a torn last line is ignored)."""
     entries: Dict[str, dict] = {}
-    try:
-        with open(os.path.join(out_dir, LEDGER), encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    e = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(e, dict) and "input" in e:
-                    entries[e["input"]] = e
-    except FileNotFoundError:
-        pass
+    for path in _ledger_files(out_dir):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        e = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(e, dict) and "input" in e:
+                        entries[e["input"]] = e
+        except FileNotFoundError:
+            pass
     return entries
 
 
-def _append_ledger(out_dir: str, entry: dict) -> None:
-    path = os.path.join(out_dir, LEDGER)
+def share(inputs: List[str], pixels: Dict[str, int], ranks: int) -> List[List[str]]:
+    """Each rank's files: largest first, each to the rank with the fewest pixels so far (ties: lowest
+    rank); every rank computes the same shares. Within a share the files keep the inputs' order."""
+    load = [0] * ranks
+    mine: List[List[str]] = [[] for _ in range(ranks)]
+    order = {p: i for i, p in enumerate(inputs)}
+    for path in sorted(inputs, key=lambda p: (-pixels.get(p, 0), order[p])):
+        r = min(range(ranks), key=lambda k: (load[k], k))
+        mine[r].append(path)
+        load[r] += pixels.get(path, 0)
+    return [sorted(m, key=order.get) for m in mine]
+
+
+def _fold_rank_ledgers(out_dir: str, ranks: int) -> None:
+    """Rank 0, at the end: the other ranks' entries appended to the ledger, their files removed."""
+    for r in range(1, ranks):
+        part = os.path.join(out_dir, RANK_LEDGER.format(rank=r))
+        try:
+            with open(part, encoding="utf-8") as fh:
+                entries = [json.loads(x) for x in fh if x.strip()]
+        except (FileNotFoundError, ValueError):
+            continue
+        for entry in entries:
+            _append_ledger(out_dir, entry)
+        os.remove(part)
+
+
+def _append_ledger(out_dir: str, entry: dict, rank: int = 0) -> None:
+    path = os.path.join(out_dir, LEDGER if rank == 0 else RANK_LEDGER.format(rank=rank))
     try:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -184,6 +224,9 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
                   overwrite: bool = False, left_out: Optional[List[str]] = None,
                   say: Callable[[str], None] = lambda s: None, **options) -> BatchResult:
     """Colorize `inputs` (raster paths) with the checkpoint `model` into `out_dir`; see the module."""
+    from datetime import timedelta
+
+    from aerocolor import distributed
     from aerocolor.checkpoint import encoder_from, generator_from, load
     from aerocolor.colorize import ColorizeConfig, colorize
     from aerocolor.raster import raster_size
@@ -200,6 +243,11 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     outs = plan_outputs(inputs, out_dir, pattern)
     settings = {k: getattr(cfg, k) for k in PIXEL_OPTIONS}
     model_id = model_identity(model)
+    world = distributed.from_env()
+    # A rank may finish its share hours before the others and then waits at the final gather.
+    distributed.start(world, cfg.device, patience=timedelta(days=7))
+    if world.rank:
+        events, say = EventSink(), (lambda s: None)    # only rank 0 speaks
     ckpt = load(model)
     device = resolve_device(cfg.device)
     card, net = generator_from(ckpt, model, device)
@@ -208,7 +256,11 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     ledger = read_ledger(out_dir)
     result = BatchResult(not_rasters=list(left_out or []))
     sizes = {p: raster_size(p) for p in inputs}               # None: not readable (its failure comes later)
-    total = sum(w * h for w, h in (s for s in sizes.values() if s)) or 1
+    pixels = {p: s[0] * s[1] for p, s in sizes.items() if s}
+    everything = inputs
+    if world.active:
+        inputs = share(inputs, pixels, world.size)[world.rank]
+    total = sum(pixels.get(p, 0) for p in inputs) or 1
     done_px = 0
     started = time.monotonic()
     events.emit("hello", tool="colorize-batch", files=len(inputs))
@@ -264,13 +316,20 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
                 entry["sizes"] = [os.path.getsize(t) for t in targets]
             else:
                 entry["reason"] = outcome.reason
-            _append_ledger(out_dir, entry)
+            _append_ledger(out_dir, entry, world.rank)
         done_px += px
         overall(0.0, 0)
         result.files.append(outcome)
         events.emit("file", index=i + 1, files=len(inputs), **dataclasses.asdict(outcome))
         say(f"[{i + 1}/{len(inputs)}] {outcome.status}: {os.path.basename(path)}"
             + (f" ({outcome.reason})" if outcome.reason else ""))
+    if world.active:
+        everyone = [f for part in distributed.gather_objects(result.files) for f in part]
+        order = {p: i for i, p in enumerate(everything)}
+        result.files = sorted(everyone, key=lambda f: order[f.input])
+        if world.rank == 0:
+            _fold_rank_ledgers(out_dir, world.size)
+        distributed.stop()
     result.seconds = time.monotonic() - started
     return result
 

@@ -597,6 +597,10 @@ def _run_colorize_many(args, events: EventSink, options: dict) -> int:
     if not args.out_dir:
         raise BadInput("--list needs --out-dir DIR, the folder the outputs go to.")
     inputs, left_out = expand_inputs(args.paths, args.list)
+    if int(os.environ.get("RANK", 0)):     # under torchrun only rank 0 reports
+        with CancelFlag(watch_stdin=False) as cancel:
+            return colorize_many(args.model, inputs, args.out_dir, args.pattern, EventSink(), cancel, args.overwrite,
+                                 left_out, **options).exit_code
     if left_out:
         _say(f"colorize: {len(left_out)} files that are not rasters are left out: "
              + ", ".join(os.path.basename(p) for p in left_out[:5]) + (" ..." if len(left_out) > 5 else ""))

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Dict, Iterable, List
+from datetime import timedelta
+from typing import Any, Dict, Iterable, List, Optional
 
 import torch
 import torch.distributed as dist
@@ -48,14 +49,16 @@ def from_env() -> World:
                  int(os.environ.get("LOCAL_RANK", 0)), int(os.environ.get("LOCAL_WORLD_SIZE", 1)))
 
 
-def start(world: World, device_name: str) -> None:
-    """Join the process group: NCCL between GPUs, gloo on the CPU."""
+def start(world: World, device_name: str, patience: Optional[timedelta] = None) -> None:
+    """Join the process group: NCCL between GPUs, gloo on the CPU. `patience`: how long a rank may wait
+    for the others at a collective (torch's default, 30 minutes, unless given)."""
     if not world.active or dist.is_initialized():
         return
     use_cuda = torch.cuda.is_available() and not device_name.startswith("cpu")
     if use_cuda:
         torch.cuda.set_device(world.local_rank)
-    dist.init_process_group("nccl" if use_cuda else "gloo")
+    kwargs = {"timeout": patience} if patience is not None else {}
+    dist.init_process_group("nccl" if use_cuda else "gloo", **kwargs)
 
 
 def stop() -> None:
@@ -149,3 +152,10 @@ def rng_states() -> List[torch.Tensor]:
     out = [torch.empty_like(t) for _ in range(dist.get_world_size())]
     dist.all_gather(out, t)
     return [s.cpu() for s in out]
+
+
+def gather_objects(mine: Any) -> List[Any]:
+    """Every rank's `mine` (anything picklable), in rank order, on every rank."""
+    out: List[Any] = [None] * dist.get_world_size()
+    dist.all_gather_object(out, mine)
+    return out
