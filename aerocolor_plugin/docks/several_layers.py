@@ -10,7 +10,7 @@ from typing import Dict, List
 from qgis.core import QgsProject, QgsRasterLayer
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QListWidget, QListWidgetItem
+from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ..i18n_util import tr
 from ..layers import file_path_of, is_grey, raster_layers_grey_first
@@ -23,7 +23,12 @@ class SeveralLayers(QGroupBox):
         super().__init__(tr("Several grey layers, into one folder"), parent)
         self.setCheckable(True)
         self.setChecked(False)
-        form = QFormLayout(self)
+        # Folded away until ticked: most runs colorize one layer.
+        self.inner = QWidget()
+        QVBoxLayout(self).addWidget(self.inner)
+        self.inner.setVisible(False)
+        self.toggled.connect(self.inner.setVisible)
+        form = QFormLayout(self.inner)
         self.list = QListWidget()
         self.list.setMaximumHeight(120)
         form.addRow(tr("Grey layers"), self.list)
