@@ -594,26 +594,37 @@ def test_tile_model_hands_the_blender_whole_planes(precision):
     assert np.abs(cl - plain).max() <= (2 ** -6 if precision == "bf16" else 1e-5)
 
 
-def test_the_last_forward_pass_takes_a_small_remainder_and_the_rest_is_joined_on_every_core(
-        tmp_path, tiny_checkpoint, monkeypatch):
-    """9 x 9 tiles at batch 16: five passes, the last with 17 tiles (a pass of one tile ran at a
-    fraction of the batch's rate); the strips left after it are joined on the pool's threads."""
-    import threading
+@pytest.mark.parametrize("tiles, batch", [(81, 16), (64, 16), (3, 16), (100, 7), (1, 1)])
+def test_forward_passes_take_every_tile_once_in_full_batches_and_no_tiny_last_pass(tiles, batch):
+    """Tiles arrive a row of 9 at a time; every tile goes through exactly once, every pass but the last
+    is a full batch, and the last is never a small remainder on its own (a pass of one tile ran at a
+    fraction of the batch's rate): at most an eighth of a batch joins the last full pass."""
+    from aerocolor.colorize import next_pass
 
-    from aerocolor import compose
-    from aerocolor.inference import TileModel
+    arrived = done = 0
+    passes = []
+    while done < tiles:
+        arrived = min(tiles, arrived + 9)
+        while True:
+            n = next_pass(arrived - done, batch, last=arrived == tiles)
+            if n == 0:
+                break
+            passes.append(n)
+            done += n
+    assert sum(passes) == tiles
+    assert all(n == batch for n in passes[:-1])
+    assert passes[-1] <= batch + batch // 8 and (len(passes) == 1 or passes[-1] > batch // 8)
 
-    passes, joined = [], []
-    call, to_rgba = TileModel.__call__, compose._to_rgba
-    monkeypatch.setattr(TileModel, "__call__", lambda self, x: passes.append(len(x)) or call(self, x))
-    monkeypatch.setattr(compose, "_to_rgba", lambda x, *a: joined.append(
-        (threading.current_thread().name, x.shape[0], len(passes))) or to_rgba(x, *a))
+
+def test_batch_size_changes_how_tiles_are_grouped_not_the_pixels(tmp_path, tiny_checkpoint):
+    """9 x 9 tiles through passes of 1 and of 16 (the last with 17), the strips joined on the pool's
+    threads: the same colour within rounding."""
     src = write_geotiff(str(tmp_path / "in.tif"), texture(512, 512))    # 64 px tiles, overlap 8
-    colorize(tiny_checkpoint, src, str(tmp_path / "out.tif"), batch=16, **FAST)
-    assert passes == [16, 16, 16, 16, 17]
-    on_pool = [rows for name, rows, n in joined if name.startswith("colorize-join")]
-    assert on_pool and all(n == 5 for name, rows, n in joined if name.startswith("colorize-join"))
-    assert sum(rows for _, rows, _ in joined) == 512
+    one = colorize(tiny_checkpoint, src, str(tmp_path / "b1.tif"), batch=1, **FAST)
+    many = colorize(tiny_checkpoint, src, str(tmp_path / "b16.tif"), batch=16, **FAST)
+    assert one.tiles == many.tiles == 81
+    a, b = read(one.outputs[0]).astype(int), read(many.outputs[0]).astype(int)
+    assert np.abs(a - b).max() <= 1 and np.abs(a - b).mean() < 0.05
 
 
 # -- tone match -----------------------------------------------------------------------------
