@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from .i18n_util import tr
+from .seam import family_options
 
-FAMILIES = ("pix2pix", "cyclegan", "cut", "fastcut", "bicyclegan")   # names, not translated
-GAN_MODES = ("vanilla", "lsgan", "wgangp")
+FAMILIES = family_options.FAMILIES        # the backend's own lists (torch-free); names, not translated
+GAN_MODES = family_options.GAN_MODES
 DEVICES = ("auto", "cpu", "cuda")
 GSD_MODES = ("auto", "model", "native")
 COLOR_MODES = ("lab", "rgb")

@@ -451,3 +451,32 @@ def test_unpaired_families_are_validated_against_the_truth_when_the_data_are_pai
     card = checkpoint.load(path)["card"]
     assert 0 < card["metrics"]["val"]["L1"] < 1
     assert card["data"]["val_images"] > 0
+
+
+def test_a_config_is_read_without_torch_and_each_family_declares_its_options_once():
+    """config.py imported the models (and torch) to parse a JSON config; the options now live in the
+    torch-free family_options, and each family trains with exactly that dataclass."""
+    import subprocess
+    import sys
+
+    from aerocolor import family_options
+    from aerocolor.models import FAMILIES
+
+    assert tuple(FAMILIES) == family_options.FAMILIES
+    for name in FAMILIES:
+        assert family_class(name).config_cls is family_options.OPTIONS[name]
+    script = ("import sys\n"
+              "class NoTorch:\n"
+              "    def find_spec(self, name, path=None, target=None):\n"
+              "        if name.split('.')[0] == 'torch': raise ImportError(name)\n"
+              "sys.meta_path.insert(0, NoTorch())\n"
+              "from aerocolor.config import TrainConfig\n"
+              "for f in ('pix2pix', 'cyclegan', 'cut', 'fastcut', 'bicyclegan'):\n"
+              "    cfg = TrainConfig.from_dict({'family': f, 'data': 'd', 'run': 'r', 'model': {'gan_mode': 'wgangp'}})\n"
+              "    assert cfg.model.gan_mode == 'wgangp'\n"
+              "print('read', 'torch' in sys.modules)\n")
+    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.dirname(__file__)), "backend"))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "read False", proc.stderr[-2000:]
+    with pytest.raises(BadInput, match="Unknown model family 'pix3pix'"):
+        TrainConfig.from_dict({"family": "pix3pix", "data": "d", "run": "r"})

@@ -15,6 +15,7 @@ from typing import Callable, List, Optional
 
 from aerocolor import __version__
 from aerocolor.errors import AeroColorError, BadInput
+from aerocolor.family_options import GAN_MODES, Z_WHERE
 from aerocolor.protocol import EXIT_INTERNAL, EXIT_OK, EventSink, stdout_sink
 
 
@@ -195,11 +196,11 @@ def _add_train(sub) -> None:
     g.add_argument("--no-dropout", dest="dropout", action="store_false", default=None)
     g.add_argument("--init", choices=("normal", "xavier", "kaiming", "orthogonal"))
     f = p.add_argument_group("family options")
-    f.add_argument("--gan-mode", choices=("vanilla", "lsgan", "wgangp"))
+    f.add_argument("--gan-mode", choices=GAN_MODES)
     f.add_argument("--lambda-l1", type=float)
     f.add_argument("--lambda-gp", type=float)
     f.add_argument("--nz", type=int, help="BicycleGAN: length of the latent code z")
-    f.add_argument("--z-where", choices=("input", "middle", "all"), help="BicycleGAN: where z enters the U-Net")
+    f.add_argument("--z-where", choices=Z_WHERE, help="BicycleGAN: where z enters the U-Net")
     f.add_argument("--lambda-kl", type=float, help="BicycleGAN: weight of the KL term")
     f.add_argument("--lambda-z", type=float, help="BicycleGAN: weight of the latent regression")
     f.add_argument("--lambda-nce", type=float, help="CUT/FastCUT: PatchNCE weight (lambda_X)")

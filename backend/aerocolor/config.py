@@ -15,6 +15,7 @@ from typing import Any, Optional
 from aerocolor.data.film import FilmConfig
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput
+from aerocolor.family_options import OPTIONS, NetConfig, unpaired_net  # noqa: F401 (NetConfig, unpaired_net: this module's API too)
 
 
 def to_dict(obj: Any) -> Any:
@@ -61,33 +62,6 @@ def from_dict(cls: type, data: dict, where: str = "config") -> Any:
 
 
 @dataclass
-class NetConfig:
-    """Generator and discriminator architecture, shared by the families that use them."""
-
-    netG: str = "unet"            # unet | resnet
-    ngf: int = 64
-    unet_depth: Optional[int] = None  # None: log2(tile), at most 8
-    resnet_blocks: int = 9
-    norm_g: str = "batch"         # batch | instance | none
-    dropout: bool = True
-    ndf: int = 64
-    d_layers: int = 3
-    norm_d: str = "auto"          # auto: batch, or none for a WGAN-GP critic
-    init: str = "normal"
-    init_gain: float = 0.02
-
-    def d_norm_for(self, gan_mode: str) -> str:
-        if self.norm_d == "auto":
-            return "none" if gan_mode == "wgangp" else "batch"
-        return self.norm_d
-
-
-def unpaired_net() -> NetConfig:
-    """The networks CycleGAN and CUT default to: a ResNet generator, instance norm, no dropout."""
-    return NetConfig(netG="resnet", norm_g="instance", dropout=False, norm_d="instance")
-
-
-@dataclass
 class TrainConfig:
     family: str = "pix2pix"
     data: str = ""
@@ -126,8 +100,6 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainConfig":
-        from aerocolor.models import family_class
-
         data = dict(data)
         model = data.pop("model", None) or {}
         # Runs saved before film augmentation existed trained without it: a config (or a card)
@@ -135,7 +107,9 @@ class TrainConfig:
         # New runs get it through TrainConfig() or the CLI, which fill the key in.
         data.setdefault("film", {"enabled": False})
         cfg = from_dict(cls, data, "train config")
-        cfg.model = from_dict(family_class(cfg.family).config_cls, model, f"{cfg.family} options")
+        if cfg.family not in OPTIONS:
+            raise BadInput(f"Unknown model family {cfg.family!r}; choose one of {', '.join(OPTIONS)}.")
+        cfg.model = from_dict(OPTIONS[cfg.family], model, f"{cfg.family} options")
         return cfg
 
 

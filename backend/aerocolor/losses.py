@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-GAN_MODES = ("vanilla", "lsgan", "wgangp")
+from aerocolor.family_options import GAN_MODES  # noqa: F401 (declared with the options; imported from here too)
 
 
 class GANLoss:

@@ -14,38 +14,19 @@ exported models too, so colorize can take z from a reference colour image (E's m
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, Optional
 
 import torch
 import torch.nn.functional as F
 
-from aerocolor.config import NetConfig, TrainConfig
+from aerocolor.config import TrainConfig
 from aerocolor.data import color
 from aerocolor.errors import BadInput
+from aerocolor.family_options import BicycleGANConfig  # noqa: F401 (the family's options)
 from aerocolor.losses import GANLoss, gradient_penalty, kl_to_standard_normal
 from aerocolor.models.base import Family, build_discriminator, build_generator, check_gan_options
 from aerocolor.nets.encoder import LatentEncoder, encoder_stages_for
 from aerocolor.nets.unet import Z_WHERE
-
-
-def _bicycle_net() -> NetConfig:
-    return NetConfig(netG="unet", norm_g="instance", dropout=False, norm_d="instance")
-
-
-@dataclass
-class BicycleGANConfig:
-    net: NetConfig = field(default_factory=_bicycle_net)
-    nz: int = 8
-    z_where: str = "input"      # input | middle | all
-    nef: int = 64               # encoder width
-    gan_mode: str = "lsgan"
-    lambda_l1: float = 10.0
-    lambda_kl: float = 0.01
-    lambda_z: float = 0.5
-    lambda_gan: float = 1.0     # cVAE-GAN's adversarial weight
-    lambda_gan2: float = 1.0    # cLR-GAN's
-    lambda_gp: float = 10.0
 
 
 class BicycleGAN(Family):

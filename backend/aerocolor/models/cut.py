@@ -13,43 +13,19 @@ CUT and FastCUT are one class with two sets of defaults (the study's question 5)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import torch
 
-from aerocolor.config import NetConfig, TrainConfig, unpaired_net
+from aerocolor.config import NetConfig, TrainConfig
 from aerocolor.data import color
 from aerocolor.errors import BadInput
+from aerocolor.family_options import CUTConfig, FastCUTConfig  # noqa: F401 (the family's options)
 from aerocolor.losses import GANLoss, gradient_penalty, patch_nce
 from aerocolor.models.base import Family, build_discriminator, build_generator, check_gan_options
 from aerocolor.nets.colour_input import ColourInputGenerator
 from aerocolor.nets.feature_mlp import FeatureTap, PatchSampleMLP
 from aerocolor.nets.unet import unet_depth_for
-
-
-@dataclass
-class CUTConfig:
-    net: NetConfig = field(default_factory=unpaired_net)
-    gan_mode: str = "lsgan"
-    lambda_gan: float = 1.0
-    lambda_nce: float = 1.0          # lambda_X: PatchNCE between input and output
-    nce_idt: bool = True             # PatchNCE between a colour image and G of it
-    lambda_nce_idt: float = 1.0      # lambda_Y
-    nce_layers: Optional[Tuple[str, ...]] = None  # None: a default set for the generator type
-    nce_t: float = 0.07              # temperature
-    num_patches: int = 256
-    mlp_width: int = 256
-    flip_equivariance: bool = False
-    lambda_gp: float = 10.0
-
-
-@dataclass
-class FastCUTConfig(CUTConfig):
-    lambda_nce: float = 10.0
-    nce_idt: bool = False
-    lambda_nce_idt: float = 0.0
-    flip_equivariance: bool = True
 
 
 def default_nce_layers(net: NetConfig, tile: int) -> Tuple[str, ...]:

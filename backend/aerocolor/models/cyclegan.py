@@ -16,28 +16,16 @@ training stays unpaired.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, List
 
 import torch
 import torch.nn.functional as F
 
-from aerocolor.config import NetConfig, unpaired_net
 from aerocolor.data import color
 from aerocolor.errors import BadInput
+from aerocolor.family_options import CycleGANConfig  # noqa: F401 (the family's options)
 from aerocolor.losses import GANLoss, gradient_penalty
 from aerocolor.models.base import Family, build_discriminator, build_generator, check_gan_options
-
-
-@dataclass
-class CycleGANConfig:
-    net: NetConfig = field(default_factory=unpaired_net)
-    gan_mode: str = "lsgan"
-    lambda_a: float = 10.0        # cycle grey -> colour -> grey
-    lambda_b: float = 10.0        # cycle colour -> grey -> colour
-    lambda_identity: float = 0.5  # times lambda_a / lambda_b; 0 turns it off
-    pool_size: int = 50           # generated images kept to show the discriminators
-    lambda_gp: float = 10.0
 
 
 class ImagePool:

@@ -4,23 +4,14 @@ The discriminator sees (input, output) stacked: grey + RGB in rgb mode, L + a*b*
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict
 
 import torch
 
-from aerocolor.config import NetConfig
 from aerocolor.errors import BadInput
+from aerocolor.family_options import Pix2PixConfig  # noqa: F401 (the family's options)
 from aerocolor.losses import GAN_MODES, GANLoss, gradient_penalty
 from aerocolor.models.base import Family, build_discriminator, build_generator
-
-
-@dataclass
-class Pix2PixConfig:
-    net: NetConfig = field(default_factory=NetConfig)
-    gan_mode: str = "vanilla"
-    lambda_l1: float = 100.0
-    lambda_gp: float = 10.0
 
 
 class Pix2Pix(Family):

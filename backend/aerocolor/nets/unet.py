@@ -13,10 +13,9 @@ from typing import Optional
 import torch
 import torch.nn as nn
 
+from aerocolor.family_options import Z_WHERE  # noqa: F401 (declared with the options; imported from here too)
 from aerocolor.nets.conv import Conv2d, ConvTranspose2d
 from aerocolor.nets.layers import conv_bias, norm_layer
-
-Z_WHERE = ("input", "middle", "all")
 
 
 def unet_depth_for(tile: int, max_depth: int = 8) -> int:
