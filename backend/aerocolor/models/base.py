@@ -7,7 +7,8 @@ model input into model output for inference (generate). The Trainer saves ``nets
 """
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+import contextlib
+from typing import Dict, Iterator, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -15,6 +16,7 @@ import torch.nn as nn
 from aerocolor import compose
 from aerocolor.config import NetConfig, TrainConfig
 from aerocolor.data import color
+from aerocolor.losses import gradient_penalty
 from aerocolor.nets.colour_input import neutral_colour
 from aerocolor.nets.layers import init_weights
 from aerocolor.nets.patchgan import PatchDiscriminator
@@ -43,6 +45,32 @@ def generator_multiple(net: NetConfig, tile: int) -> int:
     if net.netG == "unet":
         return 2 ** (net.unet_depth or unet_depth_for(tile))
     return 4
+
+
+def discriminator_loss(gan, D: nn.Module, real: torch.Tensor, fake: torch.Tensor, gan_mode: str,
+                       lambda_gp: float, tag: str, losses: Dict[str, torch.Tensor]) -> torch.Tensor:
+    """D's loss: generated samples (detached here) scored down, real ones up; the terms go into `losses`
+    as TAG_fake, TAG_real (and TAG_GP). WGAN-GP adds its penalty to their sum; the other modes average
+    the two terms. One helper for every family's critics."""
+    on_fake = gan(D(fake.detach()), False)   # fake first: a batch-norm D's running stats see the
+    losses[f"{tag}_real"] = gan(D(real), True)  # batches in the order pix2pix always gave them
+    losses[f"{tag}_fake"] = on_fake
+    if gan_mode == "wgangp":
+        losses[f"{tag}_GP"] = gradient_penalty(D, real, fake, lambda_gp)
+        return losses[f"{tag}_real"] + losses[f"{tag}_fake"] + losses[f"{tag}_GP"]
+    return (losses[f"{tag}_real"] + losses[f"{tag}_fake"]) * 0.5
+
+
+@contextlib.contextmanager
+def frozen(*nets: nn.Module) -> Iterator[None]:
+    """The nets' weights take no gradient inside the block (a generator's step through its critics)."""
+    for net in nets:
+        net.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for net in nets:
+            net.requires_grad_(True)
 
 
 def check_gan_options(gan_mode: str, net: NetConfig) -> None:

@@ -23,8 +23,9 @@ from aerocolor.config import TrainConfig
 from aerocolor.data import color
 from aerocolor.errors import BadInput
 from aerocolor.family_options import BicycleGANConfig  # noqa: F401 (the family's options)
-from aerocolor.losses import GANLoss, gradient_penalty, kl_to_standard_normal
-from aerocolor.models.base import Family, build_discriminator, build_generator, check_gan_options
+from aerocolor.losses import GANLoss, kl_to_standard_normal
+from aerocolor.models.base import (Family, build_discriminator, build_generator, check_gan_options,
+                                   discriminator_loss, frozen)
 from aerocolor.nets.encoder import LatentEncoder, encoder_stages_for
 from aerocolor.nets.unet import Z_WHERE
 
@@ -66,13 +67,8 @@ class BicycleGAN(Family):
         return {"nz": self.opt.nz, "z_where": self.opt.z_where}
 
     def _d_pair(self, D, grey, real, fake, tag: str, losses: dict) -> torch.Tensor:
-        o: BicycleGANConfig = self.opt
-        real_AB, fake_AB = torch.cat([grey, real], 1), torch.cat([grey, fake.detach()], 1)
-        losses[f"{tag}_real"], losses[f"{tag}_fake"] = self.gan(D(real_AB), True), self.gan(D(fake_AB), False)
-        if o.gan_mode == "wgangp":
-            losses[f"{tag}_GP"] = gradient_penalty(D, real_AB, fake_AB, o.lambda_gp)
-            return losses[f"{tag}_real"] + losses[f"{tag}_fake"] + losses[f"{tag}_GP"]
-        return (losses[f"{tag}_real"] + losses[f"{tag}_fake"]) * 0.5
+        return discriminator_loss(self.gan, D, torch.cat([grey, real], 1), torch.cat([grey, fake], 1),
+                                  self.opt.gan_mode, self.opt.lambda_gp, tag, losses)
 
     def optimize(self) -> Dict[str, float]:
         o: BicycleGANConfig = self.opt
@@ -100,23 +96,19 @@ class BicycleGAN(Family):
         # Generator and encoder.
         self.opt_G.zero_grad(set_to_none=True)
         self.opt_E.zero_grad(set_to_none=True)
-        for D in (self.D, self.D2):
-            D.requires_grad_(False)
-        losses["G_GAN"] = self.gan(self.D(torch.cat([A_enc, fake_enc], 1)), True) * o.lambda_gan
-        losses["G_GAN2"] = self.gan(self.D2(torch.cat([A_rnd, fake_rnd], 1)), True) * o.lambda_gan2
+        with frozen(self.D, self.D2):
+            losses["G_GAN"] = self.gan(self.D(torch.cat([A_enc, fake_enc], 1)), True) * o.lambda_gan
+            losses["G_GAN2"] = self.gan(self.D2(torch.cat([A_rnd, fake_rnd], 1)), True) * o.lambda_gan2
         losses["G_L1"] = F.l1_loss(fake_enc.float(), B_enc.float()) * o.lambda_l1
         losses["KL"] = kl_to_standard_normal(mu, logvar) * o.lambda_kl
         total = losses["G_GAN"] + losses["G_GAN2"] + losses["G_L1"] + losses["KL"]
         if o.lambda_z > 0:
             # Latent regression trains G only: E's weights take no gradient from it.
-            self.E.requires_grad_(False)
-            mu2, _ = self.E(self.colour_image(A_rnd, fake_rnd))
-            self.E.requires_grad_(True)
+            with frozen(self.E):
+                mu2, _ = self.E(self.colour_image(A_rnd, fake_rnd))
             losses["z_L1"] = F.l1_loss(mu2.float(), z_rnd) * o.lambda_z
             total = total + losses["z_L1"]
         total.backward()
-        for D in (self.D, self.D2):
-            D.requires_grad_(True)
         self.opt_G.step()
         self.opt_E.step()
         return {k: float(v.detach()) for k, v in losses.items()}

@@ -21,8 +21,9 @@ from aerocolor.config import NetConfig, TrainConfig
 from aerocolor.data import color
 from aerocolor.errors import BadInput
 from aerocolor.family_options import CUTConfig, FastCUTConfig  # noqa: F401 (the family's options)
-from aerocolor.losses import GANLoss, gradient_penalty, patch_nce
-from aerocolor.models.base import Family, build_discriminator, build_generator, check_gan_options
+from aerocolor.losses import GANLoss, patch_nce
+from aerocolor.models.base import (Family, build_discriminator, build_generator, check_gan_options,
+                                   discriminator_loss, frozen)
 from aerocolor.nets.colour_input import ColourInputGenerator
 from aerocolor.nets.feature_mlp import FeatureTap, PatchSampleMLP
 from aerocolor.nets.unet import unet_depth_for
@@ -112,20 +113,14 @@ class CUT(Family):
 
         # Discriminator.
         self.opt_D.zero_grad(set_to_none=True)
-        pred_fake, pred_real = self.D(fake_Bc.detach()), self.D(real_Bc)
-        losses = {"D_real": self.gan(pred_real, True), "D_fake": self.gan(pred_fake, False)}
-        if o.gan_mode == "wgangp":
-            losses["D_GP"] = gradient_penalty(self.D, real_Bc, fake_Bc, o.lambda_gp)
-            loss_D = losses["D_real"] + losses["D_fake"] + losses["D_GP"]
-        else:
-            loss_D = (losses["D_real"] + losses["D_fake"]) * 0.5
-        loss_D.backward()
+        losses: Dict[str, torch.Tensor] = {}
+        discriminator_loss(self.gan, self.D, real_Bc, fake_Bc, o.gan_mode, o.lambda_gp, "D", losses).backward()
         self.opt_D.step()
 
         # Generator and projection head.
         self.opt_G.zero_grad(set_to_none=True)
-        self.D.requires_grad_(False)
-        losses["G_GAN"] = self.gan(self.D(fake_Bc), True) * o.lambda_gan
+        with frozen(self.D):   # D's weights stay out of this graph, so the backward below leaves them alone
+            losses["G_GAN"] = self.gan(self.D(fake_Bc), True) * o.lambda_gan
         losses["NCE"] = self._nce([f[:n] for f in feats], fake_Bc, flipped) * o.lambda_nce
         total = losses["G_GAN"] + losses["NCE"]
         if o.nce_idt:
@@ -135,7 +130,6 @@ class CUT(Family):
             losses["NCE_idt"] = self._nce([f[n:] for f in feats], idt_Bc, flipped) * o.lambda_nce_idt
             total = total + losses["NCE_idt"]
         total.backward()
-        self.D.requires_grad_(True)
         self.opt_G.step()
         return {k: float(v.detach()) for k, v in losses.items()}
 

@@ -24,8 +24,9 @@ import torch.nn.functional as F
 from aerocolor.data import color
 from aerocolor.errors import BadInput
 from aerocolor.family_options import CycleGANConfig  # noqa: F401 (the family's options)
-from aerocolor.losses import GANLoss, gradient_penalty
-from aerocolor.models.base import Family, build_discriminator, build_generator, check_gan_options
+from aerocolor.losses import GANLoss
+from aerocolor.models.base import (Family, build_discriminator, build_generator, check_gan_options,
+                                   discriminator_loss, frozen)
 
 
 class ImagePool:
@@ -90,13 +91,7 @@ class CycleGAN(Family):
             raise BadInput("The image pool size must be 0 (no pool) or more.")
 
     def _d_loss(self, D, real: torch.Tensor, fake: torch.Tensor, tag: str, losses: dict) -> torch.Tensor:
-        o: CycleGANConfig = self.opt
-        loss_real, loss_fake = self.gan(D(real), True), self.gan(D(fake), False)
-        losses[f"{tag}_real"], losses[f"{tag}_fake"] = loss_real, loss_fake
-        if o.gan_mode == "wgangp":
-            losses[f"{tag}_GP"] = gradient_penalty(D, real, fake, o.lambda_gp)
-            return loss_real + loss_fake + losses[f"{tag}_GP"]
-        return (loss_real + loss_fake) * 0.5
+        return discriminator_loss(self.gan, D, real, fake, self.opt.gan_mode, self.opt.lambda_gp, tag, losses)
 
     def optimize(self) -> Dict[str, float]:
         o: CycleGANConfig = self.opt
@@ -111,18 +106,15 @@ class CycleGAN(Family):
 
         # Generators: fool both discriminators, close both cycles, keep identities.
         self.opt_G.zero_grad(set_to_none=True)
-        for D in (self.D_A, self.D_B):
-            D.requires_grad_(False)
-        losses = {"G_GAN": self.gan(self.D_B(fake_Bc), True), "F_GAN": self.gan(self.D_A(fake_A), True),
-                  "cycle_A": F.l1_loss(rec_A.float(), real_A.float()) * o.lambda_a,
-                  "cycle_B": F.l1_loss(rec_Bc.float(), real_Bc.float()) * o.lambda_b}
+        with frozen(self.D_A, self.D_B):
+            losses = {"G_GAN": self.gan(self.D_B(fake_Bc), True), "F_GAN": self.gan(self.D_A(fake_A), True)}
+        losses.update({"cycle_A": F.l1_loss(rec_A.float(), real_A.float()) * o.lambda_a,
+                       "cycle_B": F.l1_loss(rec_Bc.float(), real_Bc.float()) * o.lambda_b})
         if o.lambda_identity > 0:
             losses["idt_G"] = F.l1_loss(self.G(grey_B).float(), self.real_B.float()) * o.lambda_b * o.lambda_identity
             losses["idt_F"] = F.l1_loss(self.F(self.neutral_colour(real_A)).float(),
                                         real_A.float()) * o.lambda_a * o.lambda_identity
         sum(losses.values()).backward()
-        for D in (self.D_A, self.D_B):
-            D.requires_grad_(True)
         self.opt_G.step()
 
         # Discriminators, on images from the pools.

@@ -10,8 +10,8 @@ import torch
 
 from aerocolor.errors import BadInput
 from aerocolor.family_options import Pix2PixConfig  # noqa: F401 (the family's options)
-from aerocolor.losses import GAN_MODES, GANLoss, gradient_penalty
-from aerocolor.models.base import Family, build_discriminator, build_generator
+from aerocolor.losses import GAN_MODES, GANLoss
+from aerocolor.models.base import Family, build_discriminator, build_generator, discriminator_loss, frozen
 
 
 class Pix2Pix(Family):
@@ -45,28 +45,16 @@ class Pix2Pix(Family):
 
         # Discriminator: real pairs up, generated pairs down.
         self.opt_D.zero_grad(set_to_none=True)
-        pred_fake = self.D(fake_AB.detach())
-        pred_real = self.D(real_AB)
-        loss_D_fake = self.gan(pred_fake, False)
-        loss_D_real = self.gan(pred_real, True)
-        losses = {"D_real": loss_D_real, "D_fake": loss_D_fake}
-        if o.gan_mode == "wgangp":
-            losses["D_GP"] = gradient_penalty(self.D, real_AB, fake_AB, o.lambda_gp)
-            loss_D = loss_D_fake + loss_D_real + losses["D_GP"]
-        else:
-            loss_D = (loss_D_fake + loss_D_real) * 0.5
-        loss_D.backward()
+        losses: Dict[str, torch.Tensor] = {}
+        discriminator_loss(self.gan, self.D, real_AB, fake_AB, o.gan_mode, o.lambda_gp, "D", losses).backward()
         self.opt_D.step()
 
         # Generator: fool D and stay close to the target.
         self.opt_G.zero_grad(set_to_none=True)
-        for p in self.D.parameters():
-            p.requires_grad_(False)
-        loss_G_GAN = self.gan(self.D(fake_AB), True)
-        loss_G_L1 = torch.nn.functional.l1_loss(fake_B.float(), self.real_B.float()) * o.lambda_l1
-        (loss_G_GAN + loss_G_L1).backward()
-        for p in self.D.parameters():
-            p.requires_grad_(True)
+        with frozen(self.D):
+            loss_G_GAN = self.gan(self.D(fake_AB), True)
+            loss_G_L1 = torch.nn.functional.l1_loss(fake_B.float(), self.real_B.float()) * o.lambda_l1
+            (loss_G_GAN + loss_G_L1).backward()
         self.opt_G.step()
         losses.update(G_GAN=loss_G_GAN, G_L1=loss_G_L1)
         return {k: float(v.detach()) for k, v in losses.items()}
