@@ -58,6 +58,7 @@ def test_two_processes_average_gradients_and_write_one_checkpoint(synthetic_pair
             assert torch.allclose(two["nets"][name][key], w, atol=2e-6), (name, key)
     # Only rank 0 wrote the run folder: one hello, one epoch of metrics, one numbered checkpoint.
     assert len(_hellos(run2)) == 1
+    assert two["card"]["ranks"] == 2 and "per-rank" in two["card"]["batch_norm"] and one["card"]["batch_norm"] is None
     assert sum(e["type"] == "metrics" for e in read_events(os.path.join(run2, "events.jsonl"))) == 1
     assert sorted(os.listdir(os.path.join(run2, "checkpoints"))) == ["epoch_001.pt", "latest.pt"]
     card, net = checkpoint.load_generator(os.path.join(run2, "checkpoints", "latest.pt"))
@@ -97,6 +98,40 @@ def test_two_processes_stop_together_and_resume(synthetic_pairs, tmp_path):
     res = torchrun(*[straight if a == run else a for a in args])
     assert res.returncode == 0, res.stderr[-3000:]
     whole = checkpoint.load(os.path.join(straight, "checkpoints", "latest.pt"))
+    for name, net in whole["nets"].items():
+        for key, w in net.items():
+            assert torch.equal(done["nets"][name][key], w), (name, key)
+
+
+def test_each_rank_takes_back_its_own_image_pools_and_random_state_on_resume(synthetic_pairs, tmp_path):
+    """CycleGAN's image pools are each rank's own (each saw its own fakes): both are saved, and a stopped
+    and resumed run ends exactly where the same run without a stop ends. Before, every rank was given
+    rank 0's pools on resume."""
+    run = str(tmp_path / "cyc")
+    common = ["--family", "cyclegan", "--data", synthetic_pairs, "--tile", "64", "--batch", "1", "--epochs", "6",
+              "--decay-epochs", "0", "--steps-per-epoch", "4", "--device", "cpu", "--threads", "1",
+              "--resnet-blocks", "1", "--ngf", "8", "--ndf", "8", "--pool-size", "3", "--precision", "fp32"]
+    proc = torchrun("train", "--run", run, *common, wait=False)
+    latest = os.path.join(run, "checkpoints", "latest.pt")
+    deadline = time.time() + 240
+    while not os.path.exists(latest) and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be stopped: " + proc.communicate()[1][-2000:]
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=120)
+    stopped = checkpoint.load(latest)["training"]
+    assert 1 <= stopped["epoch"] < 6, err[-2000:]
+    pools = [s["family_state"]["pool_A"] for s in stopped["rank_states"]]
+    assert len(pools) == 2 and len(pools[0]) == len(pools[1]) == 3
+    assert not all(torch.equal(a, b) for a, b in zip(*pools))      # each rank pooled its own fakes
+    res = torchrun("train", "--run", run, "--resume", "--device", "cpu", "--threads", "1")
+    assert res.returncode == 0, res.stderr[-3000:]
+    straight = str(tmp_path / "straight")
+    res = torchrun("train", "--run", straight, *common)
+    assert res.returncode == 0, res.stderr[-3000:]
+    done = checkpoint.load(latest)
+    whole = checkpoint.load(os.path.join(straight, "checkpoints", "latest.pt"))
+    assert done["training"]["global_step"] == whole["training"]["global_step"] == 24
     for name, net in whole["nets"].items():
         for key, w in net.items():
             assert torch.equal(done["nets"][name][key], w), (name, key)

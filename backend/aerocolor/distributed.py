@@ -128,13 +128,6 @@ def average_gradients_before_step(optimizer: torch.optim.Optimizer) -> None:
     optimizer.register_step_pre_hook(hook)
 
 
-def any_rank(flag: bool) -> bool:
-    """True on every rank when it is true on any (a cancel seen by one process stops all)."""
-    t = torch.tensor([1.0 if flag else 0.0], device=_comm_device())
-    dist.all_reduce(t, op=dist.ReduceOp.MAX)
-    return bool(t.item() > 0)
-
-
 def mean_over_ranks(values: Dict[str, float]) -> Dict[str, float]:
     keys = sorted(values)
     if not keys:
@@ -144,14 +137,12 @@ def mean_over_ranks(values: Dict[str, float]) -> Dict[str, float]:
     return {k: float(v) / dist.get_world_size() for k, v in zip(keys, t.tolist())}
 
 
-def rng_states() -> List[torch.Tensor]:
-    """Every rank's CPU random state, in rank order, on every rank (saved so a resume continues each
-    rank's own dropout and sampling draws, not rank 0's)."""
-    mine = torch.get_rng_state()
-    t = mine.to(_comm_device())
-    out = [torch.empty_like(t) for _ in range(dist.get_world_size())]
-    dist.all_gather(out, t)
-    return [s.cpu() for s in out]
+def any_ranks(*flags: bool) -> List[bool]:
+    """Each flag true on every rank when it is true on any (a cancel seen by one process stops all), in
+    one collective."""
+    t = torch.tensor([1.0 if f else 0.0 for f in flags], device=_comm_device())
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return [bool(v > 0) for v in t.tolist()]
 
 
 def gather_objects(mine: Any) -> List[Any]:

@@ -48,6 +48,21 @@ def lr_factor(epoch: int, epochs: int, decay_epochs: int) -> float:
     return 1.0 - max(0, epoch + 1 - epochs) / float(decay_epochs + 1)
 
 
+# Under torchrun, how often the ranks agree on a stop or a timed save (each agreement is a collective).
+STOP_CHECK_STEPS = 4
+
+
+def _to_cpu(obj):
+    """Tensors inside dicts and lists moved to the CPU (to be gathered and saved)."""
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().cpu()
+    if isinstance(obj, dict):
+        return {k: _to_cpu(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_cpu(v) for v in obj)
+    return obj
+
+
 class Trainer:
     def __init__(self, cfg: TrainConfig, events: Optional[EventSink] = None,
                  cancel: Optional[CancelFlag] = None, resume: bool = False, rank: int = 0, world: int = 1):
@@ -55,7 +70,8 @@ class Trainer:
         self.cancel = cancel or no_cancel()
         self.rank, self.world = rank, world
         self.is_main = rank == 0
-        self._rank_rng: Optional[List[torch.Tensor]] = None  # every rank's random state at the last save
+        # Every rank's own random states and family state (CycleGAN's pools) at the last save, in rank order.
+        self._rank_states: Optional[List[dict]] = None
         self.events = events or EventSink()
         self.resume = resume
         self.history: List[Dict] = []
@@ -160,7 +176,7 @@ class Trainer:
             for opt in self.family.optimizers.values():
                 distributed.average_gradients_before_step(opt)
             if self.resume and self.rank:
-                self._restore_rank_rng()
+                self._restore_rank_state()
         if self.is_main:
             os.makedirs(os.path.join(cfg.run, "checkpoints"), exist_ok=True)
             save_json(p["config"], cfg)
@@ -219,6 +235,11 @@ class Trainer:
             "aerocolor": __version__,
             "torch": str(torch.__version__),
             "device": str(self.device),
+            # Under torchrun each rank normalises by its own batch; the running averages kept for
+            # inference are averaged across ranks at every save (not SyncBatchNorm).
+            "ranks": self.world,
+            "batch_norm": "per-rank batch statistics, running averages averaged across ranks"
+            if self.world > 1 else None,
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         }
         card.update(self.family.card_extra())  # e.g. BicycleGAN's nz, so colorize can call net(x, z)
@@ -241,7 +262,9 @@ class Trainer:
                 "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
                 "global_step": self.global_step, "train_seconds": self.train_seconds,
                 "rng_cpu": torch.get_rng_state(),
-                "rng_cpu_ranks": self._rank_rng if self.world > 1 else None,  # every rank's, when several
+                "rank_states": self._rank_states if self.world > 1 else None,   # every rank's, when several
+                "rng_cpu_ranks": [s["rng_cpu"] for s in self._rank_states]
+                if self.world > 1 and self._rank_states else None,
                 "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
                 "history": self.history,
                 "epoch_acc": self.acc,
@@ -260,12 +283,24 @@ class Trainer:
         self.events.emit("checkpoint", epoch=self.epoch, step=self.global_step, path=p["latest"])
         return p["latest"]
 
-    def _restore_rank_rng(self) -> None:
-        """A resumed rank other than 0 takes back its own random state; from a checkpoint saved by
-        another number of processes it gets a seed derived from its rank and step instead."""
-        states = self._rank_rng
+    def _gather_rank_states(self) -> None:
+        """Every rank's random states and family state, gathered before a save (rank 0 writes them)."""
+        mine = {"rng_cpu": torch.get_rng_state(),
+                "rng_cuda": [t.cpu() for t in torch.cuda.get_rng_state_all()] if self.device.type == "cuda" else [],
+                "family_state": _to_cpu(self.family.extra_state())}
+        self._rank_states = distributed.gather_objects(mine)
+
+    def _restore_rank_state(self) -> None:
+        """A resumed rank other than 0 takes back its own random states and family state; from a
+        checkpoint saved by another number of processes it gets a seed derived from its rank and step
+        instead (and rank 0's family state, loaded with the nets)."""
+        states = self._rank_states
         if states and len(states) == self.world:
-            torch.set_rng_state(states[self.rank].cpu())
+            mine = states[self.rank]
+            torch.set_rng_state(mine["rng_cpu"].cpu())
+            if mine.get("rng_cuda") and self.device.type == "cuda":
+                torch.cuda.set_rng_state_all([t.cpu() for t in mine["rng_cuda"]])
+            self.family.load_extra_state(mine.get("family_state") or {})
         else:
             torch.manual_seed(self.cfg.seed * 1000003 + self.rank * 7919 + self.global_step)
 
@@ -289,7 +324,9 @@ class Trainer:
         self.acc = tr.get("epoch_acc") or {"sums": {}, "d_low": 0, "n": 0}
         self.family.load_extra_state(tr.get("family_state") or {})
         torch.set_rng_state(tr["rng_cpu"].cpu())
-        self._rank_rng = tr.get("rng_cpu_ranks")
+        # Older checkpoints kept only each rank's CPU random state.
+        self._rank_states = tr.get("rank_states") or (
+            [{"rng_cpu": s} for s in tr["rng_cpu_ranks"]] if tr.get("rng_cpu_ranks") else None)
         if tr.get("rng_cuda") and torch.cuda.is_available():
             torch.cuda.set_rng_state_all([t.cpu() for t in tr["rng_cuda"]])
 
@@ -383,18 +420,21 @@ class Trainer:
                 due = bool(cfg.save_minutes) and time.monotonic() - last_save >= cfg.save_minutes * 60 \
                     and self.step_in_epoch < self.steps_per_epoch  # an epoch's end saves anyway
                 if self.world > 1:
-                    cancelled = distributed.any_rank(cancelled)
-                    due = distributed.any_rank(due)
+                    # Decided by all ranks together, every few steps (one collective) and at the epoch's end.
+                    if self.global_step % STOP_CHECK_STEPS == 0 or self.step_in_epoch == self.steps_per_epoch:
+                        cancelled, due = distributed.any_ranks(cancelled, due)
+                    else:
+                        cancelled = due = False
                 if due and not cancelled:  # within the epoch, as a stop does: a resume continues from here
                     if self.world > 1:
                         distributed.average_buffers(self.family.nets.values())
-                        self._rank_rng = distributed.rng_states()
+                        self._gather_rank_states()
                     self.save()
                     last_save = time.monotonic()
                 if cancelled:
                     if self.world > 1:
                         distributed.average_buffers(self.family.nets.values())
-                        self._rank_rng = distributed.rng_states()
+                        self._gather_rank_states()
                     self.save()
                     raise Cancelled(f"Training stopped at epoch {epoch + 1}, step {self.step_in_epoch}; "
                                     f"resume with --resume --run {cfg.run}.")
@@ -406,7 +446,7 @@ class Trainer:
             if self.world > 1:
                 sums = distributed.mean_over_ranks(sums)
                 distributed.average_buffers(self.family.nets.values())
-                self._rank_rng = distributed.rng_states()
+                self._gather_rank_states()
             val = self.validate() if self.is_main else {}
             n_steps = max(acc["n"], 1)
             record = {"epoch": self.epoch, "losses": {k: v / n_steps for k, v in sums.items()},
