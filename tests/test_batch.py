@@ -87,6 +87,7 @@ def test_a_killed_batch_resumes_and_skips_what_was_finished(tmp_path, tiny_check
     files = [json.loads(x) for x in res.stdout.splitlines() if '"type":"file"' in x]
     assert [f["status"] for f in files] == ["skipped", "done", "done", "done"]
     assert files[0]["reason"] == "already done with this model" and os.path.getmtime(first["output"]) == kept
+    assert "Resuming: 1 of 4 rasters were finished by an earlier run" in res.stderr
     assert not [f for f in os.listdir(out) if ".part" in f or f.endswith(".lock")]
 
 

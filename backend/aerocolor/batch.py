@@ -254,6 +254,10 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     loaded = (card, net) if not int(card.get("nz") or 0) else (card, net, encoder_from(ckpt, model, device))
     del ckpt
     ledger = read_ledger(out_dir)
+    finished = [p for p in inputs if _already(ledger.get(p), _outputs_of(outs[p], cfg.samples), model_id, settings)[0]]
+    if finished and world.rank == 0:
+        say(f"Resuming: {len(finished)} of {len(inputs)} rasters were finished by an earlier run of this job "
+            f"(the ledger in {out_dir}); the other {len(inputs) - len(finished)} are colorized now.")
     result = BatchResult(not_rasters=list(left_out or []))
     sizes = {p: raster_size(p) for p in inputs}               # None: not readable (its failure comes later)
     pixels = {p: s[0] * s[1] for p, s in sizes.items() if s}
