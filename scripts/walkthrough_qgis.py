@@ -291,6 +291,7 @@ class Walk:
                 ("proc_capture", self.step_proc_capture, ("start",)),
                 ("proc_train", self.step_proc_train, ("proc_capture",)),
                 ("proc_colorize", self.step_proc_colorize, ("proc_train",)),
+                ("proc_colorize_many", self.step_proc_colorize_many, ("proc_train",)),
                 ("proc_mosaic", self.step_proc_mosaic, ("proc_colorize",))]
 
     def all_steps(self):
@@ -688,6 +689,25 @@ class Walk:
         self._close_dialogs()
         self.shot("proc_colorize")
         return f"{out}: {grid}; loaded into the project"
+
+    def step_proc_colorize_many(self):
+        """Colorize rasters over two layers (the grey sample and the colorized one, turned grey) in one job,
+        twice: the second run skips both (the ledger)."""
+        from aerocolor_plugin.choices import DEVICES
+
+        layers = [self.state["grey"].id(), self.state["colour"].id()]
+        folder = os.path.join(self.work, "proc_many")
+        params = {"INPUTS": layers, "MODEL": self.state["proc_checkpoint"], "DEVICE": DEVICES.index("cpu"),
+                  "OUTPUT_FOLDER": folder}
+        results = yield from self.processing("aerocolor:colorize_many", params, 240)
+        outs = results.get("OUTPUTS") or []
+        check(len(outs) == 2 and all(os.path.isfile(o) for o in outs), f"OUTPUTS are {outs}")
+        grid = check_same_grid(outs[0], self.cfg["grey"], "the first Colorize rasters output")
+        self._close_dialogs()
+        again = yield from self.processing("aerocolor:colorize_many", params, 240)
+        check(again.get("OUTPUTS") == outs, f"the second run gave {again.get('OUTPUTS')}, not {outs}")
+        self._close_dialogs()
+        return f"{len(outs)} rasters into {folder} ({grid}); a second run skipped both"
 
     def step_proc_mosaic(self):
         inputs = [self.state["proc_colorized"]] + ([self.state["colorized_path"]] if "colorized_path" in self.state else [])

@@ -18,7 +18,7 @@ import pytest
 from plugin_support import REPO
 
 STEPS = ["start", "capture", "train_start", "train_stop", "train_resume", "colorize", "swipe", "mosaic",
-         "proc_capture", "proc_train", "proc_colorize", "proc_mosaic"]
+         "proc_capture", "proc_train", "proc_colorize", "proc_colorize_many", "proc_mosaic"]
 LANG = os.environ.get("AEROCOLOR_WALK_LANG", "zh_TW")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]

@@ -359,27 +359,27 @@
       <translation>The training-set folder {0} disappeared during the capture (deleted, moved or its drive unmounted); nothing more was written there; run the capture again to start it afresh.</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="18" />
+      <location filename="../choices.py" line="19" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="22" />
+      <location filename="../choices.py" line="23" />
       <source>the model's (resample)</source>
       <translation>the model's (resample)</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="22" />
+      <location filename="../choices.py" line="23" />
       <source>the input's own</source>
       <translation>the input's own</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="26" />
+      <location filename="../choices.py" line="27" />
       <source>L*a*b* (keeps the photo's detail)</source>
       <translation>L*a*b* (keeps the photo's detail)</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="26" />
+      <location filename="../choices.py" line="27" />
       <source>RGB</source>
       <translation>RGB</translation>
     </message>
@@ -909,22 +909,22 @@
       <translation>Several grey layers, into one folder</translation>
     </message>
     <message>
-      <location filename="../docks/several_layers.py" line="29" />
+      <location filename="../docks/several_layers.py" line="34" />
       <source>Grey layers</source>
       <translation>Grey layers</translation>
     </message>
     <message>
-      <location filename="../docks/several_layers.py" line="32" />
+      <location filename="../docks/several_layers.py" line="37" />
       <source>Output folder</source>
       <translation>Output folder</translation>
     </message>
     <message>
-      <location filename="../docks/several_layers.py" line="64" />
+      <location filename="../docks/several_layers.py" line="69" />
       <source>Tick the grey layers to colorize.</source>
       <translation>Tick the grey layers to colorize.</translation>
     </message>
     <message>
-      <location filename="../docks/several_layers.py" line="73" />
+      <location filename="../docks/several_layers.py" line="78" />
       <source>Choose an existing folder for the colour GeoTIFFs.</source>
       <translation>Choose an existing folder for the colour GeoTIFFs.</translation>
     </message>
@@ -1299,32 +1299,37 @@
       <translation>failed</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="51" />
+      <location filename="../processing/base.py" line="22" />
+      <source>already done with this model</source>
+      <translation>already done with this model</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="56" />
       <source>{0}/{1} {2}: {3}</source>
       <translation>{0}/{1} {2}: {3}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="58" />
+      <location filename="../processing/base.py" line="63" />
       <source>Writing the Cloud Optimized GeoTIFF…</source>
       <translation>Writing the Cloud Optimized GeoTIFF…</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="60" />
+      <location filename="../processing/base.py" line="65" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>Backend {0} on {1} (torch {2}).</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="65" />
+      <location filename="../processing/base.py" line="70" />
       <source>Epoch {0}: {1}</source>
       <translation>Epoch {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="69" />
+      <location filename="../processing/base.py" line="74" />
       <source>Checkpoint saved: {0}</source>
       <translation>Checkpoint saved: {0}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="78" />
+      <location filename="../processing/base.py" line="83" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</translation>
     </message>

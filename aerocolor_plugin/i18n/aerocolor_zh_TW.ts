@@ -359,27 +359,27 @@
       <translation>訓練集資料夾 {0} 在擷取期間消失了（被刪除、移動或磁碟已卸載）；之後沒有再寫入任何檔案；請重新執行擷取，從頭開始。</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="18" />
+      <location filename="../choices.py" line="19" />
       <source>auto</source>
       <translation>自動</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="22" />
+      <location filename="../choices.py" line="23" />
       <source>the model's (resample)</source>
       <translation>依模型（重新取樣）</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="22" />
+      <location filename="../choices.py" line="23" />
       <source>the input's own</source>
       <translation>依輸入本身</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="26" />
+      <location filename="../choices.py" line="27" />
       <source>L*a*b* (keeps the photo's detail)</source>
       <translation>L*a*b*（保留照片細節）</translation>
     </message>
     <message>
-      <location filename="../choices.py" line="26" />
+      <location filename="../choices.py" line="27" />
       <source>RGB</source>
       <translation>RGB</translation>
     </message>
@@ -909,22 +909,22 @@
       <translation>多個灰階圖層，輸出到同一個資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/several_layers.py" line="29" />
+      <location filename="../docks/several_layers.py" line="34" />
       <source>Grey layers</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/several_layers.py" line="32" />
+      <location filename="../docks/several_layers.py" line="37" />
       <source>Output folder</source>
       <translation>輸出資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/several_layers.py" line="64" />
+      <location filename="../docks/several_layers.py" line="69" />
       <source>Tick the grey layers to colorize.</source>
       <translation>請勾選要上色的灰階圖層。</translation>
     </message>
     <message>
-      <location filename="../docks/several_layers.py" line="73" />
+      <location filename="../docks/several_layers.py" line="78" />
       <source>Choose an existing folder for the colour GeoTIFFs.</source>
       <translation>請為彩色 GeoTIFF 選擇一個已存在的資料夾。</translation>
     </message>
@@ -1299,32 +1299,37 @@
       <translation>失敗</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="51" />
+      <location filename="../processing/base.py" line="22" />
+      <source>already done with this model</source>
+      <translation>已用此模型完成</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="56" />
       <source>{0}/{1} {2}: {3}</source>
       <translation>{0}/{1} {2}：{3}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="58" />
+      <location filename="../processing/base.py" line="63" />
       <source>Writing the Cloud Optimized GeoTIFF…</source>
       <translation>正在寫出雲端最佳化 GeoTIFF…</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="60" />
+      <location filename="../processing/base.py" line="65" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>後端 {0} 於 {1}（torch {2}）。</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="65" />
+      <location filename="../processing/base.py" line="70" />
       <source>Epoch {0}: {1}</source>
       <translation>第 {0} 輪：{1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="69" />
+      <location filename="../processing/base.py" line="74" />
       <source>Checkpoint saved: {0}</source>
       <translation>已儲存檢查點：{0}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="78" />
+      <location filename="../processing/base.py" line="83" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器（{0}）；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>

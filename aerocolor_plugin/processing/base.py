@@ -17,6 +17,11 @@ def file_status(status) -> str:
     return {"done": tr("done"), "skipped": tr("skipped"), "failed": tr("failed")}.get(status, str(status))
 
 
+def file_reason(reason: str) -> str:
+    """The commonest reason in the user's language; the others as the backend gave them."""
+    return tr("already done with this model") if reason == "already done with this model" else reason
+
+
 class AeroColorAlgorithm(QgsProcessingAlgorithm):
     ICON = "aerocolor.svg"
 
@@ -50,7 +55,7 @@ class AeroColorAlgorithm(QgsProcessingAlgorithm):
             if kind == "file":
                 feedback.pushInfo(tr("{0}/{1} {2}: {3}").format(ev.get("index"), ev.get("files"),
                                                                  file_status(ev.get("status")), ev.get("input"))
-                                  + (f" ({ev['reason']})" if ev.get("reason") else ""))
+                                  + (f" ({file_reason(ev['reason'])})" if ev.get("reason") else ""))
             elif kind == "progress" and ev.get("fraction") is not None:
                 was_finishing = overall is not None and overall.finishing
                 feedback.setProgress(100.0 * (overall.update(ev) if overall else float(ev["fraction"])))

@@ -267,7 +267,12 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     total = sum(pixels.get(p, 0) for p in inputs) or 1
     done_px = 0
     started = time.monotonic()
-    events.emit("hello", tool="colorize-batch", files=len(inputs))
+    import torch
+
+    from aerocolor import __version__
+
+    events.emit("hello", tool="colorize-batch", version=__version__, torch=str(torch.__version__), device=str(device),
+                files=len(inputs))
 
     def overall(fraction: float, px: int) -> None:
         step = done_px + int(fraction * px)
