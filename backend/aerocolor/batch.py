@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
+from aerocolor import __version__
 from aerocolor.errors import AeroColorError, BadInput, Cancelled
 from aerocolor.protocol import EventSink
 from aerocolor.runtime import CancelFlag, no_cancel
@@ -226,6 +227,8 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     """Colorize `inputs` (raster paths) with the checkpoint `model` into `out_dir`; see the module."""
     from datetime import timedelta
 
+    import torch
+
     from aerocolor import distributed
     from aerocolor.checkpoint import encoder_from, generator_from, load
     from aerocolor.colorize import ColorizeConfig, colorize
@@ -267,10 +270,6 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     total = sum(pixels.get(p, 0) for p in inputs) or 1
     done_px = 0
     started = time.monotonic()
-    import torch
-
-    from aerocolor import __version__
-
     events.emit("hello", tool="colorize-batch", version=__version__, torch=str(torch.__version__), device=str(device),
                 files=len(inputs))
 
