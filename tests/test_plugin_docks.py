@@ -518,6 +518,54 @@ def test_colorize_dock_colorizes_two_ticked_layers_into_one_folder(qgis_app, ras
         dock.shutdown()
 
 
+def test_colorize_dock_cancelled_between_layers_keeps_and_adds_the_finished_ones(qgis_app, backend_python,
+                                                                                  tiny_checkpoint, tmp_path):
+    """Cancel after the first of three layers: the backend stops (exit 3), the finished raster is added
+    above its source, no unfinished file is left, and pressing Colorize again skips the finished one."""
+    from conftest import write_geotiff
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    from aerocolor.protocol import EXIT_CANCELLED
+    from aerocolor_plugin.docks.colorize_dock import ColorizeDock
+
+    layers = []
+    for i in range(3):
+        arr = ((np.arange(1600 * 1600) * (i + 2)) % 251).reshape(1600, 1600).astype(np.uint8)
+        layers.append(QgsRasterLayer(write_geotiff(str(tmp_path / f"sheet_{i}.tif"), arr), f"sheet {i}"))
+    QgsProject.instance().addMapLayers(layers)
+    folder = tmp_path / "colour"
+    folder.mkdir()
+    dock = ColorizeDock()
+    try:
+        dock.refresh_layers()
+        dock.several.setChecked(True)
+        dock.several.set_ticked(layers)
+        dock.several.folder.setFilePath(str(folder))
+        dock.checkpoint.setEditText(tiny_checkpoint)
+        dock.device.setCurrentText("cpu")
+        dock.start()
+        assert wait_until(lambda: bool(dock.made) or dock.process.exit_code is not None, 240)
+        dock.cancel()
+        assert wait_until(lambda: dock.process.exit_code is not None, 120)
+        assert dock.process.exit_code == EXIT_CANCELLED, dock.status.text()
+        finished = [os.path.basename(o) for o in dock.made.values()]
+        assert 1 <= len(finished) < 3
+        names = [n.name() for n in QgsProject.instance().layerTreeRoot().findLayers()]
+        assert "sheet 0 (colorized)" in names and "sheet 2 (colorized)" not in names
+        assert not [f for f in os.listdir(folder) if ".part" in f or f.endswith(".lock")]
+        dock.start()
+        assert wait_until(lambda: dock.process.exit_code is not None, 240)
+        assert dock.process.exit_code == 0, dock.status.text()
+        assert sorted(f for f in os.listdir(folder) if f.endswith(".tif")) == [
+            f"sheet_{i}_colorized.tif" for i in range(3)]
+        names = [n.name() for n in QgsProject.instance().layerTreeRoot().findLayers()]
+        assert [names.count(f"sheet {i} (colorized)") for i in range(3)] == [1, 1, 1]   # none added twice
+        assert "3 of 3" in dock.status.text()
+    finally:
+        dock.shutdown()
+        clear_project()
+
+
 def test_colorize_dock_whose_backend_is_killed_says_so_adds_no_layer_and_leaves_no_files(
         qgis_app, backend_python, tiny_checkpoint, tmp_path):
     """kill -9 of the real backend mid-colorize: the dock says it stopped unexpectedly, adds no layer, and

@@ -395,7 +395,13 @@ class ColorizeDock(QgsDockWidget):
         result = (self.process.result or {}) if self.process is not None else {}
         failed = result.get("failed") or []
         added = []
+        # A second press after a cancel skips the rasters already done: their layers are there already.
+        shown = {os.path.abspath(p) for p in (file_path_of(lyr) for lyr in QgsProject.instance().mapLayers().values())
+                 if p}
         for path, out in self.made.items():
+            if os.path.abspath(out) in shown:
+                added.append(None)
+                continue
             source = self.sources.get(path)
             source = None if source is None or sip.isdeleted(source) else source
             name = tr("{0} (colorized)").format(source.name() if source is not None else os.path.basename(path))
@@ -403,7 +409,7 @@ class ColorizeDock(QgsDockWidget):
                 added.append(add_result_layer(out, source, name))
             except ValueError as exc:
                 failed.append({"input": path, "reason": str(exc)})
-        self.added = added[0] if added else None
+        self.added = next((lyr for lyr in added if lyr is not None), None)
         text = tr("Done: {0} of {1} layers in {2}.").format(len(added), len(self.sources),
                                                             os.path.dirname(self.outputs[0]))
         if failed:
