@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-import hashlib
 import json
 import os
 import time
@@ -113,25 +112,18 @@ def plan_outputs(inputs: List[str], out_dir: str, pattern: str) -> Dict[str, str
     """input -> output path, refusing two inputs that would write one output."""
     outs: Dict[str, str] = {}
     seen: Dict[str, str] = {}
+    given = set(inputs)
     for p in inputs:
         out = os.path.join(out_dir, output_name(pattern, p))
         if out in seen:
             raise BadInput(f"{seen[out]} and {p} would both be written to {out}; use --pattern with "
                            f"{{parent}} (e.g. '{{parent}}_{{stem}}.tif') to tell them apart.")
-        if os.path.abspath(out) in inputs:
+        if os.path.abspath(out) in given:
             raise BadInput(f"The output {out} would overwrite the input of that name; choose another "
                            f"--out-dir or --pattern.")
         seen[out] = p
         outs[p] = out
     return outs
-
-
-def model_identity(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:16]
 
 
 def _ledger_files(out_dir: str) -> List[str]:
@@ -232,6 +224,7 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     from aerocolor import distributed
     from aerocolor.checkpoint import encoder_from, generator_from, load
     from aerocolor.colorize import ColorizeConfig, colorize
+    from aerocolor.finetune import file_sha256
     from aerocolor.raster import raster_size
     from aerocolor.runtime import resolve_device
 
@@ -245,7 +238,7 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
         raise BadInput(f"Unknown colorize option ({exc}).") from None
     outs = plan_outputs(inputs, out_dir, pattern)
     settings = {k: getattr(cfg, k) for k in PIXEL_OPTIONS}
-    model_id = model_identity(model)
+    model_id = file_sha256(model)[:16]   # the model's identity in the ledger
     world = distributed.from_env()
     # A rank may finish its share hours before the others and then waits at the final gather.
     distributed.start(world, cfg.device, patience=timedelta(days=7))

@@ -49,7 +49,7 @@ def base_config(path: str, given: dict) -> dict:
     return out
 
 
-def _sha256(path: str) -> str:
+def file_sha256(path: str) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -103,7 +103,7 @@ def start_from(path: str, nets: Dict[str, torch.nn.Module], generator: str,
             raise BadInput(f"The options given change the network {name} of {path}; fine-tuning keeps the "
                            f"model's architecture: drop the network flags (--ngf, --netG, --unet-depth, ...).",
                            str(exc)) from None
-    entry = {"model": os.path.abspath(path), "sha256": _sha256(path),
+    entry = {"model": os.path.abspath(path), "sha256": file_sha256(path),
              "name": (card.get("model_card") or {}).get("name"), "family": card.get("family"),
              "data": (card.get("data") or {}).get("path"), "epoch": card.get("epoch"),
              "train_seconds": card.get("train_seconds"), "fresh_nets": fresh}
