@@ -303,6 +303,24 @@ def test_wgangp_gradient_penalty_runs_in_each_family(family, synthetic_pairs, sy
     assert apart(mine, critic_after(0.0)) > 1e-5           # Adam's first step is about lr (2e-4) a weight
 
 
+# -- pix2pix on L1 alone ---------------------------------------------------------------------
+def test_pix2pix_with_no_adversarial_weight_trains_g_on_l1_alone_and_leaves_d_untouched(synthetic_pairs):
+    fam = _family(_cfg("pix2pix", synthetic_pairs, model={"lambda_gan": 0.0}))
+    d_before = [p.detach().clone() for p in fam.D.parameters()]
+    g_before = [p.detach().clone() for p in fam.G.parameters()]
+    fam.set_input(_batch(2))
+    losses = fam.optimize()
+    assert set(losses) == {"G_L1"} and losses["G_L1"] > 0
+    assert all(torch.equal(a, b) for a, b in zip(d_before, fam.D.parameters()))
+    assert max(float((a - b).abs().max()) for a, b in zip(g_before, fam.G.parameters())) > 1e-5
+    # and the usual weight still trains D beside G
+    gan = _family(_cfg("pix2pix", synthetic_pairs))
+    d_before = [p.detach().clone() for p in gan.D.parameters()]
+    gan.set_input(_batch(2))
+    assert {"G_GAN", "G_L1"} <= set(gan.optimize())
+    assert max(float((a - b).abs().max()) for a, b in zip(d_before, gan.D.parameters())) > 1e-5
+
+
 # -- CycleGAN --------------------------------------------------------------------------------
 def test_cyclegan_identity_and_pool(synthetic_unpaired):
     from aerocolor.models.cyclegan import ImagePool
@@ -332,6 +350,8 @@ def test_odd_combinations_are_refused_in_one_sentence(synthetic_pairs, synthetic
         ("bicyclegan", synthetic_pairs, {"net": {"netG": "resnet"}}, "use --netG unet"),
         ("cut", synthetic_unpaired, {"lambda_nce": 0}, "lambda_nce"),
         ("cut", synthetic_unpaired, {"gan_mode": "wgangp", "net": {"norm_d": "batch"}}, "batch norm"),
+        ("pix2pix", synthetic_pairs, {"lambda_gan": 0, "lambda_l1": 0}, "nothing to learn"),
+        ("pix2pix", synthetic_pairs, {"lambda_gan": -1}, "0 or more"),
     ]
     for family, data, model, words in cases:
         with pytest.raises(BadInput, match=words) as info:

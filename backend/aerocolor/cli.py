@@ -197,7 +197,9 @@ def _add_train(sub) -> None:
     g.add_argument("--init", choices=("normal", "xavier", "kaiming", "orthogonal"))
     f = p.add_argument_group("family options")
     f.add_argument("--gan-mode", choices=GAN_MODES)
-    f.add_argument("--lambda-l1", type=float)
+    f.add_argument("--lambda-l1", type=float, help="pix2pix/BicycleGAN: weight of the L1 term")
+    f.add_argument("--lambda-gan", type=float, help="pix2pix/BicycleGAN: adversarial weight; 0 on pix2pix "
+                   "trains on L1 alone (no discriminator step), which mutes colour where it is unsure")
     f.add_argument("--lambda-gp", type=float)
     f.add_argument("--nz", type=int, help="BicycleGAN: length of the latent code z")
     f.add_argument("--z-where", choices=Z_WHERE, help="BicycleGAN: where z enters the U-Net")
@@ -223,7 +225,7 @@ _TRAIN_FLAGS = ("data", "run", "color_mode", "epochs", "decay_epochs", "steps_pe
                 "lr_g", "lr_d", "seed", "device", "threads", "precision", "channels_last", "workers", "save_every",
                 "save_minutes")
 _NET_FLAGS = ("netG", "ngf", "ndf", "unet_depth", "resnet_blocks", "norm_g", "norm_d", "d_layers", "dropout", "init")
-_MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gp", "nz", "z_where", "lambda_kl", "lambda_z", "lambda_nce",
+_MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gan", "lambda_gp", "nz", "z_where", "lambda_kl", "lambda_z", "lambda_nce",
                 "nce_idt", "lambda_nce_idt", "nce_layers", "lambda_a", "lambda_b", "lambda_identity", "pool_size")
 
 

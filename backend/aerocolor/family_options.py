@@ -43,6 +43,9 @@ class Pix2PixConfig:
     net: NetConfig = field(default_factory=NetConfig)
     gan_mode: str = "vanilla"
     lambda_l1: float = 100.0
+    # 0 trains G on L1 alone and skips D's step: a regression that hedges toward grey where the scene
+    # is ambiguous instead of committing to a hue (the GAN term rewards confident colour).
+    lambda_gan: float = 1.0
     lambda_gp: float = 10.0
 
 

@@ -13,6 +13,7 @@ import datetime as _dt
 import math
 import os
 import time
+import warnings
 from typing import Dict, List, Optional
 
 import torch
@@ -438,8 +439,11 @@ class Trainer:
                     self.save()
                     raise Cancelled(f"Training stopped at epoch {epoch + 1}, step {self.step_in_epoch}; "
                                     f"resume with --resume --run {cfg.run}.")
-            for sch in self.schedulers.values():
-                sch.step()
+            with warnings.catch_warnings():
+                # A net left out of training (pix2pix's D at --lambda-gan 0) never steps its optimiser.
+                warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step()`")
+                for sch in self.schedulers.values():
+                    sch.step()
             self.epoch += 1
             self.step_in_epoch = 0
             self.acc = {"sums": {}, "d_low": 0, "n": 0}

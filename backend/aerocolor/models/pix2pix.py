@@ -33,6 +33,11 @@ class Pix2Pix(Family):
         o: Pix2PixConfig = self.opt
         if o.gan_mode not in GAN_MODES:
             raise BadInput(f"Unknown GAN mode {o.gan_mode!r}; choose vanilla, lsgan or wgangp.")
+        if o.lambda_l1 < 0 or o.lambda_gan < 0:
+            raise BadInput("--lambda-l1 and --lambda-gan must be 0 or more.")
+        if o.lambda_l1 == 0 and o.lambda_gan == 0:
+            raise BadInput("With --lambda-l1 0 and --lambda-gan 0 the generator has nothing to learn; "
+                           "give one of them a weight above 0.")
         if o.gan_mode == "wgangp" and o.net.d_norm_for(o.gan_mode) == "batch":
             raise BadInput("A WGAN-GP critic must not use batch norm (the penalty is per sample); "
                            "use --norm-d none or instance.")
@@ -43,17 +48,25 @@ class Pix2Pix(Family):
         fake_AB = torch.cat([self.real_A, fake_B], 1)
         real_AB = torch.cat([self.real_A, self.real_B], 1)
 
+        losses: Dict[str, torch.Tensor] = {}
+        loss_G_L1 = torch.nn.functional.l1_loss(fake_B.float(), self.real_B.float()) * o.lambda_l1
+        if o.lambda_gan == 0:
+            # L1 alone: D is kept (checkpoints keep one shape) but neither trained nor run.
+            self.opt_G.zero_grad(set_to_none=True)
+            loss_G_L1.backward()
+            self.opt_G.step()
+            losses.update(G_L1=loss_G_L1)
+            return {k: float(v.detach()) for k, v in losses.items()}
+
         # Discriminator: real pairs up, generated pairs down.
         self.opt_D.zero_grad(set_to_none=True)
-        losses: Dict[str, torch.Tensor] = {}
         discriminator_loss(self.gan, self.D, real_AB, fake_AB, o.gan_mode, o.lambda_gp, "D", losses).backward()
         self.opt_D.step()
 
         # Generator: fool D and stay close to the target.
         self.opt_G.zero_grad(set_to_none=True)
         with frozen(self.D):
-            loss_G_GAN = self.gan(self.D(fake_AB), True)
-            loss_G_L1 = torch.nn.functional.l1_loss(fake_B.float(), self.real_B.float()) * o.lambda_l1
+            loss_G_GAN = self.gan(self.D(fake_AB), True) * o.lambda_gan
             (loss_G_GAN + loss_G_L1).backward()
         self.opt_G.step()
         losses.update(G_GAN=loss_G_GAN, G_L1=loss_G_L1)
