@@ -15,7 +15,6 @@ from typing import Callable, List, Optional
 
 from aerocolor import __version__
 from aerocolor.errors import AeroColorError, BadInput
-from aerocolor.family_options import GAN_MODES, Z_WHERE
 from aerocolor.protocol import EXIT_INTERNAL, EXIT_OK, EventSink, stdout_sink
 
 
@@ -162,76 +161,92 @@ def _add_train(sub) -> None:
     p.add_argument("--config", help="JSON file of a TrainConfig (flags given here override it)")
     p.add_argument("--from-model", metavar="CKPT", help="fine-tune: start from this checkpoint's weights and "
                    "architecture ('default': the bundled default model); give your own --data and schedule")
-    p.add_argument("--color-mode", choices=("lab", "rgb"))
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--decay-epochs", type=int)
+    p.add_argument("--color-mode", choices=("lab", "rgb"), help="lab (default): the model predicts a*b* from L "
+                   "and the output keeps the photo's own L; rgb: it predicts all three channels")
+    p.add_argument("--epochs", type=int, help="epochs at the full learning rate")
+    p.add_argument("--decay-epochs", type=int, help="then epochs of linear decay of the learning rate to zero")
     p.add_argument("--steps-per-epoch", type=int, help="cap batches per epoch (quick trials)")
     p.add_argument("--repeat", type=int, help="passes over the data per epoch (few large tiles: more random crops)")
-    p.add_argument("--tile", type=int)
-    p.add_argument("--batch", type=int)
-    p.add_argument("--lr-g", type=float)
-    p.add_argument("--lr-d", type=float)
-    p.add_argument("--seed", type=int)
+    p.add_argument("--tile", type=int, help="side in pixels of the training crops (the model's tile)")
+    p.add_argument("--batch", type=int, help="tiles per training step")
+    p.add_argument("--lr-g", type=float, help="Adam learning rate of the generator (and encoder or MLP)")
+    p.add_argument("--lr-d", type=float, help="Adam learning rate of the discriminators")
+    p.add_argument("--seed", type=int, help="seed of the weights, crops and augmentation")
     p.add_argument("--device", help="auto (default), cpu, cuda or cuda:N")
     p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     p.add_argument("--precision", choices=("auto", "fp32", "bf16"),
                    help="auto (default): bf16 autocast on CPUs with native bf16 (AVX-512/AMX), else fp32")
-    p.add_argument("--channels-last", action="store_true", default=None)
-    p.add_argument("--workers", type=int, help="data loading processes")
+    p.add_argument("--channels-last", action="store_true", default=None,
+                   help="channels-last memory layout (faster convolutions on some CPUs and GPUs)")
+    p.add_argument("--workers", type=int, help="data loading processes (default 0: in the training process)")
     p.add_argument("--save-every", type=int, help="keep a numbered checkpoint every N epochs")
     p.add_argument("--save-minutes", type=float, metavar="M", help="also write latest.pt within an epoch every M "
                    "minutes (default 10; 0: at epoch ends only), so a crash loses minutes, not an epoch")
     p.add_argument("--film", action=argparse.BooleanOptionalAction, default=None,
                    help="degrade the grey inputs like historical film scans while training (default: on "
                         "for new runs; tune with --set film.p_grain=0.8 and the like)")
-    g = p.add_argument_group("network options (families that use them)")
-    g.add_argument("--netG", choices=("unet", "resnet"))
-    g.add_argument("--ngf", type=int)
-    g.add_argument("--ndf", type=int)
-    g.add_argument("--unet-depth", type=int)
-    g.add_argument("--resnet-blocks", type=int)
-    g.add_argument("--norm-g", choices=("batch", "instance", "none"))
-    g.add_argument("--norm-d", choices=("auto", "batch", "instance", "none"))
-    g.add_argument("--d-layers", type=int)
-    g.add_argument("--no-dropout", dest="dropout", action="store_false", default=None)
-    g.add_argument("--init", choices=("normal", "xavier", "kaiming", "orthogonal"))
-    f = p.add_argument_group("family options")
-    f.add_argument("--gan-mode", choices=GAN_MODES)
-    f.add_argument("--lambda-l1", type=float, help="pix2pix/BicycleGAN: weight of the L1 term")
-    f.add_argument("--lambda-gan", type=float, help="pix2pix/BicycleGAN: adversarial weight; 0 on pix2pix "
-                   "trains on L1 alone (no discriminator step), which mutes colour where it is unsure")
-    f.add_argument("--lambda-gp", type=float)
-    f.add_argument("--nz", type=int, help="BicycleGAN: length of the latent code z")
-    f.add_argument("--z-where", choices=Z_WHERE, help="BicycleGAN: where z enters the U-Net")
-    f.add_argument("--lambda-kl", type=float, help="BicycleGAN: weight of the KL term")
-    f.add_argument("--lambda-z", type=float, help="BicycleGAN: weight of the latent regression")
-    f.add_argument("--lambda-nce", type=float, help="CUT/FastCUT: PatchNCE weight (lambda_X)")
-    f.add_argument("--nce-idt", action=argparse.BooleanOptionalAction, default=None,
-                   help="CUT: NCE identity on colour images (lambda_Y = --lambda-nce-idt)")
-    f.add_argument("--lambda-nce-idt", type=float, help="CUT: NCE identity weight (lambda_Y)")
-    f.add_argument("--nce-layers", type=lambda v: v.split(","), help="CUT: generator layers for PatchNCE, "
-                   "comma-separated names such as stem,down1,down2,blocks.0,blocks.4")
-    f.add_argument("--lambda-a", type=float, help="CycleGAN: cycle weight grey->colour->grey")
-    f.add_argument("--lambda-b", type=float, help="CycleGAN: cycle weight colour->grey->colour")
-    f.add_argument("--lambda-identity", type=float, help="CycleGAN: identity weight (times lambda A/B; 0: off)")
-    f.add_argument("--pool-size", type=int, help="CycleGAN: generated images kept for the discriminators")
-    f.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="any other family option, e.g. --set lambda_nce=2, or a film option, e.g. "
-                        "--set film.grain_max=0.08 (JSON values)")
+    _add_model_flags(p).add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE",
+        help="any other family option, e.g. --set lambda_nce=2, or a film option, e.g. "
+             "--set film.grain_max=0.08 (JSON values)")
     p.set_defaults(handler=_run_train)
 
 
 _TRAIN_FLAGS = ("data", "run", "color_mode", "epochs", "decay_epochs", "steps_per_epoch", "repeat", "tile", "batch",
                 "lr_g", "lr_d", "seed", "device", "threads", "precision", "channels_last", "workers", "save_every",
                 "save_minutes")
-_NET_FLAGS = ("netG", "ngf", "ndf", "unet_depth", "resnet_blocks", "norm_g", "norm_d", "d_layers", "dropout", "init")
-_MODEL_FLAGS = ("gan_mode", "lambda_l1", "lambda_gan", "lambda_gp", "nz", "z_where", "lambda_kl", "lambda_z", "lambda_nce",
-                "nce_idt", "lambda_nce_idt", "nce_layers", "lambda_a", "lambda_b", "lambda_identity", "pool_size")
+
+
+def _comma_list(value: str) -> List[str]:
+    return value.split(",")
+
+
+def _add_model_flags(p):
+    """The network and family options, generated from their dataclasses in family_options.py, which
+    hold each option's help, choices and defaults; returns the family options' group."""
+    from aerocolor.family_options import train_options
+
+    groups = {True: p.add_argument_group("network options (families that use them)"),
+              False: p.add_argument_group("family options")}
+    for o in train_options():
+        kw: dict = {"dest": o.name, "default": None, "help": _option_help(o)}
+        if o.kind is bool:
+            kw["action"] = "store_false" if o.flag.startswith("--no-") else argparse.BooleanOptionalAction
+        else:
+            kw["type"] = _comma_list if o.kind is tuple else o.kind
+            if o.kind is tuple:
+                kw["metavar"] = "NAME,NAME"
+            if o.choices:
+                kw["choices"] = o.choices
+        groups[o.net].add_argument(o.flag, **kw)
+    return groups[False]
+
+
+def _option_help(o) -> str:
+    """The option's line, led by the families that declare it unless all do, and ended by its defaults."""
+    from aerocolor.family_options import FAMILIES, TITLES
+
+    def shown(v) -> str:
+        return ("on" if v else "off") if isinstance(v, bool) else f"{v:g}" if isinstance(v, float) else str(v)
+
+    by_value: dict = {}
+    for family, v in o.defaults.items():
+        if v is not None:
+            by_value.setdefault(shown(v), []).append(TITLES[family])
+    if len(by_value) == 1:
+        note = f" (default {next(iter(by_value))})"
+    elif by_value:
+        note = " (default " + ", ".join(f"{v} for {'/'.join(fams)}" for v, fams in by_value.items()) + ")"
+    else:
+        note = ""
+    scope = "" if set(o.families) == set(FAMILIES) else "/".join(TITLES[f] for f in o.families) + ": "
+    return (scope + o.help + note).replace("%", "%%")    # argparse reads % in help as a format
 
 
 def train_config_from_args(args) -> "TrainConfig":
     """Defaults, then a --config file, then the flags: later wins, and all of it is saved."""
-    from aerocolor.config import TrainConfig, from_dict
+    from aerocolor.config import TrainConfig
+    from aerocolor.family_options import train_options
     from aerocolor.models import family_class
 
     base: dict = {}
@@ -261,23 +276,16 @@ def train_config_from_args(args) -> "TrainConfig":
     film = dict(base.get("film") or {})
     if args.film is not None:
         film["enabled"] = args.film
-    fam = family_class(base["family"])
-    model_fields = {f for f in fam.config_cls.__dataclass_fields__}
+    family_class(base["family"])  # an unknown family is refused here, before its flags are checked
     net = dict(model.get("net") or {})
-    for k in _NET_FLAGS:
-        v = getattr(args, k, None)
+    for o in train_options():
+        v = getattr(args, o.name, None)
         if v is not None:
-            if "net" not in model_fields:
-                raise BadInput(f"--{k.replace('_', '-')} does not apply to {base['family']}.")
-            net[k] = v
+            if base["family"] not in o.families:
+                raise BadInput(f"{o.flag} does not apply to {base['family']}.")
+            (net if o.net else model)[o.name] = v
     if net:
         model["net"] = net
-    for k in _MODEL_FLAGS:
-        v = getattr(args, k, None)
-        if v is not None:
-            if k not in model_fields:
-                raise BadInput(f"--{k.replace('_', '-')} does not apply to {base['family']}.")
-            model[k] = v
     for item in args.set:
         key, sep, value = item.partition("=")
         if not sep:

@@ -6,8 +6,7 @@ from typing import Callable
 
 import torch.nn as nn
 
-NORMS = ("batch", "instance", "none")
-INITS = ("normal", "xavier", "kaiming", "orthogonal")
+from aerocolor.family_options import INITS, NORMS  # declared with the options (the CLI offers them)
 
 
 def norm_layer(kind: str) -> Callable[[int], nn.Module]:
