@@ -480,6 +480,16 @@ def test_colorize_dock_end_to_end_into_a_comparison_group(qgis_app, rasters, bac
         dock.shutdown()
 
 
+def _tick_several(dock, layers, folder, checkpoint) -> None:
+    """The Colorize dock set for a several-layers run: these layers ticked, into folder, on the CPU."""
+    dock.refresh_layers()
+    dock.several.setChecked(True)
+    dock.several.set_ticked(layers)
+    dock.several.folder.setFilePath(str(folder))
+    dock.checkpoint.setEditText(checkpoint)
+    dock.device.setCurrentText("cpu")
+
+
 def test_colorize_dock_colorizes_two_ticked_layers_into_one_folder(qgis_app, rasters, backend_python,
                                                                    tiny_checkpoint, tmp_path):
     """Several grey layers ticked: one backend job, each colour raster above its own source layer."""
@@ -496,13 +506,8 @@ def test_colorize_dock_colorizes_two_ticked_layers_into_one_folder(qgis_app, ras
     folder.mkdir()
     dock = ColorizeDock()
     try:
-        dock.refresh_layers()
-        dock.several.setChecked(True)
+        _tick_several(dock, [grey, second], folder, tiny_checkpoint)
         assert not dock.layer.isEnabled() and dock.run_button.text() == "Colorize layers"
-        dock.several.set_ticked([grey, second])
-        dock.several.folder.setFilePath(str(folder))
-        dock.checkpoint.setEditText(tiny_checkpoint)
-        dock.device.setCurrentText("cpu")
         dock.start()
         assert wait_until(lambda: dock.process.exit_code is not None, 240)
         assert dock.process.exit_code == 0, dock.status.text()
@@ -537,12 +542,7 @@ def test_colorize_dock_cancelled_between_layers_keeps_and_adds_the_finished_ones
     folder.mkdir()
     dock = ColorizeDock()
     try:
-        dock.refresh_layers()
-        dock.several.setChecked(True)
-        dock.several.set_ticked(layers)
-        dock.several.folder.setFilePath(str(folder))
-        dock.checkpoint.setEditText(tiny_checkpoint)
-        dock.device.setCurrentText("cpu")
+        _tick_several(dock, layers, folder, tiny_checkpoint)
         dock.start()
         assert wait_until(lambda: bool(dock.made) or dock.process.exit_code is not None, 240)
         dock.cancel()

@@ -45,19 +45,17 @@ class Pix2Pix(Family):
     def optimize(self) -> Dict[str, float]:
         o: Pix2PixConfig = self.opt
         fake_B = self.G(self.real_A)
-        fake_AB = torch.cat([self.real_A, fake_B], 1)
-        real_AB = torch.cat([self.real_A, self.real_B], 1)
-
-        losses: Dict[str, torch.Tensor] = {}
         loss_G_L1 = torch.nn.functional.l1_loss(fake_B.float(), self.real_B.float()) * o.lambda_l1
         if o.lambda_gan == 0:
             # L1 alone: D is kept (checkpoints keep one shape) but neither trained nor run.
             self.opt_G.zero_grad(set_to_none=True)
             loss_G_L1.backward()
             self.opt_G.step()
-            losses.update(G_L1=loss_G_L1)
-            return {k: float(v.detach()) for k, v in losses.items()}
+            return {"G_L1": float(loss_G_L1.detach())}
 
+        fake_AB = torch.cat([self.real_A, fake_B], 1)
+        real_AB = torch.cat([self.real_A, self.real_B], 1)
+        losses: Dict[str, torch.Tensor] = {}
         # Discriminator: real pairs up, generated pairs down.
         self.opt_D.zero_grad(set_to_none=True)
         discriminator_loss(self.gan, self.D, real_AB, fake_AB, o.gan_mode, o.lambda_gp, "D", losses).backward()
