@@ -24,7 +24,7 @@ ENV_PYTHON = "AEROCOLOR_PYTHON"
 
 # What "Set up backend" installs; kept equal to pyproject's dependencies (a test checks).
 BACKEND_REQUIREMENTS = ["torch>=2.1", "torchvision>=0.16", "numpy>=1.22,<2", "pillow>=9",
-                        "matplotlib>=3.5", "tqdm>=4.60"]
+                        "matplotlib>=3.5", "tqdm>=4.60", "markdown>=3.3"]
 
 # Run by the backend interpreter (never inside QGIS): what it has, as one JSON object.
 # Modules are imported by name so that the plugin's own code visibly never imports torch.

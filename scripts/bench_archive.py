@@ -94,7 +94,7 @@ def main() -> int:
         t_each = sum(cli("colorize", *common, p, os.path.join(each, os.path.basename(p))) for p in inputs)
         t_ranks, balance = None, ""
         if args.ranks > 1:
-            from aerocolor.batch import share
+            from aerocolor.colorize.batch import share
 
             spread = os.path.join(tmp, "ranks")
             os.makedirs(spread)

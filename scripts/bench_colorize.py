@@ -59,7 +59,7 @@ def make_model(path: str, ngf: int = 64, tile: int = TILE) -> str:
     """A pix2pix Lab U-Net checkpoint with random weights and a complete card."""
     import torch
 
-    from aerocolor import checkpoint
+    from aerocolor.models import checkpoint
     from aerocolor.config import NetConfig, TrainConfig
     from aerocolor.models import family_class
     from aerocolor.models.base import generator_multiple
@@ -108,8 +108,8 @@ def make_raster(path: str, side: int) -> str:
 def child_forward(spec: dict, loaded=None) -> dict:
     import torch
 
-    from aerocolor.checkpoint import load_generator
-    from aerocolor.inference import TileModel
+    from aerocolor.models.checkpoint import load_generator
+    from aerocolor.colorize.inference import TileModel
     from aerocolor.runtime import resolve_device, set_threads
 
     threads = set_threads(spec["threads"])
@@ -136,8 +136,8 @@ def child_colorize(spec: dict) -> dict:
     (or spec["fwd_batches"]), so that both see the same process and the same minute of a shared machine."""
     import resource
 
-    from aerocolor.checkpoint import load_generator
-    from aerocolor.colorize import colorize
+    from aerocolor.models.checkpoint import load_generator
+    from aerocolor.colorize.engine import colorize
     from aerocolor.protocol import EventSink
     from aerocolor.runtime import resolve_device
 
@@ -249,9 +249,9 @@ def in_memory(model: str, device: str, side: int, batch: int, precision: str, jo
     import numpy as np
     import torch
 
-    from aerocolor.checkpoint import load_generator
-    from aerocolor.colorize import ColorizeConfig, make_plan, run_tiles
-    from aerocolor.inference import TileModel
+    from aerocolor.models.checkpoint import load_generator
+    from aerocolor.colorize.engine import ColorizeConfig, make_plan, run_tiles
+    from aerocolor.colorize.inference import TileModel
     from aerocolor.runtime import no_cancel, resolve_device
 
     dev = resolve_device(device)
@@ -312,7 +312,7 @@ def check_bf16(model: str, work: str) -> dict:
     import numpy as np
     from osgeo import gdal
 
-    from aerocolor.colorize import colorize
+    from aerocolor.colorize.engine import colorize
     from aerocolor.data.synthetic import scene
     from aerocolor.data.imageio import to_grey
 
@@ -336,7 +336,7 @@ def train_short(work: str, steps: int) -> str:
     from aerocolor.config import NetConfig, TrainConfig
     from aerocolor.data.build import DatasetConfig, build_synthetic
     from aerocolor.models.pix2pix import Pix2PixConfig
-    from aerocolor.train import train
+    from aerocolor.training.trainer import train
 
     data = os.path.join(work, "pairs")
     build_synthetic(16, DatasetConfig(out=data, tile=64, layout="pairs", seed=1))
@@ -444,7 +444,7 @@ def bench(args, work: str) -> None:
           f"process of its own just before), since the machine's speed drifts over its minutes")
     print(f"{'raster':>16s} {'process':>7s} {'overviews':>9s} {'seconds':>8s} {'MP/s':>7s} {'fwd MP/s':>9s} "
           f"{'x factor':>9s} {'ratio':>6s} {'MP/cpu-s':>9s} {'x factor':>9s} {'ratio':>6s} {'peak MiB':>9s}")
-    from aerocolor.tiling import positions
+    from aerocolor.colorize.tiling import positions
 
     peaks = {}
     for side in sizes:

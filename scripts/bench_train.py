@@ -107,7 +107,7 @@ def quality(args) -> dict:
 
     from aerocolor.config import TrainConfig
     from aerocolor.data.build import DatasetConfig, build_synthetic
-    from aerocolor.train import Trainer
+    from aerocolor.training.trainer import Trainer
 
     data = os.path.join(args.data_dir, f"syn_{args.tile}")
     if not os.path.isdir(data):

@@ -479,9 +479,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     import torch
 
-    from aerocolor.checkpoint import card_of
+    from aerocolor.models.checkpoint import card_of
     from aerocolor.runtime import resolve_device
-    from aerocolor.study import colorize_tiles
+    from aerocolor.study.runner import colorize_tiles
 
     device = resolve_device(args.device)
     toned = set()

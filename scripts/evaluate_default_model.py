@@ -4,7 +4,7 @@
 Held-out data: the test split of the NEON dataset made by scripts/train_default_model
 (spatial blocks apart from training) and the bundled sample OSBS_029 (a site the model
 never saw). Each colour image is turned grey with the backend's luma formula, colorized
-through `aerocolor.colorize` (the real raster path) and compared with its colour
+through `aerocolor.colorize.engine` (the real raster path) and compared with its colour
 original: PSNR (dB, higher is better) and mean CIEDE2000 (lower is better).
 
   .venv/bin/python scripts/evaluate_default_model.py CKPT [CKPT ...] [--data DIR] [--json OUT]
@@ -22,7 +22,7 @@ import numpy as np
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "backend"))
 
-from aerocolor.colorize import colorize  # noqa: E402
+from aerocolor.colorize.engine import colorize  # noqa: E402
 from aerocolor.data.imageio import list_images, read_image  # noqa: E402
 from aerocolor.data.layout import grey_of  # noqa: E402
 from aerocolor.metrics.baselines import constant_colour, grey_copy, mean_ab  # noqa: E402

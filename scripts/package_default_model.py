@@ -15,7 +15,7 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "backend"))
 
-from aerocolor import checkpoint  # noqa: E402
+from aerocolor.models import checkpoint  # noqa: E402
 from aerocolor.assets import DEFAULT_MODEL, MODEL_CARD  # noqa: E402
 
 LIMITS = ("Trained on 7.3 megapixels of NEON 10 cm airborne photos of North American conifer forest, "

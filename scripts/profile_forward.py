@@ -32,8 +32,8 @@ def main() -> None:
 
     import aerocolor.nets.conv as conv
     from aerocolor.allocator import keep_freed_memory
-    from aerocolor.checkpoint import load_generator
-    from aerocolor.inference import TileModel
+    from aerocolor.models.checkpoint import load_generator
+    from aerocolor.colorize.inference import TileModel
     from bench_colorize import TILE, UNET_GFLOP, make_model
 
     keep_freed_memory()

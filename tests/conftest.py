@@ -64,7 +64,7 @@ def tiny_checkpoint(tmp_path_factory, synthetic_pairs) -> str:
     """A pix2pix Lab model (ngf 8, 64 px) trained for a few steps: real weights, seconds to make."""
     from aerocolor.config import NetConfig, TrainConfig
     from aerocolor.models.pix2pix import Pix2PixConfig
-    from aerocolor.train import train
+    from aerocolor.training.trainer import train
 
     run = str(tmp_path_factory.mktemp("runs") / "tiny")
     cfg = TrainConfig(family="pix2pix", data=synthetic_pairs, run=run, tile=64, batch=2, epochs=1,
@@ -77,7 +77,7 @@ def tiny_checkpoint(tmp_path_factory, synthetic_pairs) -> str:
 def bicycle_checkpoint(tmp_path_factory, synthetic_pairs) -> str:
     """A tiny BicycleGAN (Lab, 64 px, latent code of 4 numbers) trained for two steps."""
     from aerocolor.config import TrainConfig
-    from aerocolor.train import train
+    from aerocolor.training.trainer import train
 
     cfg = TrainConfig.from_dict(dict(
         family="bicyclegan", data=synthetic_pairs, run=str(tmp_path_factory.mktemp("runs") / "bicycle"), tile=64,

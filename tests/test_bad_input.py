@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from aerocolor import checkpoint
+from aerocolor.models import checkpoint
 from aerocolor.errors import BadInput, DiskError
 from conftest import run_cli
 
@@ -179,7 +179,7 @@ def test_unknown_option_in_a_config_file(tmp_path, synthetic_pairs):
 def test_a_two_band_raster_says_which_band_is_colorized(tmp_path, tiny_checkpoint):
     from osgeo import gdal
 
-    from aerocolor.colorize import colorize
+    from aerocolor.colorize.engine import colorize
     from conftest import write_geotiff
 
     two = np.stack([np.full((64, 64), 120, np.uint8), np.full((64, 64), 255, np.uint8)])
@@ -195,7 +195,7 @@ def test_a_two_band_raster_says_which_band_is_colorized(tmp_path, tiny_checkpoin
 
 
 def test_an_all_nodata_raster_warns_that_the_output_is_empty(tmp_path, tiny_checkpoint):
-    from aerocolor.colorize import colorize
+    from aerocolor.colorize.engine import colorize
     from conftest import write_geotiff
 
     src = write_geotiff(str(tmp_path / "empty.tif"), np.zeros((80, 80), np.uint8), nodata=0)

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from aerocolor import checkpoint
+from aerocolor.models import checkpoint
 from aerocolor.protocol import EXIT_BAD_INPUT, EXIT_CANCELLED
 from conftest import REPO, run_cli, write_geotiff
 
@@ -294,9 +294,9 @@ def test_an_output_locked_by_a_job_killed_with_9_is_free_again(tmp_path, tiny_ch
 
 
 def test_a_second_mosaic_on_an_output_being_written_is_refused(tmp_path):
-    from aerocolor import output_files
+    from aerocolor.colorize import output_files
     from aerocolor.errors import BadInput
-    from aerocolor.mosaic import mosaic
+    from aerocolor.colorize.mosaic import mosaic
 
     a = write_geotiff(str(tmp_path / "a.tif"), _grey(64, 64))
     out = str(tmp_path / "m.vrt")

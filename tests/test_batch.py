@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from aerocolor.batch import read_ledger
+from aerocolor.colorize.batch import read_ledger
 from aerocolor.protocol import EXIT_BAD_INPUT
 from conftest import REPO, run_cli, write_geotiff
 
@@ -41,7 +41,7 @@ def _ledger(out_dir):
 
 
 def test_a_batch_equals_single_runs_pixel_for_pixel(tmp_path, tiny_checkpoint):
-    from aerocolor.colorize import colorize
+    from aerocolor.colorize.engine import colorize
 
     inputs = _rasters(str(tmp_path / "in"))
     singles = []
@@ -197,7 +197,7 @@ def _kill_tree(pid: int) -> None:
 
 
 def test_largest_first_shares_balance_the_ranks():
-    from aerocolor.batch import share
+    from aerocolor.colorize.batch import share
 
     pixels = {"a": 9, "b": 5, "c": 4, "d": 3, "e": 1}
     parts = share(list(pixels), pixels, 2)

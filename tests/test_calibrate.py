@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from aerocolor import checkpoint
-from aerocolor.calibrate import CalibratedGenerator, fit
+from aerocolor.models import checkpoint
+from aerocolor.models.calibrated import CalibratedGenerator, fit
 from aerocolor.data import color
 from aerocolor.data.datasets import PairedDataset
 from aerocolor.errors import BadInput

@@ -3,7 +3,7 @@ import itertools
 
 import torch
 
-from aerocolor import compose
+from aerocolor.colorize import compose
 from aerocolor.data import color
 
 
@@ -56,7 +56,7 @@ def test_colour_join_on_several_threads_gives_the_same_rows_in_order():
 
     import numpy as np
 
-    from aerocolor.compose import rgba_chunks
+    from aerocolor.colorize.compose import rgba_chunks
 
     rng = np.random.default_rng(0)
     h, w = 45, 2048
@@ -76,7 +76,7 @@ def test_colour_join_on_several_threads_gives_the_same_rows_in_order():
 def test_srgb_encoding_table_gives_the_rounded_exact_code_at_every_step():
     import numpy as np
 
-    from aerocolor import compose
+    from aerocolor.colorize import compose
 
     table = compose._tables()[1]
     steps = np.arange(compose._LIN_STEPS + 1)
@@ -92,13 +92,13 @@ def test_the_study_and_colorize_give_the_same_pixels_for_the_same_tile(tiny_chec
     import numpy as np
     from osgeo import gdal
 
-    from aerocolor.colorize import colorize
-    from aerocolor.study import colorize_tiles
+    from aerocolor.colorize.engine import colorize
+    from aerocolor.study.runner import colorize_tiles
     from conftest import write_geotiff
 
     # A tiny model's chroma is faint, so any conversion would agree: make its colours strong and
     # mostly outside sRGB (the last layer's weights scaled up), where the gamut handling decides.
-    from aerocolor import checkpoint
+    from aerocolor.models import checkpoint
 
     obj = checkpoint.load(tiny_checkpoint)
     obj["nets"]["G"]["up.5.1.weight"] *= 60.0

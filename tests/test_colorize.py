@@ -16,12 +16,12 @@ from osgeo import gdal, osr
 
 from conftest import REPO, run_cli, write_geotiff
 
-from aerocolor import checkpoint
-from aerocolor.colorize import colorize
+from aerocolor.models import checkpoint
+from aerocolor.colorize.engine import colorize
 from aerocolor.data.color import grey_to_lightness, rgb_to_lab
 from aerocolor.errors import BadInput
 from aerocolor.protocol import EXIT_BAD_INPUT, EXIT_CANCELLED, EventSink, parse_line
-from aerocolor.tiling import axis_weights, positions
+from aerocolor.colorize.tiling import axis_weights, positions
 
 gdal.UseExceptions()
 FAST = dict(overviews=False, precision="fp32")
@@ -46,7 +46,7 @@ def texture(h: int, w: int, seed: int = 0) -> np.ndarray:
 def rough_checkpoint(tmp_path_factory, tiny_checkpoint) -> str:
     """The tiny model's architecture with Kaiming-initialised weights: strong, saturated colour that
     changes from tile to tile (through the U-Net's 1x1 bottleneck), the hard case for seams and gamut."""
-    from aerocolor.checkpoint import load_generator
+    from aerocolor.models.checkpoint import load_generator
     from aerocolor.nets.layers import init_weights
 
     card, net = load_generator(tiny_checkpoint)
@@ -182,8 +182,8 @@ def test_mask_and_alpha_bands_become_transparent(tmp_path, tiny_checkpoint, how)
 
 def test_8bit_rows_reach_the_model_as_training_computes_them(tmp_path):
     from aerocolor.data.color import model_input
-    from aerocolor.inference import TileModel
-    from aerocolor.raster import GreySource
+    from aerocolor.colorize.inference import TileModel
+    from aerocolor.colorize.raster import GreySource
 
     g = texture(40, 50)
     src = GreySource(write_geotiff(str(tmp_path / "in8.tif"), g))
@@ -355,7 +355,7 @@ def test_a_coarse_input_keeps_some_overlap_to_blend():
     """An input 5x coarser than the model: a 2 px model overlap is 0.4 input px, kept at 1, not dropped."""
     from types import SimpleNamespace
 
-    from aerocolor.colorize import ColorizeConfig, make_plan
+    from aerocolor.colorize.engine import ColorizeConfig, make_plan
 
     plan = make_plan({"tile": 64, "multiple": 16}, SimpleNamespace(width=100, height=40),
                      ColorizeConfig(tile=64, overlap=2), 5.0)
@@ -427,7 +427,7 @@ def test_bad_input_gets_one_sentence(tmp_path, tiny_checkpoint):
 
 
 def test_a_crash_midway_leaves_no_output(tmp_path, tiny_checkpoint, monkeypatch):
-    import aerocolor.colorize as cz
+    import aerocolor.colorize.engine as cz
 
     src = write_geotiff(str(tmp_path / "in.tif"), texture(400, 300))
     out = str(tmp_path / "out.tif")
@@ -546,7 +546,7 @@ def test_rgb_models_write_their_rgb(tmp_path, tiny_checkpoint):
 def test_bf16_weights_match_autocast_and_leave_the_net_alone():
     import torch
 
-    from aerocolor.inference import bf16_weights
+    from aerocolor.colorize.inference import bf16_weights
     from aerocolor.nets.unet import UNetGenerator
 
     torch.manual_seed(0)
@@ -581,7 +581,7 @@ def test_bf16_weights_match_autocast_and_leave_the_net_alone():
 def test_tile_model_hands_the_blender_whole_planes(precision):
     """The blender adds each colour plane of a tile; the generator runs channels-last, so the tile model
     must return plane-by-plane (C-contiguous) float32, equal to the channels-first run."""
-    from aerocolor.inference import TileModel
+    from aerocolor.colorize.inference import TileModel
     from aerocolor.nets.unet import UNetGenerator
 
     torch.manual_seed(0)
@@ -599,7 +599,7 @@ def test_forward_passes_take_every_tile_once_in_full_batches_and_no_tiny_last_pa
     """Tiles arrive a row of 9 at a time; every tile goes through exactly once, every pass but the last
     is a full batch, and the last is never a small remainder on its own (a pass of one tile ran at a
     fraction of the batch's rate): at most an eighth of a batch joins the last full pass."""
-    from aerocolor.colorize import next_pass
+    from aerocolor.colorize.engine import next_pass
 
     arrived = done = 0
     passes = []
@@ -629,7 +629,7 @@ def test_batch_size_changes_how_tiles_are_grouped_not_the_pixels(tmp_path, tiny_
 
 # -- tone match -----------------------------------------------------------------------------
 def test_tone_map_is_monotone_and_the_identity_for_a_photo_like_training():
-    from aerocolor import tone
+    from aerocolor.data import tone
 
     q = tone.grey_quantiles(np.linspace(0.1, 0.9, 1000))
     xp, fp = tone.tone_map(q, q)

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
-from aerocolor import assets, checkpoint
+from aerocolor import assets
+from aerocolor.models import checkpoint
 from aerocolor.data.imageio import read_image
 from aerocolor.metrics.baselines import constant_colour, grey_copy
 from aerocolor.metrics.paired import ciede2000, psnr

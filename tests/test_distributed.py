@@ -11,10 +11,10 @@ import time
 import pytest
 import torch
 
-from aerocolor import checkpoint
+from aerocolor.models import checkpoint
 from aerocolor.config import TrainConfig
 from aerocolor.protocol import read_events
-from aerocolor.train import train
+from aerocolor.training.trainer import train
 from conftest import REPO
 
 # No normalisation, no dropout, fp32: every loss is a mean of per-sample terms, so two ranks

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 import torch
 
-from aerocolor import checkpoint
+from aerocolor.models import checkpoint
 from aerocolor.config import TrainConfig
 from aerocolor.data import color
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput
-from aerocolor.losses import kl_to_standard_normal, patch_nce
+from aerocolor.models.losses import kl_to_standard_normal, patch_nce
 from aerocolor.models import family_class
-from aerocolor.train import train
+from aerocolor.training.trainer import train
 from conftest import run_cli, write_geotiff
 
 UNPAIRED = ("cyclegan", "cut", "fastcut")
@@ -80,8 +80,8 @@ def test_family_trains_two_epochs_and_its_checkpoint_colorizes(family, mode, syn
                                                                synthetic_unpaired, tmp_path):
     from osgeo import gdal
 
-    from aerocolor.colorize import colorize
-    from aerocolor.output_files import sample_paths
+    from aerocolor.colorize.engine import colorize
+    from aerocolor.colorize.output_files import sample_paths
 
     data = synthetic_unpaired if family in UNPAIRED else synthetic_pairs
     path = train(_cfg(family, data, str(tmp_path / "run"), color_mode=mode))
@@ -441,7 +441,7 @@ def test_cyclegan_resumes_exactly_with_its_image_pools(synthetic_unpaired, tmp_p
     # A pool of 2 fills in two steps; afterwards what D sees depends on the pool's content,
     # so a resumed run matches only if the pools travel with the checkpoint.
     from aerocolor.errors import Cancelled
-    from aerocolor.train import Trainer
+    from aerocolor.training.trainer import Trainer
 
     class StopAfter:
         def __init__(self, n):

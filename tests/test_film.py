@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from aerocolor import checkpoint
+from aerocolor.models import checkpoint
 from aerocolor.cli import build_parser, train_config_from_args
 from aerocolor.config import NetConfig, TrainConfig, to_dict
 from aerocolor.data import film
@@ -19,7 +19,7 @@ from aerocolor.data.film import STEPS, FilmConfig, film_degrade, is_grey_of, lum
 from aerocolor.data.layout import save_png
 from aerocolor.errors import Cancelled
 from aerocolor.models.pix2pix import Pix2PixConfig
-from aerocolor.train import Trainer, train
+from aerocolor.training.trainer import Trainer, train
 
 ALL_ON = FilmConfig(**{f"p_{s}": 1.0 for s in STEPS})
 

@@ -6,17 +6,17 @@ import shutil
 import pytest
 import torch
 
-from aerocolor import checkpoint
+from aerocolor.models import checkpoint
 from aerocolor.assets import DEFAULT_MODEL
 from aerocolor.config import TrainConfig
 from aerocolor.errors import BadInput
-from aerocolor.finetune import check_resolution
-from aerocolor.train import Trainer, train
+from aerocolor.training.finetune import check_resolution
+from aerocolor.training.trainer import Trainer, train
 from conftest import run_cli
 
 
 def _tune_cfg(base, data, run, **kw):
-    from aerocolor.finetune import base_config
+    from aerocolor.training.finetune import base_config
 
     given = dict(data=data, run=run, epochs=1, decay_epochs=0, steps_per_epoch=2, batch=2, threads=2, seed=9)
     given.update(kw)

@@ -13,8 +13,8 @@ from osgeo import gdal
 
 from conftest import run_cli, write_geotiff
 
-from aerocolor import checkpoint
-from aerocolor.colorize import colorize
+from aerocolor.models import checkpoint
+from aerocolor.colorize.engine import colorize
 from aerocolor.config import TrainConfig
 from aerocolor.data import color
 from aerocolor.data.synthetic import scene
@@ -36,7 +36,7 @@ def _cfg(data: str, run: str = "", color_mode: str = "lab") -> TrainConfig:
 @pytest.fixture(scope="module")
 def bicycle(tmp_path_factory, synthetic_pairs) -> str:
     """A tiny BicycleGAN (Lab, 64 px, nz 4) trained for two steps: its training checkpoint."""
-    from aerocolor.train import train
+    from aerocolor.training.trainer import train
 
     return train(_cfg(synthetic_pairs, str(tmp_path_factory.mktemp("runs") / "bicycle")))
 
@@ -76,8 +76,8 @@ def _encoder_of(path: str) -> torch.nn.Module:
 
 def _tile_model_rgb(path: str, grey_tif: str, z: torch.Tensor) -> np.ndarray:
     """The one-tile raster through TileModel with the code set by set_latent, composed as colorize writes it."""
-    from aerocolor.compose import rgba_chunks
-    from aerocolor.inference import TileModel
+    from aerocolor.colorize.compose import rgba_chunks
+    from aerocolor.colorize.inference import TileModel
 
     card, net = checkpoint.load_generator(path)
     model = TileModel(card, net, torch.device("cpu"), "fp32")
@@ -113,7 +113,7 @@ def test_encoder_input_is_what_training_feeds_e(mode, synthetic_pairs):
 
 def test_a_reference_is_scaled_to_the_tile_and_centre_cropped(rasters):
     from aerocolor.data.imageio import read_image
-    from aerocolor.latent import reference_input
+    from aerocolor.colorize.latent import reference_input
 
     card = {"tile": 64, "color_mode": "rgb"}
     exact = reference_input(rasters["red"], card)

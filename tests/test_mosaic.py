@@ -10,7 +10,7 @@ from osgeo import gdal
 from conftest import run_cli, write_geotiff
 
 from aerocolor.errors import BadInput
-from aerocolor.mosaic import mosaic
+from aerocolor.colorize.mosaic import mosaic
 from aerocolor.protocol import EXIT_BAD_INPUT
 
 gdal.UseExceptions()

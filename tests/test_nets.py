@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from aerocolor.losses import GANLoss, gradient_penalty
+from aerocolor.models.losses import GANLoss, gradient_penalty
 from aerocolor.nets.patchgan import PatchDiscriminator
 from aerocolor.nets.resnet import ResnetGenerator
 from aerocolor.nets.unet import UNetGenerator, unet_depth_for

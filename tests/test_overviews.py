@@ -11,9 +11,9 @@ from osgeo import gdal
 from conftest import write_geotiff
 from test_colorize import texture
 
-from aerocolor.colorize import colorize
-from aerocolor.overviews import windows
-from aerocolor.raster import config_options
+from aerocolor.colorize.engine import colorize
+from aerocolor.colorize.overviews import windows
+from aerocolor.colorize.raster import config_options
 
 gdal.UseExceptions()
 

@@ -205,7 +205,7 @@ def test_backend_notices_are_shown_in_the_users_language(qgis_app, tmp_path, tin
     import numpy as np
     from qgis.PyQt.QtCore import QCoreApplication
 
-    from aerocolor.colorize import colorize
+    from aerocolor.colorize.engine import colorize
     from aerocolor.protocol import EventSink
     from aerocolor_plugin.backend_events import notice_text
     from aerocolor_plugin.i18n_util import install_translator

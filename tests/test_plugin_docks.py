@@ -610,7 +610,7 @@ def test_plugin_reads_model_cards_without_torch(tiny_checkpoint, bicycle_checkpo
     import pickle
     import zipfile
 
-    from aerocolor.checkpoint import card_of
+    from aerocolor.models.checkpoint import card_of
 
     from aerocolor_plugin.model_card import latent_size, read_card, summary
 

@@ -253,7 +253,7 @@ def test_processing_run_colorize(provider, tmp_path, tiny_checkpoint, cog):
     assert (ds.RasterXSize, ds.RasterYSize) == (90, 70) and ds.RasterCount >= 3
     assert ds.GetGeoTransform() == gdal.Open(src).GetGeoTransform()
     # Batch left at 0: the backend's own default, not a fixed number in the plugin.
-    from aerocolor.colorize import DEFAULT_BATCH
+    from aerocolor.colorize.engine import DEFAULT_BATCH
 
     assert json.loads(ds.GetMetadata()["AEROCOLOR_SETTINGS"])["batch"] == DEFAULT_BATCH
 

@@ -9,7 +9,8 @@ import pytest
 
 from aerocolor.config import TrainConfig
 from aerocolor.errors import BadInput
-from aerocolor.study import StudyOptions, load_spec, run_study
+from aerocolor.study.runner import StudyOptions, run_study
+from aerocolor.study.spec import load_spec
 from conftest import REPO, run_cli
 from test_metrics import _register_tiny
 
@@ -148,7 +149,7 @@ def test_seed_six_names_six_questions_of_valid_variants(full):
 
 
 def test_kid_spread_is_shown_only_when_subsets_differ():
-    from aerocolor.study import COLUMNS
+    from aerocolor.study.report import COLUMNS
 
     kid_cell = dict(COLUMNS)["KID x100"]
     some = {"mean": 0.0123, "std": 0.0045, "images": [40, 40], "subset_size": 20}

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import torch
 
-from aerocolor import checkpoint
+from aerocolor.models import checkpoint
 from aerocolor.config import NetConfig, TrainConfig
 from aerocolor.data.datasets import Augment, PairedDataset
 from aerocolor.errors import Cancelled
 from aerocolor.models.pix2pix import Pix2Pix, Pix2PixConfig
-from aerocolor.train import Trainer, lr_factor, train
+from aerocolor.training.trainer import Trainer, lr_factor, train
 from conftest import REPO, run_cli
 
 
@@ -227,7 +227,7 @@ def test_share_of_steps_with_the_discriminator_loss_near_zero(tmp_path, syntheti
 def test_the_sample_grid_names_its_columns(tmp_path):
     from PIL import Image
 
-    from aerocolor.plots import sample_grid
+    from aerocolor.training.plots import sample_grid
 
     g = torch.full((2, 1, 64, 64), 0.5)
     c = torch.rand(2, 3, 64, 64)

@@ -262,7 +262,7 @@ def train_config_from_args(args) -> "TrainConfig":
         base["color_mode"] = args.color_mode
     if args.from_model and not args.resume:  # a resumed run keeps what it began with
         from aerocolor.assets import default_model
-        from aerocolor.finetune import base_config
+        from aerocolor.training.finetune import base_config
 
         base = base_config(default_model() if args.from_model == "default" else args.from_model, base)
     base.setdefault("family", "pix2pix")
@@ -307,7 +307,7 @@ def train_config_from_args(args) -> "TrainConfig":
 
 def _run_train(args, events: EventSink) -> int:
     from aerocolor.runtime import CancelFlag
-    from aerocolor.train import train
+    from aerocolor.training.trainer import train
 
     cfg = train_config_from_args(args)
     bar = None
@@ -387,7 +387,7 @@ def _run_info(args, events: EventSink) -> int:
                 "cuda": torch.cuda.is_available(), "threads": torch.get_num_threads()}
         print(json.dumps(info, indent=2) if args.json else "\n".join(f"{k:10s} {v}" for k, v in info.items()))
         return EXIT_OK
-    from aerocolor.checkpoint import format_card, load
+    from aerocolor.models.checkpoint import format_card, load
 
     obj = load(args.checkpoint)
     card = obj["card"]
@@ -442,7 +442,7 @@ def _add_study(sub) -> None:
 
 def _run_study(args, events: EventSink) -> int:
     from aerocolor.runtime import CancelFlag
-    from aerocolor.study import StudyOptions, run_study
+    from aerocolor.study.runner import StudyOptions, run_study
 
     opts = StudyOptions(spec=args.spec, out=args.out, full=args.full, data=args.data, only=args.only,
                         device=args.device, report_only=args.report_only)
@@ -467,7 +467,7 @@ def _add_export(sub) -> None:
 def _run_export(args, events: EventSink) -> int:
     import os
 
-    from aerocolor.checkpoint import export
+    from aerocolor.models.checkpoint import export
 
     export(args.checkpoint, args.output, half=not args.fp32, all_nets=args.all_nets)
     size = os.path.getsize(args.output) / 2 ** 20
@@ -490,7 +490,7 @@ def _add_calibrate(sub) -> None:
 
 
 def _run_calibrate(args, events: EventSink) -> int:
-    from aerocolor.calibrate import calibrate
+    from aerocolor.training.calibrate import calibrate
 
     calib = calibrate(args.checkpoint, args.data, args.output, max_tiles=args.max_tiles, gain_data=args.gain_data)
     _say(f"calibrate: {args.output} (chroma gain {calib['gain']:g})")
@@ -567,7 +567,7 @@ def _run_colorize(args, events: EventSink) -> int:
     # The reader and writer threads share the cores with torch's OpenMP team: spinning OpenMP threads
     # would fight them (twice the CPU time on two cores), sleeping ones do not. Must precede importing torch.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    from aerocolor.colorize import colorize
+    from aerocolor.colorize.engine import colorize
     from aerocolor.runtime import CancelFlag
 
     from aerocolor.assets import default_model
@@ -602,7 +602,7 @@ def _run_colorize(args, events: EventSink) -> int:
 
 
 def _run_colorize_many(args, events: EventSink, options: dict) -> int:
-    from aerocolor.batch import LEDGER, colorize_many, expand_inputs
+    from aerocolor.colorize.batch import LEDGER, colorize_many, expand_inputs
     from aerocolor.runtime import CancelFlag
 
     if not args.out_dir:
@@ -635,7 +635,7 @@ def _run_colorize_many(args, events: EventSink, options: dict) -> int:
         _say(f"  failed {f.input}: {f.reason}")
     mosaic_path = None
     if args.mosaic and made:
-        from aerocolor.mosaic import mosaic
+        from aerocolor.colorize.mosaic import mosaic
 
         mosaic_path = mosaic(args.mosaic, made)
         _say(f"colorize: mosaic of {len(made)} outputs in {mosaic_path}")
@@ -655,7 +655,7 @@ def _add_mosaic(sub) -> None:
 
 
 def _run_mosaic(args, events: EventSink) -> int:
-    from aerocolor.mosaic import mosaic
+    from aerocolor.colorize.mosaic import mosaic
     from aerocolor.runtime import CancelFlag
 
     report = _progress_printer(events, "mosaic")

@@ -31,6 +31,19 @@ def resolve_device(name: str = "auto") -> "torch.device":
         raise DeviceError(f"Unknown device {name!r}; use auto, cpu, cuda or cuda:N.") from None
 
 
+def native_bf16(device: torch.device) -> bool:
+    """True where bf16 runs fast: CUDA with bf16, or a CPU whose oneDNN has bf16 kernels (AVX-512 or AMX).
+    Elsewhere bf16 is emulated slowly, so fp32 stays the default there."""
+    import torch
+
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a private probe: its absence means "don't know"
+        return False
+
+
 def set_threads(threads: int = 0) -> int:
     """Torch's CPU threads (0: all cores) for a long job, with the allocator set up for it
     (allocator.keep_freed_memory: best called at the process's start too). Returns the thread count."""

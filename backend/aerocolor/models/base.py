@@ -13,10 +13,10 @@ from typing import Dict, Iterator, Optional, Tuple
 import torch
 import torch.nn as nn
 
-from aerocolor import compose
+from aerocolor.colorize import compose
 from aerocolor.config import NetConfig, TrainConfig
 from aerocolor.data import color
-from aerocolor.losses import gradient_penalty
+from aerocolor.models.losses import gradient_penalty
 from aerocolor.nets.colour_input import neutral_colour
 from aerocolor.nets.layers import init_weights
 from aerocolor.nets.patchgan import PatchDiscriminator
@@ -76,7 +76,7 @@ def frozen(*nets: nn.Module) -> Iterator[None]:
 def check_gan_options(gan_mode: str, net: NetConfig) -> None:
     """The GAN checks every family shares, as one sentence each."""
     from aerocolor.errors import BadInput
-    from aerocolor.losses import GAN_MODES
+    from aerocolor.models.losses import GAN_MODES
 
     if gan_mode not in GAN_MODES:
         raise BadInput(f"Unknown GAN mode {gan_mode!r}; choose vanilla, lsgan or wgangp.")

@@ -23,7 +23,7 @@ from aerocolor.config import TrainConfig
 from aerocolor.data import color
 from aerocolor.errors import BadInput
 from aerocolor.family_options import BicycleGANConfig  # noqa: F401 (the family's options)
-from aerocolor.losses import GANLoss, kl_to_standard_normal
+from aerocolor.models.losses import GANLoss, kl_to_standard_normal
 from aerocolor.models.base import (Family, build_discriminator, build_generator, check_gan_options,
                                    discriminator_loss, frozen)
 from aerocolor.nets.encoder import LatentEncoder, encoder_stages_for

@@ -21,7 +21,7 @@ from aerocolor.config import NetConfig, TrainConfig
 from aerocolor.data import color
 from aerocolor.errors import BadInput
 from aerocolor.family_options import CUTConfig, FastCUTConfig  # noqa: F401 (the family's options)
-from aerocolor.losses import GANLoss, patch_nce
+from aerocolor.models.losses import GANLoss, patch_nce
 from aerocolor.models.base import (Family, build_discriminator, build_generator, check_gan_options,
                                    discriminator_loss, frozen)
 from aerocolor.nets.colour_input import ColourInputGenerator

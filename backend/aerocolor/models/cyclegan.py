@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from aerocolor.data import color
 from aerocolor.errors import BadInput
 from aerocolor.family_options import CycleGANConfig  # noqa: F401 (the family's options)
-from aerocolor.losses import GANLoss
+from aerocolor.models.losses import GANLoss
 from aerocolor.models.base import (Family, build_discriminator, build_generator, check_gan_options,
                                    discriminator_loss, frozen)
 

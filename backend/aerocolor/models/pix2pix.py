@@ -10,7 +10,7 @@ import torch
 
 from aerocolor.errors import BadInput
 from aerocolor.family_options import Pix2PixConfig  # noqa: F401 (the family's options)
-from aerocolor.losses import GAN_MODES, GANLoss
+from aerocolor.models.losses import GAN_MODES, GANLoss
 from aerocolor.models.base import Family, build_discriminator, build_generator, discriminator_loss, frozen
 
 

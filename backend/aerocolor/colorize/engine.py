@@ -24,17 +24,20 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Uni
 import numpy as np
 import torch
 
-from aerocolor import __version__, latent, notices, output_files, tone
-from aerocolor.compose import COLOUR_DTYPE, rgba_chunks
+from aerocolor import __version__, notices
+from aerocolor.colorize import latent
+from aerocolor.colorize import output_files
+from aerocolor.data import tone
+from aerocolor.colorize.compose import COLOUR_DTYPE, rgba_chunks
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
-from aerocolor.inference import PRECISIONS, TileModel, native_bf16
+from aerocolor.colorize.inference import PRECISIONS, TileModel
 from aerocolor.protocol import EventSink
-from aerocolor.runtime import CancelFlag, no_cancel, resolve_device, set_threads
-from aerocolor.tiling import RowBlender, axis_weights, positions
+from aerocolor.runtime import CancelFlag, native_bf16, no_cancel, resolve_device, set_threads
+from aerocolor.colorize.tiling import RowBlender, axis_weights, positions
 
 if TYPE_CHECKING:  # GDAL is imported when a raster is opened, so the tile engine runs without it
-    from aerocolor.raster import GreySource, RGBAWriter, SourceInfo
+    from aerocolor.colorize.raster import GreySource, RGBAWriter, SourceInfo
 
 GSD_MODES = ("auto", "model", "native")
 # Ground resolutions closer than this are treated as equal (no resampling for a 1 % difference).
@@ -125,7 +128,7 @@ def _check_paths(src: str, out: str) -> None:
 
 def model_gsd_m(card: dict) -> Optional[float]:
     gsd, units = card.get("gsd"), card.get("gsd_units") or "metre"
-    from aerocolor.raster import metres_per_unit
+    from aerocolor.colorize.raster import metres_per_unit
 
     factor = metres_per_unit(units)
     return float(gsd) * factor if gsd and factor else None
@@ -133,7 +136,7 @@ def model_gsd_m(card: dict) -> Optional[float]:
 
 def model_range_m(card: dict) -> Optional[tuple]:
     """(finest, coarsest) m/px a multi-scale model learned; a one-scale model gives (gsd, gsd)."""
-    from aerocolor.raster import metres_per_unit
+    from aerocolor.colorize.raster import metres_per_unit
 
     rng, factor = card.get("gsd_range"), metres_per_unit(card.get("gsd_units") or "metre")
     if rng and factor:
@@ -445,8 +448,8 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
 
 def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: EventSink,
               cancel: CancelFlag) -> ColorizeResult:
-    from aerocolor.checkpoint import encoder_from, generator_from, load
-    from aerocolor.raster import GreySource, OutputOptions, RGBAWriter, bounded_cache
+    from aerocolor.models.checkpoint import encoder_from, generator_from, load
+    from aerocolor.colorize.raster import GreySource, OutputOptions, RGBAWriter, bounded_cache
 
     said: List[str] = []
 

@@ -8,13 +8,12 @@ own. The card of every checkpoint the run writes names its base in ``lineage``.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from typing import Dict, List, Optional, Tuple
 
 import torch
 
-from aerocolor import checkpoint
+from aerocolor.models import checkpoint
 from aerocolor.errors import BadInput
 
 # A dataset this many times finer or coarser than the model's m/px is refused: the model would
@@ -47,14 +46,6 @@ def base_config(path: str, given: dict) -> dict:
     out = {**base, **{k: v for k, v in given.items() if k not in ("model", "family", "color_mode")},
            "model": model, "from_model": os.path.abspath(path)}
     return out
-
-
-def file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def data_range(manifest: Optional[dict]) -> Optional[Tuple[float, float]]:
@@ -103,7 +94,7 @@ def start_from(path: str, nets: Dict[str, torch.nn.Module], generator: str,
             raise BadInput(f"The options given change the network {name} of {path}; fine-tuning keeps the "
                            f"model's architecture: drop the network flags (--ngf, --netG, --unet-depth, ...).",
                            str(exc)) from None
-    entry = {"model": os.path.abspath(path), "sha256": file_sha256(path),
+    entry = {"model": os.path.abspath(path), "sha256": checkpoint.file_sha256(path),
              "name": (card.get("model_card") or {}).get("name"), "family": card.get("family"),
              "data": (card.get("data") or {}).get("path"), "epoch": card.get("epoch"),
              "train_seconds": card.get("train_seconds"), "fresh_nets": fresh}

@@ -13,9 +13,10 @@ from typing import Callable, List, Optional
 
 from osgeo import gdal, osr
 
-from aerocolor import output_files
+from aerocolor.colorize import output_files
 from aerocolor.errors import BadInput, Cancelled
-from aerocolor.raster import bounded_cache, config_options, overview_levels, disk_error
+from aerocolor.colorize.raster import bounded_cache, config_options, overview_levels
+from aerocolor.errors import disk_error
 
 gdal.UseExceptions()
 

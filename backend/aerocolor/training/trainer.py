@@ -19,7 +19,11 @@ from typing import Dict, List, Optional
 import torch
 from torch.utils.data import DataLoader
 
-from aerocolor import __version__, checkpoint, distributed, finetune, notices, tone
+from aerocolor import __version__, notices
+from aerocolor.models import checkpoint
+from aerocolor.training import distributed
+from aerocolor.training import finetune
+from aerocolor.data import tone
 from aerocolor.config import TrainConfig, save_json, to_dict
 from aerocolor.data import color
 from aerocolor.data.build import read_manifest
@@ -29,9 +33,9 @@ from aerocolor.errors import BadInput, Cancelled
 from aerocolor.models import family_class
 from aerocolor.models.base import generator_multiple
 from aerocolor.nets.unet import unet_depth_for
-from aerocolor.plots import loss_plot, sample_grid
+from aerocolor.training.plots import loss_plot, sample_grid
 from aerocolor.protocol import EventSink
-from aerocolor.runtime import CancelFlag, no_cancel, resolve_device, set_threads
+from aerocolor.runtime import CancelFlag, native_bf16, no_cancel, resolve_device, set_threads
 
 # A discriminator loss below this counts as "collapsed" (D wins outright; the study's failure mode).
 D_NEAR_ZERO = 0.05
@@ -140,8 +144,6 @@ class Trainer:
             # (standard error 1.0 %) over 16 seeds (scripts/bench_train.py --quality --decay-share 0.5);
             # on the GPUs we measured it gained nothing for these small networks. Resolved once and
             # saved, so a resumed run keeps it.
-            from aerocolor.inference import native_bf16
-
             cfg.precision = "bf16" if self.device.type == "cpu" and native_bf16(self.device) else "fp32"
         if self.world > 1 and self.device.type == "cuda":
             self.device = torch.device("cuda", torch.cuda.current_device())

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
 from aerocolor import __version__
-from aerocolor.errors import AeroColorError, BadInput, Cancelled
+from aerocolor.errors import AeroColorError, BadInput, Cancelled, disk_error
 from aerocolor.protocol import EventSink
 from aerocolor.runtime import CancelFlag, no_cancel
 
@@ -185,13 +185,11 @@ def _append_ledger(out_dir: str, entry: dict, rank: int = 0) -> None:
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:
-        from aerocolor.raster import disk_error
-
         raise disk_error(path, exc) from None
 
 
 def _outputs_of(out: str, samples: int) -> List[str]:
-    from aerocolor.output_files import sample_paths
+    from aerocolor.colorize.output_files import sample_paths
 
     return sample_paths(out, samples)
 
@@ -221,11 +219,11 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
 
     import torch
 
-    from aerocolor import distributed
-    from aerocolor.checkpoint import encoder_from, generator_from, load
-    from aerocolor.colorize import ColorizeConfig, colorize
-    from aerocolor.finetune import file_sha256
-    from aerocolor.raster import raster_size
+    from aerocolor.training import distributed
+    from aerocolor.models.checkpoint import encoder_from, generator_from, load
+    from aerocolor.colorize.engine import ColorizeConfig, colorize
+    from aerocolor.models.checkpoint import file_sha256
+    from aerocolor.colorize.raster import raster_size
     from aerocolor.runtime import resolve_device
 
     events = events or EventSink()

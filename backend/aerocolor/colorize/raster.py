@@ -7,7 +7,6 @@ temporary name; only `commit` puts it under the name the user asked for.
 from __future__ import annotations
 
 import contextlib
-import errno
 import math
 import os
 from dataclasses import dataclass, field
@@ -16,12 +15,12 @@ from typing import Callable, Iterator, List, Optional, Tuple
 import numpy as np
 from osgeo import gdal, osr
 
-from aerocolor.blockrows import BlockRows
+from aerocolor.colorize.blockrows import BlockRows
 from aerocolor.data.layout import LUMA_WEIGHTS
 from aerocolor.data.imageio import Stretch, to_unit
-from aerocolor.errors import BadInput, DiskError
-from aerocolor.output_files import part_name, remove_parts
-from aerocolor.overviews import StreamedOverviews
+from aerocolor.errors import BadInput, disk_error
+from aerocolor.colorize.output_files import part_name, remove_parts
+from aerocolor.colorize.overviews import StreamedOverviews
 
 gdal.UseExceptions()
 
@@ -257,17 +256,6 @@ def _creation_options(opts: OutputOptions) -> List[str]:
     return [f"COMPRESS={comp}", *level, "PREDICTOR=2", "TILED=YES", f"BLOCKXSIZE={opts.block}",
             f"BLOCKYSIZE={opts.block}", "BIGTIFF=IF_SAFER", "PHOTOMETRIC=RGB", "ALPHA=YES",
             "INTERLEAVE=BAND", "NUM_THREADS=1"]
-
-
-def disk_error(path: str, exc: Exception) -> DiskError:
-    # GDAL's own frames in the traceback hold the dataset: dropped, so that abort() is what closes it.
-    exc.with_traceback(None)
-    text = str(exc)
-    if "space" in text.lower() or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
-        return DiskError(f"No space left to write {path}; free some disk space and run again "
-                         f"(nothing was written under that name).", text)
-    return DiskError(f"Could not write {path}; check the folder's permissions and free space "
-                     f"(nothing was written under that name).", text)
 
 
 def _writes_to_null(path: str) -> None:

@@ -10,6 +10,7 @@ Layout of the file (a torch.save of plain types and tensors only):
 from __future__ import annotations
 
 import errno
+import hashlib
 import itertools
 import json
 import os
@@ -90,6 +91,15 @@ def load(path: str, map_location: Any = "cpu") -> Dict[str, Any]:
     return obj
 
 
+def file_sha256(path: str) -> str:
+    """A file's identity: the base model in a lineage, the model in a many-raster ledger."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def card_of(path: str) -> dict:
     return load(path)["card"]
 
@@ -129,7 +139,7 @@ def generator_from(obj: Dict[str, Any], path: str, device: Optional[torch.device
     if weights is None:
         raise BadInput(f"{path}: the weights do not match the model its card describes (its generator is "
                        f"missing); the file is damaged or was edited. Use another checkpoint.")
-    from aerocolor.calibrate import wrap
+    from aerocolor.models.calibrated import wrap
 
     net = _restore(path, lambda: family_class(card["family"]).build_generator_from(card), weights,
                    "the weights", device)

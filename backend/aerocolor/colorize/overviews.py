@@ -21,7 +21,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from aerocolor.blockrows import BlockRows
+from aerocolor.colorize.blockrows import BlockRows
 
 
 def windows(n_src: int, n_dst: int) -> Tuple[np.ndarray, np.ndarray]:

@@ -15,21 +15,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from aerocolor.compose import lightness
+from aerocolor.colorize.compose import lightness
 from aerocolor.data import color
 
 PRECISIONS = ("fp32", "bf16")
-
-
-def native_bf16(device: torch.device) -> bool:
-    """True where bf16 runs fast: CUDA with bf16, or a CPU whose oneDNN has bf16 kernels (AVX-512 or AMX).
-    Elsewhere bf16 is emulated slowly, so fp32 stays the default there."""
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):  # a private probe: its absence means "don't know"
-        return False
 
 
 def bf16_weights(net: torch.nn.Module, device: Optional[torch.device] = None,

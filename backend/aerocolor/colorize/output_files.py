@@ -9,7 +9,7 @@ import contextlib
 import os
 from typing import Iterator, List, Tuple
 
-from aerocolor.errors import BadInput
+from aerocolor.errors import BadInput, disk_error
 
 try:
     import fcntl
@@ -52,8 +52,6 @@ def _try_lock(fd: int) -> bool:
 
 def _acquire(path: str) -> int:
     """The descriptor of `path`.lock, locked by this process; BadInput if another job holds it."""
-    from aerocolor.raster import disk_error
-
     name = lock_name(path)
     while True:
         try:

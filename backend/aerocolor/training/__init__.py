@@ -1,0 +1,1 @@
+"""Training: the trainer, the distributed world, fine-tuning lineage, calibration and the plots."""
