@@ -219,12 +219,11 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
 
     import torch
 
-    from aerocolor.training import distributed
-    from aerocolor.models.checkpoint import encoder_from, generator_from, load
     from aerocolor.colorize.engine import ColorizeConfig, colorize
-    from aerocolor.models.checkpoint import file_sha256
     from aerocolor.colorize.raster import raster_size
+    from aerocolor.models.checkpoint import encoder_from, file_sha256, generator_from, load
     from aerocolor.runtime import resolve_device
+    from aerocolor.training.distributed import from_env
 
     events = events or EventSink()
     cancel = cancel or no_cancel()
@@ -237,9 +236,9 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     outs = plan_outputs(inputs, out_dir, pattern)
     settings = {k: getattr(cfg, k) for k in PIXEL_OPTIONS}
     model_id = file_sha256(model)[:16]   # the model's identity in the ledger
-    world = distributed.from_env()
+    world = from_env()
     # A rank may finish its share hours before the others and then waits at the final gather.
-    distributed.start(world, cfg.device, patience=timedelta(days=7))
+    world.start(cfg.device, patience=timedelta(days=7))
     if world.rank:
         events, say = EventSink(), (lambda s: None)    # only rank 0 speaks
     ckpt = load(model)
@@ -323,12 +322,12 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
         say(f"[{i + 1}/{len(inputs)}] {outcome.status}: {os.path.basename(path)}"
             + (f" ({outcome.reason})" if outcome.reason else ""))
     if world.active:
-        everyone = [f for part in distributed.gather_objects(result.files) for f in part]
+        everyone = [f for part in world.gather(result.files) for f in part]
         order = {p: i for i, p in enumerate(everything)}
         result.files = sorted(everyone, key=lambda f: order[f.input])
         if world.rank == 0:
             _fold_rank_ledgers(out_dir, world.size)
-        distributed.stop()
+        world.stop()
     result.seconds = time.monotonic() - started
     return result
 

@@ -21,7 +21,7 @@ from torch.utils.data import DataLoader
 
 from aerocolor import __version__, notices
 from aerocolor.models import checkpoint
-from aerocolor.training import distributed
+from aerocolor.training.distributed import World, from_env
 from aerocolor.training import finetune
 from aerocolor.data import tone
 from aerocolor.config import TrainConfig, save_json, to_dict
@@ -70,11 +70,12 @@ def _to_cpu(obj):
 
 class Trainer:
     def __init__(self, cfg: TrainConfig, events: Optional[EventSink] = None,
-                 cancel: Optional[CancelFlag] = None, resume: bool = False, rank: int = 0, world: int = 1):
+                 cancel: Optional[CancelFlag] = None, resume: bool = False, world: Optional[World] = None):
         self.cfg = cfg
         self.cancel = cancel or no_cancel()
-        self.rank, self.world = rank, world
-        self.is_main = rank == 0
+        self.world = world or World()
+        self.rank = self.world.rank
+        self.is_main = self.world.main
         # Every rank's own random states and family state (CycleGAN's pools) at the last save, in rank order.
         self._rank_states: Optional[List[dict]] = None
         self.events = events or EventSink()
@@ -136,8 +137,7 @@ class Trainer:
         if cfg.batch < 1 or cfg.total_epochs < 1 or cfg.repeat < 1:
             raise BadInput("Batch size, the number of epochs and --repeat must be at least 1.")
         # torchrun on one machine: share the cores between the local processes unless told.
-        local = int(os.environ.get("LOCAL_WORLD_SIZE", 1)) if self.world > 1 else 1
-        self.threads = set_threads(cfg.threads or max(1, (os.cpu_count() or 1) // local))
+        self.threads = set_threads(cfg.threads or max(1, (os.cpu_count() or 1) // self.world.local_size))
         self.device = resolve_device(cfg.device)
         if cfg.precision == "auto":
             # bf16 autocast: 1.5-1.7x the steps per second on CPUs with native bf16, validation L1 +1.5 %
@@ -145,8 +145,7 @@ class Trainer:
             # on the GPUs we measured it gained nothing for these small networks. Resolved once and
             # saved, so a resumed run keeps it.
             cfg.precision = "bf16" if self.device.type == "cpu" and native_bf16(self.device) else "fp32"
-        if self.world > 1 and self.device.type == "cuda":
-            self.device = torch.device("cuda", torch.cuda.current_device())
+        self.device = self.world.device(self.device)
         torch.manual_seed(cfg.seed + self.rank)
         fam_cls = family_class(cfg.family)
         if not isinstance(cfg.model, fam_cls.config_cls):
@@ -174,12 +173,11 @@ class Trainer:
             for name, opt in self.family.optimizers.items()}
         if self.resume:
             self._load(p["latest"])
-        if self.world > 1:
-            distributed.broadcast_nets(self.family.nets.values())
-            for opt in self.family.optimizers.values():
-                distributed.average_gradients_before_step(opt)
-            if self.resume and self.rank:
-                self._restore_rank_state()
+        self.world.broadcast_nets(self.family.nets.values())
+        for opt in self.family.optimizers.values():
+            self.world.average_gradients_before_step(opt)
+        if self.resume and self.rank:
+            self._restore_rank_state()
         if self.is_main:
             os.makedirs(os.path.join(cfg.run, "checkpoints"), exist_ok=True)
             save_json(p["config"], cfg)
@@ -188,7 +186,7 @@ class Trainer:
         self._fixed = self._fixed_batch()
 
     def _steps_per_epoch(self) -> int:
-        n = math.ceil(len(self.train_set) * self.cfg.repeat / (self.cfg.batch * self.world))
+        n = math.ceil(len(self.train_set) * self.cfg.repeat / (self.cfg.batch * self.world.size))
         return min(n, self.cfg.steps_per_epoch) if self.cfg.steps_per_epoch else n
 
     def _fixed_batch(self) -> dict:
@@ -240,9 +238,7 @@ class Trainer:
             "device": str(self.device),
             # Under torchrun each rank normalises by its own batch; the running averages kept for
             # inference are averaged across ranks at every save (not SyncBatchNorm).
-            "ranks": self.world,
-            "batch_norm": "per-rank batch statistics, running averages averaged across ranks"
-            if self.world > 1 else None,
+            **self.world.card(),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         }
         card.update(self.family.card_extra())  # e.g. BicycleGAN's nz, so colorize can call net(x, z)
@@ -255,6 +251,7 @@ class Trainer:
         return self.grey_quantiles
 
     def _state(self) -> dict:
+        several = self._rank_states if self._rank_states and len(self._rank_states) > 1 else None
         return {
             "card": self.card(),
             "generator": self.family.generator_name,
@@ -265,9 +262,8 @@ class Trainer:
                 "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
                 "global_step": self.global_step, "train_seconds": self.train_seconds,
                 "rng_cpu": torch.get_rng_state(),
-                "rank_states": self._rank_states if self.world > 1 else None,   # every rank's, when several
-                "rng_cpu_ranks": [s["rng_cpu"] for s in self._rank_states]
-                if self.world > 1 and self._rank_states else None,
+                "rank_states": several,   # every rank's, when several
+                "rng_cpu_ranks": [s["rng_cpu"] for s in several] if several else None,
                 "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
                 "history": self.history,
                 "epoch_acc": self.acc,
@@ -286,19 +282,21 @@ class Trainer:
         self.events.emit("checkpoint", epoch=self.epoch, step=self.global_step, path=p["latest"])
         return p["latest"]
 
-    def _gather_rank_states(self) -> None:
-        """Every rank's random states and family state, gathered before a save (rank 0 writes them)."""
+    def _gather_for_save(self) -> None:
+        """Before a save: the batch-norm averages made equal across ranks, and every rank's random states
+        and family state gathered (rank 0 writes them)."""
+        self.world.average_buffers(self.family.nets.values())
         mine = {"rng_cpu": torch.get_rng_state(),
                 "rng_cuda": [t.cpu() for t in torch.cuda.get_rng_state_all()] if self.device.type == "cuda" else [],
                 "family_state": _to_cpu(self.family.extra_state())}
-        self._rank_states = distributed.gather_objects(mine)
+        self._rank_states = self.world.gather(mine)
 
     def _restore_rank_state(self) -> None:
         """A resumed rank other than 0 takes back its own random states and family state; from a
         checkpoint saved by another number of processes it gets a seed derived from its rank and step
         instead (and rank 0's family state, loaded with the nets)."""
         states = self._rank_states
-        if states and len(states) == self.world:
+        if states and len(states) == self.world.size:
             mine = states[self.rank]
             torch.set_rng_state(mine["rng_cpu"].cpu())
             if mine.get("rng_cuda") and self.device.type == "cuda":
@@ -345,11 +343,7 @@ class Trainer:
         # With repeat > 1 an epoch passes over the data several times; each pass is its own
         # permutation, and pass r uses indices r*n.. so every crop gets its own augmentation.
         order = [r * n + i for r in range(self.cfg.repeat) for i in torch.randperm(n, generator=g).tolist()]
-        if self.world > 1:
-            # Every rank gets the same number of items (padded from the start, as
-            # DistributedSampler does), so all ranks make the same number of steps.
-            order += order[: (-len(order)) % self.world]
-        order = order[self.rank::self.world]
+        order = self.world.share(order)
         if self.cfg.steps_per_epoch:
             order = order[: self.cfg.steps_per_epoch * self.cfg.batch]
         return order[self.step_in_epoch * self.cfg.batch:]
@@ -422,22 +416,16 @@ class Trainer:
                 cancelled = self.cancel.is_set()
                 due = bool(cfg.save_minutes) and time.monotonic() - last_save >= cfg.save_minutes * 60 \
                     and self.step_in_epoch < self.steps_per_epoch  # an epoch's end saves anyway
-                if self.world > 1:
-                    # Decided by all ranks together, every few steps (one collective) and at the epoch's end.
-                    if self.global_step % STOP_CHECK_STEPS == 0 or self.step_in_epoch == self.steps_per_epoch:
-                        cancelled, due = distributed.any_ranks(cancelled, due)
-                    else:
-                        cancelled = due = False
+                # Decided by all ranks together, every few steps and at the epoch's end.
+                cancelled, due = self.world.agree(
+                    (cancelled, due),
+                    now=self.global_step % STOP_CHECK_STEPS == 0 or self.step_in_epoch == self.steps_per_epoch)
                 if due and not cancelled:  # within the epoch, as a stop does: a resume continues from here
-                    if self.world > 1:
-                        distributed.average_buffers(self.family.nets.values())
-                        self._gather_rank_states()
+                    self._gather_for_save()
                     self.save()
                     last_save = time.monotonic()
                 if cancelled:
-                    if self.world > 1:
-                        distributed.average_buffers(self.family.nets.values())
-                        self._gather_rank_states()
+                    self._gather_for_save()
                     self.save()
                     raise Cancelled(f"Training stopped at epoch {epoch + 1}, step {self.step_in_epoch}; "
                                     f"resume with --resume --run {cfg.run}.")
@@ -449,10 +437,8 @@ class Trainer:
             self.epoch += 1
             self.step_in_epoch = 0
             self.acc = {"sums": {}, "d_low": 0, "n": 0}
-            if self.world > 1:
-                sums = distributed.mean_over_ranks(sums)
-                distributed.average_buffers(self.family.nets.values())
-                self._gather_rank_states()
+            sums = self.world.mean(sums)
+            self._gather_for_save()
             val = self.validate() if self.is_main else {}
             n_steps = max(acc["n"], 1)
             record = {"epoch": self.epoch, "losses": {k: v / n_steps for k, v in sums.items()},
@@ -466,8 +452,7 @@ class Trainer:
                 self._pictures()
                 self.save()
             last_save = time.monotonic()
-        if self.world > 1:
-            torch.distributed.barrier()
+        self.world.barrier()
         return self._paths()["latest"]
 
     def _pictures(self) -> None:
@@ -498,14 +483,13 @@ def train(cfg: TrainConfig, events: Optional[EventSink] = None, cancel: Optional
             # The run's own settings win; only where and how fast it runs may change.
             stored.device, stored.threads, stored.workers = cfg.device, cfg.threads, cfg.workers
             cfg = stored
-    world = distributed.from_env()
-    if world.active:
-        distributed.start(world, cfg.device)
-        if world.rank:
-            events = EventSink()  # only rank 0 reports and writes the run folder
+    world = from_env()
+    world.start(cfg.device)
+    if not world.main:
+        events = EventSink()  # only rank 0 reports and writes the run folder
     try:
-        trainer = Trainer(cfg, events, cancel, resume, rank=world.rank, world=world.size)
+        trainer = Trainer(cfg, events, cancel, resume, world=world)
         trainer.setup()
         return trainer.run()
     finally:
-        distributed.stop()
+        world.stop()
