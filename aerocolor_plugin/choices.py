@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from .i18n_util import tr
-from .seam import family_options
+from .bridge.seam import family_options
 
 FAMILIES = family_options.FAMILIES        # the backend's own lists (torch-free); names, not translated
 GAN_MODES = family_options.GAN_MODES

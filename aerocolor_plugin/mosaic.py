@@ -10,8 +10,8 @@ from typing import List, Optional
 
 from qgis.core import QgsRasterLayer, QgsTask
 
-from .backend_env import BackendMissing
-from .backend_run import run_backend
+from .bridge.environment import BackendMissing
+from .bridge.run import run_backend
 from .i18n_util import tr
 
 

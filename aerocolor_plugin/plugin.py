@@ -174,7 +174,7 @@ class AeroColorPlugin:
         self.mosaic_dialog.show()
 
     def backend_settings(self) -> None:
-        from .backend_dialog import BackendDialog
+        from .bridge.setup_dialog import BackendDialog
 
         dlg = BackendDialog(self.iface.mainWindow())
         dlg.exec()

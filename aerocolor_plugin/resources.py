@@ -8,7 +8,7 @@ from typing import Dict
 
 from qgis.PyQt.QtGui import QIcon
 
-from .paths import top_file
+from .bridge.paths import top_file
 
 
 @lru_cache(maxsize=1)

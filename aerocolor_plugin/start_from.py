@@ -12,7 +12,7 @@ from typing import Dict, List, Optional
 
 from .i18n_util import tr
 from .model_card import read_card
-from .paths import default_model
+from .bridge.paths import default_model
 
 START_CHOICES = ("default", "file", "nothing")
 NET_OPTIONS = ("ngf", "ndf")   # the network options the dock and Processing offer; a model fixes them

@@ -10,7 +10,7 @@ from plugin_support import REPO, clear_project, fake_python, wait_until  # noqa:
 
 
 def _process(python: str, **kw):
-    from aerocolor_plugin.backend_process import BackendProcess
+    from aerocolor_plugin.bridge.process import BackendProcess
 
     proc = BackendProcess(python=python, **kw)
     seen, logs, done = [], [], []
@@ -98,7 +98,7 @@ def test_missing_interpreter_says_what_to_do(qgis_app, tmp_path):
 
 
 def test_run_backend_thread_runner_covers_the_same_cases(qgis_app, tmp_path):
-    from aerocolor_plugin.backend_run import run_backend
+    from aerocolor_plugin.bridge.run import run_backend
 
     py = fake_python(str(tmp_path))
     ok = run_backend(["ok"], python=py)
@@ -117,7 +117,7 @@ def test_run_backend_thread_runner_covers_the_same_cases(qgis_app, tmp_path):
 
 # -- the real backend ----------------------------------------------------------------------
 def test_real_backend_trains_and_a_follower_reattaches(qgis_app, tmp_path, synthetic_pairs):
-    from aerocolor_plugin.backend_process import RunFollower
+    from aerocolor_plugin.bridge.process import RunFollower
 
     run = str(tmp_path / "run")
     proc, seen, logs, done = _process(sys.executable, log_path=str(tmp_path / "train.log"))
@@ -187,7 +187,7 @@ def test_real_backend_colorizes_and_the_layer_keeps_extent_and_crs(qgis_app, tmp
 def test_run_backend_log_is_translated(qgis_app, tmp_path):
     from qgis.PyQt.QtCore import QCoreApplication
 
-    from aerocolor_plugin.backend_run import run_backend
+    from aerocolor_plugin.bridge.run import run_backend
     from aerocolor_plugin.i18n_util import install_translator
 
     translator = install_translator("zh_TW")
@@ -207,7 +207,7 @@ def test_backend_notices_are_shown_in_the_users_language(qgis_app, tmp_path, tin
 
     from aerocolor.colorize.engine import colorize
     from aerocolor.protocol import EventSink
-    from aerocolor_plugin.backend_events import notice_text
+    from aerocolor_plugin.bridge.events import notice_text
     from aerocolor_plugin.i18n_util import install_translator
     from conftest import write_geotiff
 

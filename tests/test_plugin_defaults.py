@@ -8,7 +8,7 @@ from plugin_support import clear_project
 
 def test_the_bundled_sample_is_not_colorized_into_the_plugins_own_folder(qgis_app, tmp_path):
     from aerocolor_plugin.docks.colorize_dock import suggested_output
-    from aerocolor_plugin.paths import backend_root
+    from aerocolor_plugin.bridge.paths import backend_root
 
     sample = os.path.join(backend_root(), "aerocolor", "assets", "sample", "osbs_029_grey.tif")
     out = suggested_output(sample)

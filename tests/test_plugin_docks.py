@@ -12,11 +12,11 @@ from plugin_support import clear_project, fake_python, wait_until
 
 @pytest.fixture
 def backend_python(qgis_app):
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
 
-    backend_env.set_configured_python(sys.executable)
+    environment.set_configured_python(sys.executable)
     yield sys.executable
-    backend_env.set_configured_python("")
+    environment.set_configured_python("")
 
 
 @pytest.fixture
@@ -84,9 +84,9 @@ def test_unload_lets_a_training_save_before_it_goes(qgis_app, qgis_iface, tmp_pa
     from qgis.PyQt.QtCore import QCoreApplication, QEvent
 
     import aerocolor_plugin
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
 
-    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    environment.set_configured_python(fake_python(str(tmp_path)))
     try:
         plugin = aerocolor_plugin.classFactory(qgis_iface)
         plugin.initGui()
@@ -99,14 +99,14 @@ def test_unload_lets_a_training_save_before_it_goes(qgis_app, qgis_iface, tmp_pa
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert wait_until(lambda: (run / "checkpoints" / "latest.pt").is_file(), 3)
     finally:
-        backend_env.set_configured_python("")
+        environment.set_configured_python("")
 
 
 def test_backend_banner_explains_a_missing_backend(qgis_app, tmp_path):
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
     from aerocolor_plugin.docks.widgets import BackendBanner
 
-    backend_env.set_configured_python(str(tmp_path / "nowhere" / "python"))
+    environment.set_configured_python(str(tmp_path / "nowhere" / "python"))
     try:
         banner = BackendBanner()
         banner.check()
@@ -114,54 +114,54 @@ def test_backend_banner_explains_a_missing_backend(qgis_app, tmp_path):
         assert banner.ready is False and "does not exist" in banner.label.text()
         assert not banner.isHidden()
     finally:
-        backend_env.set_configured_python("")
+        environment.set_configured_python("")
 
 
 def test_backend_without_torch_is_named(qgis_app, tmp_path):
     """An interpreter that runs but has no torch: the sentence says to set the backend up."""
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
 
-    info = backend_env.check_backend("/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable)
+    info = environment.check_backend("/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable)
     if info.get("torch"):
         pytest.skip("the system Python has torch here")
-    assert "no PyTorch" in backend_env.readiness_problem(info)
-    assert "Set up backend" in backend_env.readiness_problem(info)
+    assert "no PyTorch" in environment.readiness_problem(info)
+    assert "Set up backend" in environment.readiness_problem(info)
 
 
 def test_setup_plan_and_diagnostics(qgis_app, tmp_path):
     import tomllib
 
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
 
     with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "pyproject.toml"), "rb") as fh:
         declared = tomllib.load(fh)["project"]["dependencies"]
-    assert sorted(backend_env.BACKEND_REQUIREMENTS) == sorted(declared)
-    steps = backend_env.setup_commands(str(tmp_path / "env"), "/usr/bin/python3")
+    assert sorted(environment.BACKEND_REQUIREMENTS) == sorted(declared)
+    steps = environment.setup_commands(str(tmp_path / "env"), "/usr/bin/python3")
     assert steps[0][1:] == ["-m", "venv", "--system-site-packages", str(tmp_path / "env")]
     assert steps[-1][:4] == [str(tmp_path / "env" / "bin" / "python"), "-m", "pip", "install"]
-    info = backend_env.check_backend(sys.executable)
-    text = backend_env.diagnostics_text(info, sys.executable)
+    info = environment.check_backend(sys.executable)
+    text = environment.diagnostics_text(info, sys.executable)
     assert f"backend torch: {info['torch']}" in text and "QGIS 3." in text
-    assert backend_env.readiness_problem(info) == ""
+    assert environment.readiness_problem(info) == ""
 
 
 def test_diagnostics_name_qgis_python_not_what_path_finds_first(qgis_app, tmp_path, monkeypatch):
     """Inside the desktop, the embedded Python's sys.executable is whatever "python3" PATH finds first (a
     pyenv shim here); the diagnostics named that. QGIS's own is the interpreter in its prefix."""
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
 
     shim = tmp_path / "shims" / "python3"
     shim.parent.mkdir()
     shim.write_text("#!/bin/sh\n")
     monkeypatch.setattr(sys, "executable", str(shim))
-    found = backend_env.qgis_python()
+    found = environment.qgis_python()
     assert found and found != str(shim) and os.path.isfile(found)
     assert any(os.path.abspath(found).startswith(os.path.abspath(p) + os.sep)
                for p in (sys.exec_prefix, sys.base_exec_prefix)), found
-    assert str(shim) not in backend_env.diagnostics_text(None, "")
+    assert str(shim) not in environment.diagnostics_text(None, "")
     inside = os.path.join(sys.exec_prefix, "bin", os.path.basename(found))
     monkeypatch.setattr(sys, "executable", inside)
-    assert backend_env.qgis_python() == inside     # an interpreter inside the prefix is QGIS's own
+    assert environment.qgis_python() == inside     # an interpreter inside the prefix is QGIS's own
 
 
 def test_train_dock_trains_with_the_real_backend(qgis_app, backend_python, synthetic_pairs, tmp_path):
@@ -256,7 +256,7 @@ def test_train_dock_starts_from_the_default_model_and_keeps_to_it(qgis_app, tmp_
     mode than its own starts a new model instead (said in the status line), never a refused command."""
     from aerocolor_plugin.docks.train_dock import TrainDock
     from aerocolor_plugin.model_card import read_card, summary
-    from aerocolor_plugin.paths import default_model
+    from aerocolor_plugin.bridge.paths import default_model
 
     card = read_card(default_model())
     dock = TrainDock()
@@ -337,7 +337,7 @@ def test_train_dock_starts_from_a_model_file(qgis_app, tmp_path, tiny_checkpoint
         # A run's config shows what it started from (Show run after a restart).
         import json
 
-        from aerocolor_plugin.paths import default_model
+        from aerocolor_plugin.bridge.paths import default_model
 
         for base, family, start in ((default_model(), "pix2pix", "default"), (bicycle_checkpoint, "bicyclegan", "file"),
                                     (None, "bicyclegan", "nothing")):
@@ -355,12 +355,13 @@ def test_train_dock_hands_the_backend_the_start_it_shows(qgis_app, tmp_path, mon
 
     from qgis.PyQt.QtCore import QSettings
 
-    from aerocolor_plugin import backend_env, recent
+    from aerocolor_plugin import recent
+    from aerocolor_plugin.bridge import environment
     from aerocolor_plugin.docks.train_dock import TrainDock
 
     recorded = tmp_path / "args.json"
     monkeypatch.setenv("AEROCOLOR_FAKE_ARGS", str(recorded))
-    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    environment.set_configured_python(fake_python(str(tmp_path)))
     dock = TrainDock()
     try:
         dock.dataset.setFilePath(str(tmp_path))
@@ -374,7 +375,7 @@ def test_train_dock_hands_the_backend_the_start_it_shows(qgis_app, tmp_path, mon
         assert _value(args, "--from-model") == "default" and "--ngf" not in args and "--family" not in args
     finally:
         dock.shutdown()
-        backend_env.set_configured_python("")
+        environment.set_configured_python("")
         QSettings().remove(recent.RUN_KEY)      # its stopped run is no model for the docks that follow
 
 
@@ -693,9 +694,9 @@ def test_colorize_dock_adds_every_colouring(qgis_app, rasters, backend_python, b
 
 def _fake_colorize(dock, tmp_path) -> None:
     """Start the dock on the fake backend (its colorize copies the input)."""
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
 
-    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    environment.set_configured_python(fake_python(str(tmp_path)))
     model = tmp_path / "fake.pt"
     model.write_bytes(b"")
     dock.checkpoint.setEditText(str(model))
@@ -706,7 +707,7 @@ def _fake_colorize(dock, tmp_path) -> None:
 def test_colorize_dock_progress_never_goes_back(qgis_app, rasters, tmp_path):
     """Tiles then overviews, each counting 0..1 in the backend: one bar that only moves forward, filled by
     the tiles (the overviews are built with the rows, so their stage ends at once)."""
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
     from aerocolor_plugin.docks.colorize_dock import ColorizeDock
 
     dock = ColorizeDock()
@@ -719,7 +720,7 @@ def test_colorize_dock_progress_never_goes_back(qgis_app, rasters, tmp_path):
         assert dock.process.exit_code == 0, dock.status.text()
     finally:
         dock.shutdown()
-        backend_env.set_configured_python("")
+        environment.set_configured_python("")
     assert values == sorted(values) and values[-1] == 1000
     assert 500 in values and 950 not in values         # half the tiles: half the bar; no wait at 95 %
     assert "Colorizing: 100 %. " in texts and not any("overview" in t for t in texts), texts
@@ -728,7 +729,7 @@ def test_colorize_dock_progress_never_goes_back(qgis_app, rasters, tmp_path):
 def test_colorize_dock_adds_the_result_when_the_source_was_removed(qgis_app, rasters, tmp_path):
     from qgis.core import QgsProject
 
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
     from aerocolor_plugin.docks.colorize_dock import ColorizeDock
 
     grey, colour = rasters
@@ -742,7 +743,7 @@ def test_colorize_dock_adds_the_result_when_the_source_was_removed(qgis_app, ras
         assert wait_until(lambda: dock.process.exit_code is not None, 30)
     finally:
         dock.shutdown()
-        backend_env.set_configured_python("")
+        environment.set_configured_python("")
     assert QgsProject.instance().mapLayer(grey_id) is None
     assert dock.added is not None and dock.added.isValid(), dock.status.text()
     assert dock.added.name() == "z grey 1975 (colorized)"
@@ -782,10 +783,10 @@ def test_mosaic_dialog_offers_colour_layers_and_starts_a_task(qgis_app, rasters,
 
 
 def test_backend_dialog_detects_and_checks(qgis_app, tmp_path):
-    from aerocolor_plugin import backend_env
-    from aerocolor_plugin.backend_dialog import BackendDialog
+    from aerocolor_plugin.bridge import environment
+    from aerocolor_plugin.bridge.setup_dialog import BackendDialog
 
-    os.environ[backend_env.ENV_PYTHON] = sys.executable
+    os.environ[environment.ENV_PYTHON] = sys.executable
     try:
         dlg = BackendDialog()
         dlg.detect()
@@ -798,8 +799,8 @@ def test_backend_dialog_detects_and_checks(qgis_app, tmp_path):
 
         assert "QGIS 3." in QApplication.clipboard().text()
     finally:
-        del os.environ[backend_env.ENV_PYTHON]
-        backend_env.set_configured_python("")
+        del os.environ[environment.ENV_PYTHON]
+        environment.set_configured_python("")
 
 
 def test_train_dock_stop_points_at_resume_and_resume_keeps_the_curves(qgis_app, tmp_path):
@@ -807,10 +808,11 @@ def test_train_dock_stop_points_at_resume_and_resume_keeps_the_curves(qgis_app, 
 
     from qgis.PyQt.QtCore import QSettings
 
-    from aerocolor_plugin import backend_env, recent
+    from aerocolor_plugin import recent
+    from aerocolor_plugin.bridge import environment
     from aerocolor_plugin.docks.train_dock import TrainDock
 
-    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    environment.set_configured_python(fake_python(str(tmp_path)))
     run = tmp_path / "run"
     run.mkdir()
     with open(run / "events.jsonl", "w") as fh:  # what the run logged before it was stopped
@@ -833,5 +835,5 @@ def test_train_dock_stop_points_at_resume_and_resume_keeps_the_curves(qgis_app, 
         assert dock.log.toPlainText().count("latest.pt") == 1
     finally:
         dock.shutdown()
-        backend_env.set_configured_python("")
+        environment.set_configured_python("")
         QSettings().remove(recent.RUN_KEY)

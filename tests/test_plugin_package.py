@@ -58,7 +58,7 @@ out["loaded"] = qgis.utils.loadPlugin("aerocolor_plugin")
 out["started"] = qgis.utils.startPlugin("aerocolor_plugin")
 plugin = qgis.utils.plugins.get("aerocolor_plugin")
 import aerocolor_plugin, aerocolor
-from aerocolor_plugin import paths
+from aerocolor_plugin.bridge import paths
 from aerocolor_plugin.i18n_util import install_translator, tr
 out["module"] = aerocolor_plugin.__file__
 out["backend_root"] = paths.backend_root()

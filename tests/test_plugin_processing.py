@@ -16,16 +16,16 @@ from plugin_support import REPO, clear_project
 def provider(qgis_app, qgis_processing):
     from qgis.core import QgsApplication
 
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
     from aerocolor_plugin.processing.provider import AeroColorProvider
 
-    backend_env.set_configured_python(sys.executable)
+    environment.set_configured_python(sys.executable)
     registry = QgsApplication.processingRegistry()
     prov = AeroColorProvider()
     assert registry.addProvider(prov)
     yield prov
     registry.removeProvider(prov)
-    backend_env.set_configured_python("")
+    environment.set_configured_python("")
     clear_project()
 
 
@@ -152,7 +152,7 @@ def test_processing_train_fine_tunes_the_default_model(provider, tmp_path, synth
     import processing
 
     from aerocolor_plugin.model_card import read_card
-    from aerocolor_plugin.paths import default_model
+    from aerocolor_plugin.bridge.paths import default_model
 
     run = str(tmp_path / "run")
     result = processing.run("aerocolor:train", {
@@ -169,14 +169,14 @@ def _train_args(tmp_path, monkeypatch, params) -> list:
     import processing
     from qgis.core import QgsProcessingException, QgsProcessingFeedback
 
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
     from plugin_support import fake_python
 
     recorded = tmp_path / "args.json"
     if recorded.exists():
         recorded.unlink()
     monkeypatch.setenv("AEROCOLOR_FAKE_ARGS", str(recorded))
-    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    environment.set_configured_python(fake_python(str(tmp_path)))
     feedback = QgsProcessingFeedback()
     feedback.cancel()
     with pytest.raises(QgsProcessingException, match="(?i)stopped"):
@@ -342,7 +342,7 @@ def test_processing_colorize_progress_never_goes_back(provider, tmp_path, cog):
     from conftest import write_geotiff
     from qgis.core import QgsProcessingFeedback
 
-    from aerocolor_plugin import backend_env
+    from aerocolor_plugin.bridge import environment
     from plugin_support import fake_python
 
     class Feedback(QgsProcessingFeedback):
@@ -357,7 +357,7 @@ def test_processing_colorize_progress_never_goes_back(provider, tmp_path, cog):
             self.commands.append(text)
             super().pushCommandInfo(text)
 
-    backend_env.set_configured_python(fake_python(str(tmp_path)))
+    environment.set_configured_python(fake_python(str(tmp_path)))
     src = write_geotiff(str(tmp_path / "grey.tif"), np.zeros((20, 30), np.uint8))
     model = tmp_path / "fake.pt"
     model.write_bytes(b"")

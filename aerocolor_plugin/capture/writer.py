@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 
 from ..i18n_util import tr
-from ..paths import ensure_backend_importable
+from ..bridge.paths import ensure_backend_importable
 
 ensure_backend_importable()
 

@@ -11,15 +11,15 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout,
                                  QLabel, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout,
                                  QWidget)
 
-from ..backend_events import ColorizeProgress, notice_text
-from ..backend_process import BackendProcess
+from ..bridge.events import ColorizeProgress, notice_text
+from ..bridge.process import BackendProcess
 from ..choices import DEVICES, GSD_MODES, device_labels, fill, gsd_labels
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, latent_size, read_card, summary
-from ..paths import backend_root, default_model
+from ..bridge.paths import backend_root, default_model
 from ..recent import recent_checkpoints, remember_checkpoint
-from ..seam import output_files
+from ..bridge.seam import output_files
 from .several_layers import SeveralLayers
 from .widgets import BackendBanner, format_eta, scrolling
 

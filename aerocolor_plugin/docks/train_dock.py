@@ -14,14 +14,14 @@ from qgis.PyQt.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLa
                                  QLabel, QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
                                  QSpinBox, QVBoxLayout, QWidget)
 
-from ..backend_events import notice_text
-from ..backend_process import BackendProcess, RunFollower
+from ..bridge.events import notice_text
+from ..bridge.process import BackendProcess, RunFollower
 from ..choices import COLOR_MODES, DEVICES, FAMILIES, GAN_MODES, color_mode_labels, device_labels, fill
 from ..i18n_util import tr
 from ..model_card import read_card, summary
-from ..paths import default_model
+from ..bridge.paths import default_model
 from ..recent import last_run, recent_checkpoints, remember_checkpoint, remember_run
-from ..seam import protocol
+from ..bridge.seam import protocol
 from ..start_from import (START_CHOICES, colour_name, fitting_tile, model_name, model_path, net_values,
                           start_labels, train_model_args)
 from .widgets import BackendBanner, LossPlot, format_eta, scrolling

@@ -9,7 +9,7 @@ from qgis.PyQt.QtGui import QColor, QPainter, QPainterPath, QPen
 from qgis.PyQt.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                  QScrollArea, QSizePolicy, QWidget)
 
-from ..backend_dialog import BackendCheck, BackendDialog
+from ..bridge.setup_dialog import BackendCheck, BackendDialog
 from ..i18n_util import tr
 
 PALETTE = ["#c0462f", "#2f6d9a", "#4f8a3a", "#b38a2f", "#7a4f9a", "#2f9a8f", "#9a2f6d", "#555555"]

@@ -4,204 +4,204 @@
   <context>
     <name>AeroColor</name>
     <message>
-      <location filename="../backend_dialog.py" line="111" />
-      <source>Could not start {0}.</source>
-      <translation>Could not start {0}.</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="117" />
-      <source>This step failed (exit code {0}); the log above says why.</source>
-      <translation>This step failed (exit code {0}); the log above says why.</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="126" />
-      <source>AeroColor backend</source>
-      <translation>AeroColor backend</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="129" />
-      <source>Python interpreter that runs the backend (it needs PyTorch):</source>
-      <translation>Python interpreter that runs the backend (it needs PyTorch):</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="135" />
-      <source>Detect</source>
-      <translation>Detect</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="138" />
-      <source>Check</source>
-      <translation>Check</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="142" />
-      <source>Not checked yet.</source>
-      <translation>Not checked yet.</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="153" />
-      <source>Set up backend</source>
-      <translation>Set up backend</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="155" />
-      <source>Copy diagnostics</source>
-      <translation>Copy diagnostics</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="172" />
-      <source>Found: {0} ({1}).</source>
-      <translation>Found: {0} ({1}).</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="174" />
-      <source>No interpreter with the backend was found; click "Set up backend".</source>
-      <translation>No interpreter with the backend was found; click "Set up backend".</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="178" />
-      <source>Checking…</source>
-      <translation>Checking…</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="186" />
-      <source>CUDA GPU</source>
-      <translation>CUDA GPU</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="186" />
-      <source>CPU</source>
-      <translation>CPU</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="187" />
-      <source>Ready: torch {0} on {1}, backend {2}.</source>
-      <translation>Ready: torch {0} on {1}, backend {2}.</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="194" />
-      <source>QGIS's own Python was not found; install Python 3 and name it here.</source>
-      <translation>QGIS's own Python was not found; install Python 3 and name it here.</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="203" />
-      <source>Setting up the backend in {0}; this downloads PyTorch once.</source>
-      <translation>Setting up the backend in {0}; this downloads PyTorch once.</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="217" />
-      <source>Setting up the backend failed; the log says why. Nothing else was changed.</source>
-      <translation>Setting up the backend failed; the log says why. Nothing else was changed.</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="222" />
-      <source>Diagnostics copied to the clipboard.</source>
-      <translation>Diagnostics copied to the clipboard.</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="60" />
-      <source>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</source>
-      <translation>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</translation>
-    </message>
-    <message>
-      <location filename="../backend_env.py" line="109" />
+      <location filename="../bridge/environment.py" line="109" />
       <source>AEROCOLOR_PYTHON variable</source>
       <translation>AEROCOLOR_PYTHON variable</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="112" />
+      <location filename="../bridge/environment.py" line="112" />
       <source>development checkout's .venv</source>
       <translation>development checkout's .venv</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="114" />
+      <location filename="../bridge/environment.py" line="114" />
       <source>managed environment in the QGIS profile</source>
       <translation>managed environment in the QGIS profile</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="118" />
+      <location filename="../bridge/environment.py" line="118" />
       <source>QGIS's own Python (it has torch)</source>
       <translation>QGIS's own Python (it has torch)</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="135" />
+      <location filename="../bridge/environment.py" line="135" />
       <source>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</source>
       <translation>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="140" />
+      <location filename="../bridge/environment.py" line="140" />
       <source>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</source>
       <translation>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="150" />
+      <location filename="../bridge/environment.py" line="150" />
       <source>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</source>
       <translation>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="218" />
+      <location filename="../bridge/environment.py" line="218" />
       <source>The backend interpreter did not run; choose another one or click "Set up backend".</source>
       <translation>The backend interpreter did not run; choose another one or click "Set up backend".</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="220" />
+      <location filename="../bridge/environment.py" line="220" />
       <source>The backend interpreter has no PyTorch; click "Set up backend" to install it.</source>
       <translation>The backend interpreter has no PyTorch; click "Set up backend" to install it.</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="222" />
+      <location filename="../bridge/environment.py" line="222" />
       <source>The backend interpreter cannot import the bundled backend; reinstall the plugin.</source>
       <translation>The backend interpreter cannot import the bundled backend; reinstall the plugin.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="101" />
+      <location filename="../bridge/events.py" line="101" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>The backend refused the input; check the settings and the log.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="103" />
+      <location filename="../bridge/events.py" line="103" />
       <source>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</source>
       <translation>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="105" />
+      <location filename="../bridge/events.py" line="105" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>The backend failed with exit code {0}; see the log.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="91" />
+      <location filename="../bridge/events.py" line="91" />
       <source> The log is in {0}.</source>
       <translation> The log is in {0}.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="93" />
+      <location filename="../bridge/events.py" line="93" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="99" />
+      <location filename="../bridge/events.py" line="99" />
       <source>Cancelled; earlier results are kept.</source>
       <translation>Cancelled; earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="101" />
+      <location filename="../bridge/process.py" line="101" />
       <source>The backend did not stop; terminating it.</source>
       <translation>The backend did not stop; terminating it.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="110" />
+      <location filename="../bridge/process.py" line="110" />
       <source>The backend did not terminate; killing it.</source>
       <translation>The backend did not terminate; killing it.</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="142" />
+      <location filename="../bridge/process.py" line="142" />
       <source>(not an event) {0}</source>
       <translation>(not an event) {0}</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="168" />
+      <location filename="../bridge/process.py" line="168" />
       <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="111" />
+      <source>Could not start {0}.</source>
+      <translation>Could not start {0}.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="117" />
+      <source>This step failed (exit code {0}); the log above says why.</source>
+      <translation>This step failed (exit code {0}); the log above says why.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="126" />
+      <source>AeroColor backend</source>
+      <translation>AeroColor backend</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="129" />
+      <source>Python interpreter that runs the backend (it needs PyTorch):</source>
+      <translation>Python interpreter that runs the backend (it needs PyTorch):</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="135" />
+      <source>Detect</source>
+      <translation>Detect</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="138" />
+      <source>Check</source>
+      <translation>Check</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="142" />
+      <source>Not checked yet.</source>
+      <translation>Not checked yet.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="153" />
+      <source>Set up backend</source>
+      <translation>Set up backend</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="155" />
+      <source>Copy diagnostics</source>
+      <translation>Copy diagnostics</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="172" />
+      <source>Found: {0} ({1}).</source>
+      <translation>Found: {0} ({1}).</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="174" />
+      <source>No interpreter with the backend was found; click "Set up backend".</source>
+      <translation>No interpreter with the backend was found; click "Set up backend".</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="178" />
+      <source>Checking…</source>
+      <translation>Checking…</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="186" />
+      <source>CUDA GPU</source>
+      <translation>CUDA GPU</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="186" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="187" />
+      <source>Ready: torch {0} on {1}, backend {2}.</source>
+      <translation>Ready: torch {0} on {1}, backend {2}.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="194" />
+      <source>QGIS's own Python was not found; install Python 3 and name it here.</source>
+      <translation>QGIS's own Python was not found; install Python 3 and name it here.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="203" />
+      <source>Setting up the backend in {0}; this downloads PyTorch once.</source>
+      <translation>Setting up the backend in {0}; this downloads PyTorch once.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="217" />
+      <source>Setting up the backend failed; the log says why. Nothing else was changed.</source>
+      <translation>Setting up the backend failed; the log says why. Nothing else was changed.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="222" />
+      <source>Diagnostics copied to the clipboard.</source>
+      <translation>Diagnostics copied to the clipboard.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="60" />
+      <source>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</source>
+      <translation>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</translation>
     </message>
     <message>
       <location filename="../capture/aoi.py" line="43" />
@@ -814,12 +814,12 @@
       <translation>{0} of {1} layers: {2}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="407" />
+      <location filename="../docks/colorize_dock.py" line="413" />
       <source>Done: {0} of {1} layers in {2}.</source>
       <translation>Done: {0} of {1} layers in {2}.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="410" />
+      <location filename="../docks/colorize_dock.py" line="416" />
       <source>Not colorized: {0}: {1}</source>
       <translation>Not colorized: {0}: {1}</translation>
     </message>
@@ -829,37 +829,37 @@
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="433" />
+      <location filename="../docks/colorize_dock.py" line="439" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="439" />
+      <location filename="../docks/colorize_dock.py" line="445" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="441" />
+      <location filename="../docks/colorize_dock.py" line="447" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="447" />
+      <location filename="../docks/colorize_dock.py" line="453" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="456" />
+      <location filename="../docks/colorize_dock.py" line="462" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="458" />
+      <location filename="../docks/colorize_dock.py" line="464" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="461" />
+      <location filename="../docks/colorize_dock.py" line="467" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>

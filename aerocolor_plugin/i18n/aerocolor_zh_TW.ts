@@ -4,204 +4,204 @@
   <context>
     <name>AeroColor</name>
     <message>
-      <location filename="../backend_dialog.py" line="111" />
-      <source>Could not start {0}.</source>
-      <translation>無法啟動 {0}。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="117" />
-      <source>This step failed (exit code {0}); the log above says why.</source>
-      <translation>此步驟失敗（結束代碼 {0}）；原因請見上方記錄。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="126" />
-      <source>AeroColor backend</source>
-      <translation>AeroColor 後端</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="129" />
-      <source>Python interpreter that runs the backend (it needs PyTorch):</source>
-      <translation>執行後端的 Python 直譯器（需要 PyTorch）：</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="135" />
-      <source>Detect</source>
-      <translation>偵測</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="138" />
-      <source>Check</source>
-      <translation>檢查</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="142" />
-      <source>Not checked yet.</source>
-      <translation>尚未檢查。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="153" />
-      <source>Set up backend</source>
-      <translation>設定後端</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="155" />
-      <source>Copy diagnostics</source>
-      <translation>複製診斷資訊</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="172" />
-      <source>Found: {0} ({1}).</source>
-      <translation>找到：{0}（{1}）。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="174" />
-      <source>No interpreter with the backend was found; click "Set up backend".</source>
-      <translation>找不到可執行後端的直譯器；請按「設定後端」。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="178" />
-      <source>Checking…</source>
-      <translation>檢查中…</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="186" />
-      <source>CUDA GPU</source>
-      <translation>CUDA GPU</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="186" />
-      <source>CPU</source>
-      <translation>CPU</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="187" />
-      <source>Ready: torch {0} on {1}, backend {2}.</source>
-      <translation>就緒：torch {0}，使用 {1}，後端 {2}。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="194" />
-      <source>QGIS's own Python was not found; install Python 3 and name it here.</source>
-      <translation>找不到 QGIS 內建的 Python；請安裝 Python 3 並在此指定。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="203" />
-      <source>Setting up the backend in {0}; this downloads PyTorch once.</source>
-      <translation>正在 {0} 設定後端；這會下載一次 PyTorch。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="217" />
-      <source>Setting up the backend failed; the log says why. Nothing else was changed.</source>
-      <translation>後端設定失敗，原因請見記錄；其他設定均未變更。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="222" />
-      <source>Diagnostics copied to the clipboard.</source>
-      <translation>診斷資訊已複製到剪貼簿。</translation>
-    </message>
-    <message>
-      <location filename="../backend_dialog.py" line="60" />
-      <source>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</source>
-      <translation>無法啟動後端直譯器 {0}；請選擇其他直譯器或按「設定後端」。</translation>
-    </message>
-    <message>
-      <location filename="../backend_env.py" line="109" />
+      <location filename="../bridge/environment.py" line="109" />
       <source>AEROCOLOR_PYTHON variable</source>
       <translation>AEROCOLOR_PYTHON 環境變數</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="112" />
+      <location filename="../bridge/environment.py" line="112" />
       <source>development checkout's .venv</source>
       <translation>開發目錄中的 .venv</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="114" />
+      <location filename="../bridge/environment.py" line="114" />
       <source>managed environment in the QGIS profile</source>
       <translation>QGIS 設定檔中的受管環境</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="118" />
+      <location filename="../bridge/environment.py" line="118" />
       <source>QGIS's own Python (it has torch)</source>
       <translation>QGIS 內建的 Python（已安裝 torch）</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="135" />
+      <location filename="../bridge/environment.py" line="135" />
       <source>The backend interpreter {0} does not exist; choose another one in the AeroColor settings or click "Set up backend".</source>
       <translation>後端直譯器 {0} 不存在；請在 AeroColor 設定中選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="140" />
+      <location filename="../bridge/environment.py" line="140" />
       <source>No Python with the AeroColor backend was found; click "Set up backend" or name an interpreter that has torch in the AeroColor settings.</source>
       <translation>找不到可執行 AeroColor 後端的 Python；請按「設定後端」，或在 AeroColor 設定中指定已安裝 torch 的直譯器。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="150" />
+      <location filename="../bridge/environment.py" line="150" />
       <source>The plugin's bundled backend is missing; reinstall the AeroColor plugin.</source>
       <translation>外掛內附的後端遺失；請重新安裝 AeroColor 外掛。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="218" />
+      <location filename="../bridge/environment.py" line="218" />
       <source>The backend interpreter did not run; choose another one or click "Set up backend".</source>
       <translation>後端直譯器無法執行；請選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="220" />
+      <location filename="../bridge/environment.py" line="220" />
       <source>The backend interpreter has no PyTorch; click "Set up backend" to install it.</source>
       <translation>後端直譯器沒有 PyTorch；請按「設定後端」安裝。</translation>
     </message>
     <message>
-      <location filename="../backend_env.py" line="222" />
+      <location filename="../bridge/environment.py" line="222" />
       <source>The backend interpreter cannot import the bundled backend; reinstall the plugin.</source>
       <translation>後端直譯器無法匯入內附的後端；請重新安裝外掛。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="101" />
+      <location filename="../bridge/events.py" line="101" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>後端拒絕了輸入；請檢查設定與記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="103" />
+      <location filename="../bridge/events.py" line="103" />
       <source>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</source>
       <translation>後端無法寫入檔案：磁碟已滿或資料夾無法寫入；請釋出一些空間後再執行一次。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="105" />
+      <location filename="../bridge/events.py" line="105" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="91" />
+      <location filename="../bridge/events.py" line="91" />
       <source> The log is in {0}.</source>
       <translation> 記錄檔位於 {0}。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="93" />
+      <location filename="../bridge/events.py" line="93" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>後端意外停止（當機或被終止）；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../backend_events.py" line="99" />
+      <location filename="../bridge/events.py" line="99" />
       <source>Cancelled; earlier results are kept.</source>
       <translation>已取消；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="101" />
+      <location filename="../bridge/process.py" line="101" />
       <source>The backend did not stop; terminating it.</source>
       <translation>後端未停止；正在終止。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="110" />
+      <location filename="../bridge/process.py" line="110" />
       <source>The backend did not terminate; killing it.</source>
       <translation>後端未終止；正在強制結束。</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="142" />
+      <location filename="../bridge/process.py" line="142" />
       <source>(not an event) {0}</source>
       <translation>（非事件）{0}</translation>
     </message>
     <message>
-      <location filename="../backend_process.py" line="168" />
+      <location filename="../bridge/process.py" line="168" />
       <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="111" />
+      <source>Could not start {0}.</source>
+      <translation>無法啟動 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="117" />
+      <source>This step failed (exit code {0}); the log above says why.</source>
+      <translation>此步驟失敗（結束代碼 {0}）；原因請見上方記錄。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="126" />
+      <source>AeroColor backend</source>
+      <translation>AeroColor 後端</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="129" />
+      <source>Python interpreter that runs the backend (it needs PyTorch):</source>
+      <translation>執行後端的 Python 直譯器（需要 PyTorch）：</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="135" />
+      <source>Detect</source>
+      <translation>偵測</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="138" />
+      <source>Check</source>
+      <translation>檢查</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="142" />
+      <source>Not checked yet.</source>
+      <translation>尚未檢查。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="153" />
+      <source>Set up backend</source>
+      <translation>設定後端</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="155" />
+      <source>Copy diagnostics</source>
+      <translation>複製診斷資訊</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="172" />
+      <source>Found: {0} ({1}).</source>
+      <translation>找到：{0}（{1}）。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="174" />
+      <source>No interpreter with the backend was found; click "Set up backend".</source>
+      <translation>找不到可執行後端的直譯器；請按「設定後端」。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="178" />
+      <source>Checking…</source>
+      <translation>檢查中…</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="186" />
+      <source>CUDA GPU</source>
+      <translation>CUDA GPU</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="186" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="187" />
+      <source>Ready: torch {0} on {1}, backend {2}.</source>
+      <translation>就緒：torch {0}，使用 {1}，後端 {2}。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="194" />
+      <source>QGIS's own Python was not found; install Python 3 and name it here.</source>
+      <translation>找不到 QGIS 內建的 Python；請安裝 Python 3 並在此指定。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="203" />
+      <source>Setting up the backend in {0}; this downloads PyTorch once.</source>
+      <translation>正在 {0} 設定後端；這會下載一次 PyTorch。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="217" />
+      <source>Setting up the backend failed; the log says why. Nothing else was changed.</source>
+      <translation>後端設定失敗，原因請見記錄；其他設定均未變更。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="222" />
+      <source>Diagnostics copied to the clipboard.</source>
+      <translation>診斷資訊已複製到剪貼簿。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/setup_dialog.py" line="60" />
+      <source>The backend interpreter {0} could not be started; choose another one or click "Set up backend".</source>
+      <translation>無法啟動後端直譯器 {0}；請選擇其他直譯器或按「設定後端」。</translation>
     </message>
     <message>
       <location filename="../capture/aoi.py" line="43" />
@@ -814,12 +814,12 @@
       <translation>第 {0}/{1} 個圖層：{2}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="407" />
+      <location filename="../docks/colorize_dock.py" line="413" />
       <source>Done: {0} of {1} layers in {2}.</source>
       <translation>完成：{1} 個圖層中的 {0} 個，存於 {2}。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="410" />
+      <location filename="../docks/colorize_dock.py" line="416" />
       <source>Not colorized: {0}: {1}</source>
       <translation>未上色：{0}：{1}</translation>
     </message>
@@ -829,37 +829,37 @@
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="433" />
+      <location filename="../docks/colorize_dock.py" line="439" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="439" />
+      <location filename="../docks/colorize_dock.py" line="445" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="441" />
+      <location filename="../docks/colorize_dock.py" line="447" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="447" />
+      <location filename="../docks/colorize_dock.py" line="453" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="456" />
+      <location filename="../docks/colorize_dock.py" line="462" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="458" />
+      <location filename="../docks/colorize_dock.py" line="464" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="461" />
+      <location filename="../docks/colorize_dock.py" line="467" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>

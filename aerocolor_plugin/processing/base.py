@@ -5,9 +5,9 @@ from typing import List
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
 
-from ..backend_env import BackendMissing
-from ..backend_events import ColorizeProgress, notice_text
-from ..backend_run import RunOutcome, run_backend
+from ..bridge.environment import BackendMissing
+from ..bridge.events import ColorizeProgress, notice_text
+from ..bridge.run import RunOutcome, run_backend
 from ..i18n_util import tr
 from ..resources import icon
 

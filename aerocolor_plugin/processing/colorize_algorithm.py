@@ -9,7 +9,7 @@ from ..choices import DEVICES, GSD_MODES, device_labels, gsd_labels
 from ..i18n_util import tr
 from ..layers import file_path_of, first_grey_layer
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, read_card
-from ..paths import default_model
+from ..bridge.paths import default_model
 from .base import AeroColorAlgorithm
 
 

@@ -11,7 +11,7 @@ from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutpu
 from ..choices import DEVICES, GSD_MODES, device_labels, gsd_labels
 from ..i18n_util import tr
 from ..layers import file_path_of
-from ..paths import default_model
+from ..bridge.paths import default_model
 from .base import AeroColorAlgorithm
 
 

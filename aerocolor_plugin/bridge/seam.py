@@ -6,6 +6,6 @@ ensure_backend_importable()
 
 from aerocolor import __version__ as BACKEND_VERSION  # noqa: E402
 from aerocolor import family_options, notices, protocol  # noqa: E402
-from aerocolor.colorize import output_files
+from aerocolor.colorize import output_files  # noqa: E402
 
 __all__ = ["family_options", "notices", "output_files", "protocol", "BACKEND_VERSION"]

@@ -16,7 +16,7 @@ from typing import List, Optional
 
 from qgis.PyQt.QtCore import QSettings
 
-from .i18n_util import tr
+from ..i18n_util import tr
 from .paths import backend_root, checkout_dir
 
 SETTING_PYTHON = "aerocolor/backend_python"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from .i18n_util import tr
+from ..i18n_util import tr
 from .seam import notices, protocol
 
 

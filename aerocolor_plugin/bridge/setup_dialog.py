@@ -11,8 +11,8 @@ from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, pyqtSignal
 from qgis.PyQt.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
                                  QProgressBar, QPushButton, QVBoxLayout)
 
-from . import backend_env
-from .i18n_util import name_standard_buttons, tr
+from . import environment
+from ..i18n_util import name_standard_buttons, tr
 
 
 def _qprocess(parent: QObject, env: Optional[dict] = None) -> QProcess:
@@ -38,16 +38,16 @@ class BackendCheck(QObject):
 
     def start(self, python: str = "") -> None:
         try:
-            self.python = python or backend_env.backend_python()
-            env = backend_env.backend_environment()
-        except backend_env.BackendMissing as exc:
+            self.python = python or environment.backend_python()
+            env = environment.backend_environment()
+        except environment.BackendMissing as exc:
             self.info = {}
             self.checked.emit({}, str(exc))
             return
         self.proc = _qprocess(self, env)
         self.proc.finished.connect(self._done)
         self.proc.errorOccurred.connect(self._failed)
-        self.proc.start(self.python, ["-c", backend_env.DIAGNOSE_SCRIPT])
+        self.proc.start(self.python, ["-c", environment.DIAGNOSE_SCRIPT])
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.state() != QProcess.ProcessState.NotRunning:
@@ -62,8 +62,8 @@ class BackendCheck(QObject):
 
     def _done(self, *args) -> None:
         out = bytes(self.proc.readAllStandardOutput()).decode("utf-8", "replace")
-        self.info = backend_env.parse_diagnostics(out) or {}
-        self.checked.emit(self.info, backend_env.readiness_problem(self.info))
+        self.info = environment.parse_diagnostics(out) or {}
+        self.checked.emit(self.info, environment.readiness_problem(self.info))
 
 
 class SetupRunner(QObject):
@@ -130,7 +130,7 @@ class BackendDialog(QDialog):
         row = QHBoxLayout()
         self.python = QgsFileWidget()
         self.python.setStorageMode(QgsFileWidget.StorageMode.GetFile)
-        self.python.setFilePath(backend_env.configured_python())
+        self.python.setFilePath(environment.configured_python())
         row.addWidget(self.python, 1)
         self.detect_button = QPushButton(tr("Detect"))
         self.detect_button.clicked.connect(self.detect)
@@ -166,7 +166,7 @@ class BackendDialog(QDialog):
         return self.python.filePath().strip()
 
     def detect(self) -> None:
-        found = backend_env.candidates()
+        found = environment.candidates()
         if found:
             self.python.setFilePath(found[0].python)
             self.status.setText(tr("Found: {0} ({1}).").format(found[0].python, found[0].label))
@@ -174,7 +174,7 @@ class BackendDialog(QDialog):
             self.status.setText(tr("No interpreter with the backend was found; click \"Set up backend\"."))
 
     def check(self) -> None:
-        backend_env.set_configured_python(self.chosen_python())
+        environment.set_configured_python(self.chosen_python())
         self.status.setText(tr("Checking…"))
         self.checker.start(self.chosen_python())
 
@@ -186,15 +186,15 @@ class BackendDialog(QDialog):
             device = tr("CUDA GPU") if info.get("cuda") else tr("CPU")
             self.status.setText(tr("Ready: torch {0} on {1}, backend {2}.").format(
                 info.get("torch"), device, info.get("aerocolor")))
-        self.log.appendPlainText(backend_env.diagnostics_text(info, self.checker.python, problem))
+        self.log.appendPlainText(environment.diagnostics_text(info, self.checker.python, problem))
 
     def set_up(self) -> None:
-        base = backend_env.qgis_python()
+        base = environment.qgis_python()
         if not base:
             self.status.setText(tr("QGIS's own Python was not found; install Python 3 and name it here."))
             return
-        env_dir = backend_env.managed_env_dir()
-        self.runner = SetupRunner(backend_env.setup_commands(env_dir, base), self)
+        env_dir = environment.managed_env_dir()
+        self.runner = SetupRunner(environment.setup_commands(env_dir, base), self)
         self.runner.line.connect(self.log.appendPlainText)
         self.runner.step.connect(self._step)
         self.runner.done.connect(lambda ok: self._set_up_done(ok, env_dir))
@@ -211,18 +211,18 @@ class BackendDialog(QDialog):
         self.setup_button.setEnabled(True)
         self.progress.setVisible(False)
         if ok:
-            self.python.setFilePath(backend_env.venv_python(env_dir))
+            self.python.setFilePath(environment.venv_python(env_dir))
             self.check()
         else:
             self.status.setText(tr("Setting up the backend failed; the log says why. Nothing else was changed."))
 
     def copy_diagnostics(self) -> None:
-        text = backend_env.diagnostics_text(self.info, self.chosen_python() or self.checker.python, self.problem)
+        text = environment.diagnostics_text(self.info, self.chosen_python() or self.checker.python, self.problem)
         QApplication.clipboard().setText(text)
         self.status.setText(tr("Diagnostics copied to the clipboard."))
 
     def reject(self) -> None:
         if self.runner is not None:
             self.runner.cancel()
-        backend_env.set_configured_python(self.chosen_python())
+        environment.set_configured_python(self.chosen_python())
         super().reject()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
-PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # this file is in <plugin>/bridge/
 # The plugin's own folder may be a link (install_plugin --link): the checkout is behind it.
-SOURCE_DIR = os.path.dirname(os.path.realpath(__file__))
+SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 def _first_existing(*candidates: str) -> str:

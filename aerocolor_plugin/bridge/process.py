@@ -10,9 +10,9 @@ from typing import List, Optional
 
 from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, pyqtSignal
 
-from . import backend_env
-from .backend_events import LineBuffer, exit_message, record_line
-from .i18n_util import tr
+from . import environment
+from .events import LineBuffer, exit_message, record_line
+from ..i18n_util import tr
 from .seam import protocol
 
 
@@ -49,9 +49,9 @@ class BackendProcess(QObject):
         self.events, self.garbage = [], []
         self.exit_code, self.message, self._done, self._cancelling = None, "", False, False
         try:
-            command = backend_env.backend_command(args, self.python)
-            env = backend_env.backend_environment()
-        except backend_env.BackendMissing as exc:
+            command = environment.backend_command(args, self.python)
+            env = environment.backend_environment()
+        except environment.BackendMissing as exc:
             self._finish(-1, str(exc))
             return False
         if self.log_path:

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional
 
-from . import backend_env
-from .backend_events import LineBuffer, exit_message, record_line
-from .i18n_util import tr
+from . import environment
+from .events import LineBuffer, exit_message, record_line
+from ..i18n_util import tr
 from .seam import protocol
 
 
@@ -35,9 +35,9 @@ def run_backend(args: List[str], on_event: Callable[[dict], None] = lambda ev: N
                 on_log: Callable[[str], None] = lambda line: None,
                 is_cancelled: Callable[[], bool] = lambda: False,
                 python: str = "", grace_s: float = 5.0) -> RunOutcome:
-    command = backend_env.backend_command(args, python)
+    command = environment.backend_command(args, python)
     proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=backend_env.backend_environment())
+                            env=environment.backend_environment())
     outcome = RunOutcome(code=-1, message="")
 
     def pump_stderr() -> None:
