@@ -34,7 +34,7 @@ def _srgb8_at(i: np.ndarray) -> np.ndarray:
 
 def _srgb8_table() -> np.ndarray:
     """_srgb8_at for every step, built from where each code begins: evaluating the power function at
-    all 2^20 steps took 30-50 ms at the start of every colorize process; this takes about 1 ms."""
+    all 2^20 steps would add 30-50 ms to the start of every colorize (docs/performance.md)."""
     codes = np.arange(1, 256)
     # First step of each code, from the inverse function, then moved onto the exact boundary of
     # the rounded forward function (float64 puts the estimate within a step of it).
@@ -83,8 +83,8 @@ def _linear_rgb(L: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     t *= f
     if low.any():
         t[low] = np.float32(_KAPPA) * (f[low] - np.float32(4 / 29))
-    # einsum, not `m @ t`: a matrix product goes to OpenBLAS, whose threads then spin for a while
-    # after each call and took 0.3-0.5 s of CPU from the generator in a 4 MP colorize on 2 cores.
+    # einsum, not `m @ t`: a matrix product goes to OpenBLAS, whose threads keep spinning after each
+    # call and take CPU from the generator (0.3-0.5 s per 4 MP colorize, docs/performance.md).
     return np.einsum("ij,jn->in", m, t)
 
 
@@ -107,7 +107,7 @@ def lab_to_srgb8(L: np.ndarray, ab: np.ndarray) -> np.ndarray:
             hi = np.where(out, mid, hi)
             lo = np.where(out, lo, mid)
         lin[:, bad] = _linear_rgb(Lb, ab_b[0] * lo, ab_b[1] * lo)
-    # In place, and np.take rather than indexing: 25 against 41 ms per 4 MP for these two steps.
+    # In place, and np.take rather than indexing: about 1.6x faster here (docs/performance.md).
     lin *= np.float32(_LIN_STEPS)
     lin += np.float32(0.5)
     np.clip(lin, 0.0, np.float32(_LIN_STEPS + 0.5), out=lin)
@@ -157,8 +157,8 @@ def model_output_to_rgb(out: torch.Tensor, grey: torch.Tensor, mode: str) -> tor
 
 
 def _to_float32(a: np.ndarray) -> np.ndarray:
-    """numpy widens float16 without the CPU's conversion instructions (17 ms per 4 MP of a*b*); torch
-    uses them (under 1 ms)."""
+    """float16 widened by torch, which uses the CPU's conversion instructions where numpy does not
+    (under 1 ms against 17 ms per 4 MP of a*b*, docs/performance.md)."""
     if a.dtype == np.float16:
         return torch.from_numpy(np.ascontiguousarray(a)).float().numpy()
     return a.astype(np.float32, copy=False)

@@ -48,8 +48,8 @@ MIN_TILE_IN = 8
 # bf16 is the default where the hardware runs it natively: on the trained test model it moved
 # output pixels by far less than 1/255 on average (scripts/bench_colorize.py --check-bf16 measures it).
 DEFAULT_PRECISION = "bf16"
-# 16 tiles per pass on the CPU too: on a 2-core AVX512-BF16 CPU 13 % more forward throughput than
-# 8 and a 4 MP colorize 5-9 % faster, for about 180 MiB more peak memory.
+# 16 tiles per pass on the CPU too: a 4 MP colorize runs 5-9 % faster than at 8, for about 180 MiB
+# more peak memory (docs/performance.md).
 DEFAULT_BATCH = 16
 
 
@@ -243,9 +243,9 @@ def _cut(grey: np.ndarray, x: int, tile: int) -> np.ndarray:
 
 
 def next_pass(pending: int, batch: int, last: bool) -> int:
-    """How many of the `pending` tiles the next forward pass takes (0: wait for more). A last pass of
-    one or two tiles ran far below the batch's rate (one tile took 0.1 s, against 0.039 s per tile at
-    batch 16 on 2 cores), so a remainder of up to an eighth of a batch joins the last full pass."""
+    """How many of the `pending` tiles the next forward pass takes (0: wait for more). A pass of a
+    single tile costs about 2.5x per tile what a full batch does (docs/performance.md), so a remainder
+    of up to an eighth of a batch joins the last full pass."""
     if not last:
         return batch if pending >= batch else 0
     return pending if pending <= batch + batch // 8 else batch
@@ -255,9 +255,8 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
               cancel: CancelFlag, on_tiles: Callable[[int, int], None], join_threads: int = 1) -> Tuple[int, int]:
     """Colorize every tile row of `src` into `writer`; returns (tiles run, tiles skipped). While the
     generator runs, the colour join runs on `join_threads` threads: more than one can only help where
-    the generator leaves cores free (a GPU); on 2 CPU cores it made no difference, and on a GPU it is
-    not measured yet (scripts/gpu_check compares 1 and 4). After the last forward pass it runs on
-    every core."""
+    the generator leaves cores free, as on a GPU (docs/performance.md). After the last forward pass,
+    when the cores are free, it runs on every core."""
     info = src.info
     width, height, t_in = info.width, info.height, plan.tile_in
     blender = RowBlender(model.channels, width)
@@ -336,8 +335,8 @@ def run_tiles(src: GreySource, writer: RGBAWriter, model: TileModel, plan: Plan,
             # Rows above the next strip's first row are touched by no later tile.
             until = height if k + 1 == len(plan.ys) else plan.ys[k + 1]
             y0, colour = blender.take(until)
-            # float16 halves the colour in flight to the writer (100 MP / 4 MP peak memory 1.18 in
-            # float32 at batch 16); 5e-4 of the range is far below 1/255. torch casts 5x faster than numpy.
+            # float16 halves the colour in flight to the writer (docs/performance.md), and its error, 5e-4
+            # of the range, is far below 1/255; torch casts it about 5x faster than numpy.
             colour = torch.from_numpy(colour).to(COLOUR_DTYPE).numpy()
             n = until - y0
             _, x_strip, valid, _ = strips.pop(k)
@@ -509,9 +508,8 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
             raise BadInput(f"--max-upsample {cfg.max_upsample} must be 1 or more (1: never enlarge the input).")
         scale = choose_scale(card, info, cfg.gsd, say, cfg.max_upsample)
         plan = make_plan(card, info, cfg, scale)
-        # A generator read from a path here is TileModel's to change: bf16 replaces its fp32 weights
-        # one by one, and their memory goes back to the allocator before the first forward pass needs
-        # it (the CLI's peak was 60-90 MiB lower for the U-Net 256 on 4 MP than with a copy kept).
+        # A generator read from a path here is TileModel's to change: bf16 replaces its fp32 weights one
+        # by one, freeing their memory before the first forward pass (60-90 MiB less peak, docs/performance.md).
         model_fn = TileModel(card, net, device, precision, cfg.channels_last, plan.tile,
                              own=isinstance(model, str))
         del net

@@ -28,13 +28,12 @@ def bf16_weights(net: torch.nn.Module, device: Optional[torch.device] = None,
     (4-D ones in `memory_format`); with `in_place`, `net` itself, its fp32 weights let go one by one.
 
     Autocast rounds each fp32 weight to bf16 on every forward; rounding once here gives the
-    same numbers (round to nearest even either way) and saves the copies: 8-15 % of a bf16
-    U-Net forward on the CPU. Normalisation layers stay fp32, as autocast keeps them.
+    same numbers (round to nearest even either way) and saves the copies (8-15 % of a bf16
+    U-Net forward on the CPU, docs/performance.md). Normalisation layers stay fp32, as autocast keeps them.
     Without `in_place` the caller's net is left as it was.
     """
-    # Each weight is rounded first and re-laid after, in bf16: half the bytes to reorder (copying
-    # the fp32 weights, or laying them out channels-last in fp32 first, took 0.05-0.13 s of a
-    # 4-megapixel colorize at ngf 64; rounding and re-laying in one call 29-31 ms, this 22 ms).
+    # Each weight is rounded to bf16 first and re-laid after, so only half the bytes are reordered:
+    # the quickest order measured (22 ms for the U-Net 256 at ngf 64, docs/performance.md).
     memo = {}
     for m in net.modules():
         if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)):
@@ -144,6 +143,6 @@ class TileModel:
         if t_in != self.tile:
             out = F.interpolate(out, size=(t_in, t_in), mode="bilinear", align_corners=False,
                                 antialias=self.tile > t_in)
-        # A channels-last result would reach the blender as strided planes, whose weighted adds ran
-        # several times slower in numpy; torch lays it out plane by plane on all cores instead.
+        # A channels-last result would reach the blender as strided planes, on which numpy's weighted
+        # adds run several times slower; torch lays it out plane by plane on all cores instead.
         return out.to("cpu", memory_format=torch.contiguous_format).numpy()

@@ -244,15 +244,13 @@ def _creation_options(opts: OutputOptions) -> List[str]:
     comp = opts.compress.upper()
     if comp not in ("DEFLATE", "ZSTD"):
         raise BadInput(f"Unknown compression {opts.compress!r}; choose deflate or zstd.")
-    # Fast levels: on two cores a stronger level costs more time than the generator saves in
-    # disk space (ZSTD 9 took 10x the CPU of ZSTD 1 for 5 % less on colorized photos).
+    # Fast levels: beside the generator, a stronger level costs far more CPU than its smaller file
+    # is worth (ZSTD 9: 10x the CPU of ZSTD 1 for 5 % less, docs/performance.md).
     level = ["ZSTD_LEVEL=1"] if comp == "ZSTD" else ["ZLEVEL=6"]
-    # Blocks are compressed in the writer thread itself: the generator keeps every core busy, and
-    # GDAL's own compression threads only took cores from it (a 4 MP colorize ran 2 % slower
-    # with NUM_THREADS=ALL_CPUS, in 5 of 6 alternating runs).
-    # One plane per band: each plane's blocks compress on their own (the alpha plane to almost
-    # nothing), and GDAL need not interleave the writer's planes first. For a 4 MP colorized
-    # photo, ZSTD took 34 against 38 ms of CPU and the file was 12 % smaller than pixel-interleaved.
+    # Blocks are compressed in the writer thread itself: the generator keeps every core busy, so
+    # GDAL's own compression threads only take cores from it (2 % slower, docs/performance.md).
+    # One plane per band: each plane's blocks compress on their own (the alpha plane to almost nothing)
+    # and GDAL need not interleave them first: less CPU, a 12 % smaller file (docs/performance.md).
     return [f"COMPRESS={comp}", *level, "PREDICTOR=2", "TILED=YES", f"BLOCKXSIZE={opts.block}",
             f"BLOCKYSIZE={opts.block}", "BIGTIFF=IF_SAFER", "PHOTOMETRIC=RGB", "ALPHA=YES",
             "INTERLEAVE=BAND", "NUM_THREADS=1"]
