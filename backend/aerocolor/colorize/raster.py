@@ -20,7 +20,6 @@ from aerocolor.data.layout import LUMA_WEIGHTS
 from aerocolor.data.imageio import Stretch, to_unit
 from aerocolor.errors import BadInput, disk_error
 from aerocolor.colorize.output_files import part_name, remove_parts
-from aerocolor.colorize.overviews import StreamedOverviews
 
 gdal.UseExceptions()
 
@@ -317,16 +316,9 @@ class RGBAWriter:
         for i, ci in enumerate((gdal.GCI_RedBand, gdal.GCI_GreenBand, gdal.GCI_BlueBand, gdal.GCI_AlphaBand)):
             ds.GetRasterBand(i + 1).SetColorInterpretation(ci)
         del ds  # no reference outlives this frame in a traceback: abort() must be the one to close
-        # Overviews grow with the rows (overviews.py) rather than in a pass over the finished file;
-        # a COG is re-laid at the end and makes its own.
-        self._overviews: Optional[StreamedOverviews] = None
+        # GDAL's AVERAGE over the finished file (alpha-aware); a COG is re-laid at the end and makes its own.
         levels = overview_levels(info.width, info.height, opts.block)
-        if opts.overviews and not opts.cog and levels:
-            try:
-                with config_options(self._overview_config()):
-                    self._overviews = StreamedOverviews(self.ds, levels, opts.block)
-            except RuntimeError as exc:
-                raise disk_error(path, exc) from None
+        self._levels = levels if opts.overviews and not opts.cog else []
 
     def _overview_config(self) -> dict:
         return {"COMPRESS_OVERVIEW": self.opts.compress.upper(), "ZSTD_LEVEL_OVERVIEW": "1",
@@ -342,9 +334,6 @@ class RGBAWriter:
         try:
             rows = np.ascontiguousarray(rows)
             self.ds.WriteArray(rows, 0, top)
-            if self._overviews is not None:
-                with config_options(self._overview_config()):
-                    self._overviews.add(rows)
             self.ds.FlushCache()
         except RuntimeError as exc:
             raise disk_error(self.path, exc) from None
@@ -356,10 +345,10 @@ class RGBAWriter:
         self._rows = None
         try:
             self.ds.SetMetadata({k: str(v) for k, v in metadata.items()})
-            if self._overviews is not None:
-                self._overviews.finish()     # built as the rows came; only checked here
-                if progress:
-                    progress(1.0)
+            if self._levels:
+                cb = (lambda f, _m, _d: 1 if progress(f) else 0) if progress else None
+                with config_options(self._overview_config()):
+                    self.ds.BuildOverviews("AVERAGE", self._levels, callback=cb)
             self.ds.FlushCache()
             self.ds = None
             if self.opts.cog:
@@ -388,7 +377,6 @@ class RGBAWriter:
         if self.ds is not None:
             _writes_to_null(self.tmp)
             with _quiet_gdal():
-                self._overviews = None  # it holds the overview bands, so the dataset too
                 self.ds = None
         remove_parts(self.path)
 
