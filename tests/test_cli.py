@@ -63,3 +63,22 @@ def test_two_families_that_describe_one_option_differently_are_refused(monkeypat
     monkeypatch.setitem(OPTIONS, "odd", Odd)
     with pytest.raises(ValueError, match="Odd.lambda_l1 has another help"):
         family_options.train_options()
+
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_events_jsonl_is_accepted_before_and_after_the_command(tmp_path, where):
+    import json
+
+    import numpy as np
+
+    from conftest import run_cli, write_geotiff
+
+    src = write_geotiff(str(tmp_path / "a.tif"), np.zeros((8, 8), np.uint8))
+    out = str(tmp_path / "m.vrt")
+    args = ["--events", "jsonl", "mosaic", out, src] if where == "before" else ["mosaic", out, src, "--events", "jsonl"]
+    res = run_cli(*args, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    events = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+    assert events and events[-1]["type"] == "result"
+    assert build_parser().parse_args(["mosaic", out, src]).events == "text"

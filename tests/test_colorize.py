@@ -215,6 +215,8 @@ def test_16bit_and_float_input(tmp_path, tiny_checkpoint):
     rgba = read(out)
     assert (rgba[3, :10, :10] == 0).all() and (rgba[3, 10:, 10:] == 255).all()
     assert any("UInt16" in n and "stretched" in n for n in notices)
+    # The percentiles in words, not a Python dict.
+    assert any("the 0.5 and 99.5 percentiles" in n for n in notices) and not any("{" in n for n in notices)
     # The stretch spans the data: the output's lightness uses most of the range.
     L = lightness_of(rgba)[rgba[3] > 0]
     assert np.percentile(L, 99) - np.percentile(L, 1) > 60

@@ -709,6 +709,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for add in COMMANDS:
         add(sub)
+    for command in sub.choices.values():  # also after the command: aerocolor colorize ... --events jsonl
+        command.add_argument("--events", choices=("text", "jsonl"), default=argparse.SUPPRESS,
+                             help="jsonl: machine-readable events on stdout (as aerocolor --events)")
     return parser
 
 

@@ -496,8 +496,9 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
         if info.colour:
             say("colour_bands", "info", input=input)
         if info.dtype != "Byte":
+            pct = Stretch.from_dict(card.get("stretch"))
             say("stretched", "info", input=input, dtype=info.dtype, low=f"{info.limits[0]:.6g}",
-                high=f"{info.limits[1]:.6g}", stretch=card.get("stretch") or Stretch().to_dict())
+                high=f"{info.limits[1]:.6g}", stretch=f"{pct.low_pct:g} and {pct.high_pct:g}")
         if info.geotransform is not None and not info.projection:
             say("no_crs", input=input)
         if src.nodata_out_of_range is not None:
