@@ -75,3 +75,35 @@ def test_the_gain_can_be_fitted_on_frames_the_model_did_not_train_on(calibrated,
     own = checkpoint.card_of(calibrated)["calibration"]
     assert cal["gain_data"] == other and cal["gain"] < 0.05 < own["gain"]
     assert cal["feature_mean"] == own["feature_mean"]  # familiarity still from the model's own training tiles
+
+
+class _Scaled(torch.nn.Module):
+    """A generator whose colour is `k` times another's: what an L1 model that learned too-weak
+    colour looks like."""
+
+    def __init__(self, net, k):
+        super().__init__()
+        self.net, self.k = net, k
+
+    def forward(self, x, *z):
+        return self.net(x, *z) * self.k
+
+
+def test_the_gain_may_exceed_1_only_when_asked_and_restores_a_weakened_colour(tiny_checkpoint, synthetic_pairs):
+    card, plain = checkpoint.load_generator(tiny_checkpoint)
+    train = PairedDataset(synthetic_pairs, "train", 64, augment=None)
+    val = PairedDataset(synthetic_pairs, "val", 64, augment=None)
+    greys = [torch.stack([train[i]["A"] for i in range(len(train))])]
+    pairs = [(torch.stack([val[i]["A"] for i in range(len(val))]), torch.stack([val[i]["B"] for i in range(len(val))]))]
+    # The tiny model's own least-squares gain, uncapped: the weakened copy's is four times it.
+    own = fit(plain, card, greys, pairs, max_gain=4.0)["gain"]
+    weak = _Scaled(plain, 0.25).eval()
+    assert fit(weak, card, greys, pairs, max_gain=4.0)["gain"] == pytest.approx(min(4.0, 4 * own), rel=0.01)
+    assert fit(weak, card, greys, pairs)["gain"] == pytest.approx(min(1.0, 4 * own), rel=0.01)  # capped at 1
+    assert own > 0.3   # the premise: the tiny model has some right colour to restore
+
+
+def test_a_max_gain_out_of_range_is_refused_before_reading_anything(tmp_path):
+    res = run_cli("calibrate", str(tmp_path / "missing.pt"), str(tmp_path / "out.pt"), "--data", str(tmp_path),
+                  "--max-gain", "0")
+    assert res.returncode == 2 and "--max-gain 0 is out of range" in res.stderr

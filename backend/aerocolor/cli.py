@@ -486,13 +486,17 @@ def _add_calibrate(sub) -> None:
                    "instead of --data's val split: frames of other years or places the model did not train on, "
                    "so the gain says how its colour holds away from its training")
     p.add_argument("--max-tiles", type=int, default=256, help="tiles of each split to read")
+    p.add_argument("--max-gain", type=float, default=1.0, help="the largest chroma gain allowed (default 1: colour "
+                   "only ever weakened); above 1 where the val tiles are the user's own place and the model's "
+                   "colour there is right but too weak, as after a fine-tune on L1 alone")
     p.set_defaults(handler=_run_calibrate)
 
 
 def _run_calibrate(args, events: EventSink) -> int:
     from aerocolor.training.calibrate import calibrate
 
-    calib = calibrate(args.checkpoint, args.data, args.output, max_tiles=args.max_tiles, gain_data=args.gain_data)
+    calib = calibrate(args.checkpoint, args.data, args.output, max_tiles=args.max_tiles, gain_data=args.gain_data,
+                      max_gain=args.max_gain)
     _say(f"calibrate: {args.output} (chroma gain {calib['gain']:g})")
     events.emit("result", ok=True, outputs={"checkpoint": args.output}, gain=calib["gain"])
     return EXIT_OK

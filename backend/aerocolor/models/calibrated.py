@@ -4,7 +4,7 @@ anything the model learned.
 Two parts, fitted once on a model's own dataset and kept in its card (``calibration``):
 
 - a chroma gain: the least-squares factor between the predicted and the true a*b* on validation
-  tiles (at most 1). A GAN trained with L1 tends to over- or under-saturate as a whole;
+  tiles (at most 1 unless asked: `--max-gain`). A GAN trained with L1 tends to over- or under-saturate as a whole;
 - a familiarity map from the generator's own encoder: at one layer (the deepest of stride at
   most 32: a U-Net's fifth level, a ResNet's last downsampling) every position's feature vector
   is compared (Mahalanobis distance, shrunk covariance) with the same features over the

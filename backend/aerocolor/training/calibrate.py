@@ -13,13 +13,16 @@ from aerocolor.models import checkpoint
 from aerocolor.models.calibrated import fit
 
 
-def calibrate(model: str, data: str, output: str, max_tiles: int = 256, gain_data: Optional[str] = None) -> dict:
+def calibrate(model: str, data: str, output: str, max_tiles: int = 256, gain_data: Optional[str] = None,
+              max_gain: float = 1.0) -> dict:
     """Fit the calibration of the checkpoint `model` on the dataset `data`; write `output` (the same
     checkpoint with the calibration in its card). Returns the calibration.
 
     `gain_data`: a dataset the model did not train on (other years, another place); the gain is then
     fitted on all its tiles, so it says how strongly the model's colour holds away from its training
     (on its own validation blocks a model is rarely too strong)."""
+    if not 0.0 < max_gain <= 4.0:
+        raise BadInput(f"--max-gain {max_gain:g} is out of range; give a gain above 0 and at most 4.")
     obj = checkpoint.load(model)
     card, net = checkpoint.generator_from(obj, model)
     if card.get("calibration"):
@@ -47,7 +50,7 @@ def calibrate(model: str, data: str, output: str, max_tiles: int = 256, gain_dat
                  for i in range(0, len(items), 8))
     else:
         pairs = batches(val, max_tiles)
-    calib = fit(net, card, (g for g, _ in batches(train, max_tiles)), pairs)
+    calib = fit(net, card, (g for g, _ in batches(train, max_tiles)), pairs, max_gain=max_gain)
     calib["data"] = data
     if gain_data:
         calib["gain_data"] = gain_data
