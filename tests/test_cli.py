@@ -82,3 +82,10 @@ def test_events_jsonl_is_accepted_before_and_after_the_command(tmp_path, where):
     events = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
     assert events and events[-1]["type"] == "result"
     assert build_parser().parse_args(["mosaic", out, src]).events == "text"
+
+
+def test_every_flag_of_every_command_has_a_help_line():
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = {name: [a.option_strings or [a.dest] for a in p._actions if not (a.help or "").strip()]
+               for name, p in sub.choices.items()}
+    assert {k: v for k, v in missing.items() if v} == {}

@@ -46,14 +46,16 @@ def _add_dataset(sub) -> None:
     p.add_argument("--repeats", metavar="K,K", help="with --merge: how many times each dataset's training "
                    "tiles are listed, e.g. 1,8 so a small set is not drowned by a large one")
     p.add_argument("--out", required=True, help="new, empty folder for the dataset")
-    p.add_argument("--tile", type=int, default=256)
+    p.add_argument("--tile", type=int, default=256, help="tile side in pixels (default 256)")
     p.add_argument("--stride", type=int, help="step between tiles (default: the tile size)")
-    p.add_argument("--layout", choices=("aligned", "pairs", "unpaired"), default="pairs")
+    p.add_argument("--layout", choices=("aligned", "pairs", "unpaired"), default="pairs",
+                   help="pairs: grey and colour tiles in A/ and B/ (default); aligned: one A|B image per tile; "
+                   "unpaired: the two sides as unrelated sets (CycleGAN, CUT)")
     p.add_argument("--val", type=float, default=0.1, help="share of spatial blocks for validation")
     p.add_argument("--test", type=float, default=0.1, help="share of spatial blocks for testing")
     p.add_argument("--block", type=int, help="tiles per side of a split block (default 4; for frames 2, "
                    "counted at the coarsest scale)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of the split of blocks into train, val and test")
     p.add_argument("--gsd", type=float, metavar="M",
                    help="ground resolution in m/px of sources that carry no georeferencing")
     f = p.add_argument_group("survey frames (--frames, --historical, --frame-table)")
@@ -374,8 +376,9 @@ class _Tee:
 # -- info -------------------------------------------------------------------------------
 def _add_info(sub) -> None:
     p = sub.add_parser("info", help="show a checkpoint's card, or the installation")
-    p.add_argument("checkpoint", nargs="?")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("checkpoint", nargs="?", help="a checkpoint (.pt); without one, this installation's versions, "
+                   "whether CUDA is there, and the thread count")
+    p.add_argument("--json", action="store_true", help="print it as JSON")
     p.set_defaults(handler=_run_info)
 
 
@@ -405,10 +408,10 @@ def _add_evaluate(sub) -> None:
     p.add_argument("--is-classifier", help="classifier for IS: Inception-v3 weights or a TorchScript file")
     p.add_argument("--no-is", dest="inception_score", action="store_false", help="skip the Inception Score")
     p.add_argument("--no-paired", dest="paired", action="store_false", help="skip PSNR, SSIM and CIEDE2000")
-    p.add_argument("--kid-subset-size", type=int, default=1000)
-    p.add_argument("--is-splits", type=int, default=10)
-    p.add_argument("--batch", type=int, default=16)
-    p.add_argument("--device", default="auto")
+    p.add_argument("--kid-subset-size", type=int, default=1000, help="images per KID subset (at most the smaller set)")
+    p.add_argument("--is-splits", type=int, default=10, help="groups the Inception Score is averaged over")
+    p.add_argument("--batch", type=int, default=16, help="images per pass of the feature network")
+    p.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=_run_evaluate)
 
@@ -456,8 +459,8 @@ def _run_study(args, events: EventSink) -> int:
 
 def _add_export(sub) -> None:
     p = sub.add_parser("export", help="write an inference-only copy of a checkpoint (to share or bundle)")
-    p.add_argument("checkpoint")
-    p.add_argument("output")
+    p.add_argument("checkpoint", help="the checkpoint to export (a training run's latest.pt, for example)")
+    p.add_argument("output", help="the inference-only checkpoint to write")
     p.add_argument("--fp32", action="store_true", help="keep 32-bit weights (default: 16-bit)")
     p.add_argument("--all-nets", action="store_true", help="keep every network, the discriminator too, so that "
                    "'aerocolor train --from-model' on the copy starts with a trained discriminator")
@@ -479,7 +482,7 @@ def _run_export(args, events: EventSink) -> int:
 def _add_calibrate(sub) -> None:
     p = sub.add_parser("calibrate", help="fit a Lab model's chroma calibration on its dataset, so that colour "
                        "falls back toward grey on scenes unlike its training")
-    p.add_argument("checkpoint")
+    p.add_argument("checkpoint", help="a Lab model's checkpoint, not calibrated yet")
     p.add_argument("output", help="the calibrated checkpoint to write (the input is left as it is)")
     p.add_argument("--data", required=True, help="the dataset the model was trained on (train and val splits)")
     p.add_argument("--gain-data", metavar="DATASET", help="fit the chroma gain on every tile of this dataset "
@@ -542,7 +545,8 @@ def _add_colorize(sub) -> None:
     p.add_argument("--cog", action="store_true", help="write a Cloud Optimized GeoTIFF")
     p.add_argument("--compress", choices=("zstd", "deflate"), default="zstd",
                    help="zstd (fast, default) or deflate (for software without ZSTD)")
-    p.add_argument("--no-overviews", dest="overviews", action="store_false")
+    p.add_argument("--no-overviews", dest="overviews", action="store_false",
+                   help="write no overviews (faster; QGIS then draws a large raster slowly when zoomed out)")
     p.add_argument("--tone-match", action="store_true",
                    help="show the model the photo's greys mapped to the greys it was trained on (for scans "
                         "darker, flatter or harsher than its training photos); the output keeps the photo's tones")
@@ -654,7 +658,8 @@ def _add_mosaic(sub) -> None:
     p = sub.add_parser("mosaic", help="join georeferenced rasters into one VRT or GeoTIFF (by the extension)")
     p.add_argument("output", help=".vrt (virtual, instant) or .tif (tiled, compressed, with overviews)")
     p.add_argument("inputs", nargs="+", help="rasters of one CRS and band layout; later ones win where they overlap")
-    p.add_argument("--compress", choices=("deflate", "zstd"), default="deflate")
+    p.add_argument("--compress", choices=("deflate", "zstd"), default="deflate",
+                   help="compression of a .tif mosaic (deflate, the default, opens everywhere)")
     p.set_defaults(handler=_run_mosaic)
 
 
