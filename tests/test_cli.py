@@ -89,3 +89,14 @@ def test_every_flag_of_every_command_has_a_help_line():
     missing = {name: [a.option_strings or [a.dest] for a in p._actions if not (a.help or "").strip()]
                for name, p in sub.choices.items()}
     assert {k: v for k, v in missing.items() if v} == {}
+
+
+def test_the_flags_copied_into_the_config_are_its_fields_and_reach_it(tmp_path):
+    from aerocolor.config import TrainConfig
+
+    args = build_parser().parse_args(["train", "--data", "d", "--run", str(tmp_path), "--epochs", "3",
+                                      "--save-minutes", "2.5", "--color-mode", "rgb"])
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    assert set(args.config_flags) <= fields and {"epochs", "save_minutes", "color_mode"} <= set(args.config_flags)
+    cfg = train_config_from_args(args)
+    assert (cfg.epochs, cfg.save_minutes, cfg.color_mode) == (3, 2.5, "rgb")

@@ -155,34 +155,39 @@ def _add_train(sub) -> None:
     from aerocolor.models import FAMILIES
 
     p = sub.add_parser("train", help="train a colorization model")
+    config_flags: List[str] = []  # flags that set a TrainConfig field of the same name, as given
+
+    def field(*names, **kw) -> None:
+        config_flags.append(p.add_argument(*names, **kw).dest)
+
     p.add_argument("--family", choices=sorted(FAMILIES), help="model family (default: pix2pix, or the "
                    "--from-model checkpoint's)")
-    p.add_argument("--data", help="dataset folder (from 'aerocolor dataset' or your own)")
-    p.add_argument("--run", required=True, help="run folder: config, checkpoints, samples, logs")
+    field("--data", help="dataset folder (from 'aerocolor dataset' or your own)")
+    field("--run", required=True, help="run folder: config, checkpoints, samples, logs")
     p.add_argument("--resume", action="store_true", help="continue the run in --run from its last checkpoint")
     p.add_argument("--config", help="JSON file of a TrainConfig (flags given here override it)")
     p.add_argument("--from-model", metavar="CKPT", help="fine-tune: start from this checkpoint's weights and "
                    "architecture ('default': the bundled default model); give your own --data and schedule")
-    p.add_argument("--color-mode", choices=("lab", "rgb"), help="lab (default): the model predicts a*b* from L "
+    field("--color-mode", choices=("lab", "rgb"), help="lab (default): the model predicts a*b* from L "
                    "and the output keeps the photo's own L; rgb: it predicts all three channels")
-    p.add_argument("--epochs", type=int, help="epochs at the full learning rate")
-    p.add_argument("--decay-epochs", type=int, help="then epochs of linear decay of the learning rate to zero")
-    p.add_argument("--steps-per-epoch", type=int, help="cap batches per epoch (quick trials)")
-    p.add_argument("--repeat", type=int, help="passes over the data per epoch (few large tiles: more random crops)")
-    p.add_argument("--tile", type=int, help="side in pixels of the training crops (the model's tile)")
-    p.add_argument("--batch", type=int, help="tiles per training step")
-    p.add_argument("--lr-g", type=float, help="Adam learning rate of the generator (and encoder or MLP)")
-    p.add_argument("--lr-d", type=float, help="Adam learning rate of the discriminators")
-    p.add_argument("--seed", type=int, help="seed of the weights, crops and augmentation")
-    p.add_argument("--device", help="auto (default), cpu, cuda or cuda:N")
-    p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
-    p.add_argument("--precision", choices=("auto", "fp32", "bf16"),
+    field("--epochs", type=int, help="epochs at the full learning rate")
+    field("--decay-epochs", type=int, help="then epochs of linear decay of the learning rate to zero")
+    field("--steps-per-epoch", type=int, help="cap batches per epoch (quick trials)")
+    field("--repeat", type=int, help="passes over the data per epoch (few large tiles: more random crops)")
+    field("--tile", type=int, help="side in pixels of the training crops (the model's tile)")
+    field("--batch", type=int, help="tiles per training step")
+    field("--lr-g", type=float, help="Adam learning rate of the generator (and encoder or MLP)")
+    field("--lr-d", type=float, help="Adam learning rate of the discriminators")
+    field("--seed", type=int, help="seed of the weights, crops and augmentation")
+    field("--device", help="auto (default), cpu, cuda or cuda:N")
+    field("--threads", type=int, help="CPU threads (default: all cores)")
+    field("--precision", choices=("auto", "fp32", "bf16"),
                    help="auto (default): bf16 autocast on CPUs with native bf16 (AVX-512/AMX), else fp32")
-    p.add_argument("--channels-last", action="store_true", default=None,
+    field("--channels-last", action="store_true", default=None,
                    help="channels-last memory layout (faster convolutions on some CPUs and GPUs)")
-    p.add_argument("--workers", type=int, help="data loading processes (default 0: in the training process)")
-    p.add_argument("--save-every", type=int, help="keep a numbered checkpoint every N epochs")
-    p.add_argument("--save-minutes", type=float, metavar="M", help="also write latest.pt within an epoch every M "
+    field("--workers", type=int, help="data loading processes (default 0: in the training process)")
+    field("--save-every", type=int, help="keep a numbered checkpoint every N epochs")
+    field("--save-minutes", type=float, metavar="M", help="also write latest.pt within an epoch every M "
                    "minutes (default 10; 0: at epoch ends only), so a crash loses minutes, not an epoch")
     p.add_argument("--film", action=argparse.BooleanOptionalAction, default=None,
                    help="degrade the grey inputs like historical film scans while training (default: on "
@@ -191,12 +196,7 @@ def _add_train(sub) -> None:
         "--set", action="append", default=[], metavar="KEY=VALUE",
         help="any other family option, e.g. --set lambda_nce=2, or a film option, e.g. "
              "--set film.grain_max=0.08 (JSON values)")
-    p.set_defaults(handler=_run_train)
-
-
-_TRAIN_FLAGS = ("data", "run", "color_mode", "epochs", "decay_epochs", "steps_per_epoch", "repeat", "tile", "batch",
-                "lr_g", "lr_d", "seed", "device", "threads", "precision", "channels_last", "workers", "save_every",
-                "save_minutes")
+    p.set_defaults(handler=_run_train, config_flags=tuple(config_flags))
 
 
 def _comma_list(value: str) -> List[str]:
@@ -269,7 +269,7 @@ def train_config_from_args(args) -> "TrainConfig":
         base = base_config(default_model() if args.from_model == "default" else args.from_model, base)
     base.setdefault("family", "pix2pix")
     model = dict(base.pop("model", None) or {})
-    for k in _TRAIN_FLAGS:
+    for k in args.config_flags:
         v = getattr(args, k, None)
         if v is not None:
             base[k] = v
