@@ -80,7 +80,7 @@ def test_plugin_menu_is_translated(qgis_app, qgis_iface, monkeypatch):
 
 
 def test_unload_lets_a_training_save_before_it_goes(qgis_app, qgis_iface, tmp_path):
-    """QGIS exit: after 'cancel' the backend gets time to save; deleting its QProcess would kill it."""
+    """QGIS exit: after 'cancel' the backend gets time to save before the plugin lets it go."""
     from qgis.PyQt.QtCore import QCoreApplication, QEvent
 
     import aerocolor_plugin
@@ -592,7 +592,7 @@ def test_colorize_dock_whose_backend_is_killed_says_so_adds_no_layer_and_leaves_
         dock.device.setCurrentText("cpu")
         dock.start()
         assert wait_until(lambda: os.path.exists(out + ".part"), 120)
-        os.kill(dock.process._proc.processId(), signal.SIGKILL)
+        os.kill(dock.process.pid, signal.SIGKILL)
         assert wait_until(lambda: dock.process.exit_code is not None, 60)
         assert dock.process.exit_code == -1
         assert "stopped unexpectedly" in dock.status.text()

@@ -1,19 +1,23 @@
-"""BackendProcess: one backend subcommand in a QProcess, its JSON-lines events as Qt signals.
+"""BackendProcess: one backend subcommand (bridge/job.py) followed from the Qt event loop, its
+JSON-lines events as Qt signals.
 
-Nothing here blocks: output arrives through the event loop, so docks stay responsive.
-Cancel asks politely first ("cancel" on stdin), then terminates, then kills.
+Nothing here blocks: a timer drains what the job's reader threads received, so docks stay
+responsive and every signal is emitted on the main thread. Cancel asks politely first ("cancel" on
+stdin), then terminates, then kills.
 """
 from __future__ import annotations
 
 import os
 from typing import List, Optional
 
-from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from . import environment
-from .events import LineBuffer, exit_message, record_line
-from ..i18n_util import tr
+from .events import LineBuffer
+from .job import BackendJob
 from .seam import protocol
+
+POLL_MS = 50   # how often the main thread looks at what the backend wrote
 
 
 class BackendProcess(QObject):
@@ -27,157 +31,103 @@ class BackendProcess(QObject):
         self.python = python
         self.log_path = log_path
         self.grace_ms = grace_ms
-        self.result: Optional[dict] = None
-        self.error: Optional[dict] = None
-        self.events: List[dict] = []
-        self.garbage: List[str] = []
+        self.job: Optional[BackendJob] = None
         self.exit_code: Optional[int] = None
         self.message = ""
-        self._proc: Optional[QProcess] = None
-        self._out = LineBuffer()
-        self._err = LineBuffer()
-        self._log_fh = None
-        self._cancelling = False
         self._done = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+
+    # What the job filed, read through (the docks and tests read these).
+    @property
+    def result(self) -> Optional[dict]:
+        return self.job.result if self.job else None
+
+    @property
+    def error(self) -> Optional[dict]:
+        return self.job.error if self.job else None
+
+    @property
+    def events(self) -> List[dict]:
+        return self.job.events if self.job else []
+
+    @property
+    def garbage(self) -> List[str]:
+        return self.job.garbage if self.job else []
+
+    @property
+    def pid(self) -> Optional[int]:
+        return self.job.pid if self.job else None
 
     # -- control --------------------------------------------------------------------------
     def start(self, args: List[str]) -> bool:
         """Start ``python -m aerocolor --events jsonl ARGS``; False (and ``finished``) if it cannot start."""
         if self.is_running():
             raise RuntimeError("this BackendProcess is already running")
-        self.result = self.error = None
-        self.events, self.garbage = [], []
-        self.exit_code, self.message, self._done, self._cancelling = None, "", False, False
+        self.exit_code, self.message, self._done = None, "", False
+        self.job = BackendJob(args, self.python, self.log_path, self.grace_ms / 1000.0)
         try:
-            command = environment.backend_command(args, self.python)
-            env = environment.backend_environment()
-        except environment.BackendMissing as exc:
+            self.job.start()
+        except (environment.BackendMissing, OSError) as exc:
             self._finish(-1, str(exc))
             return False
-        if self.log_path:
-            os.makedirs(os.path.dirname(os.path.abspath(self.log_path)), exist_ok=True)
-            self._log_fh = open(self.log_path, "a", encoding="utf-8")
-            self._log_fh.write("$ " + " ".join(command) + "\n")
-        proc = QProcess(self)
-        qenv = QProcessEnvironment()
-        for key, value in env.items():
-            qenv.insert(key, value)
-        proc.setProcessEnvironment(qenv)
-        proc.readyReadStandardOutput.connect(self._read_stdout)
-        proc.readyReadStandardError.connect(self._read_stderr)
-        proc.finished.connect(self._on_finished)
-        proc.errorOccurred.connect(self._on_error)
-        self._proc = proc
-        proc.start(command[0], command[1:])
+        self._timer.start()
         return True
 
     def is_running(self) -> bool:
-        return self._proc is not None and self._proc.state() != QProcess.ProcessState.NotRunning
+        """From start until ``finished`` is emitted (a process that has just exited is still being read)."""
+        return self.job is not None and not self._done
 
     def cancel(self) -> None:
         """Ask the backend to stop and save; escalate if it does not within the grace time."""
-        if not self.is_running() or self._cancelling:
-            return
-        self._ask_to_stop()
-        QTimer.singleShot(self.grace_ms, self._terminate)
+        if self.is_running():
+            self.job.cancel()
 
     def shutdown(self, wait_ms: int = 10000) -> None:
-        """QGIS is closing: ask the backend to stop and save, and wait for it (bounded), since the
-        QProcess dies with its parent and would kill it mid-save; then escalate as cancel does,
-        waiting instead of leaving it to timers that would not run any more."""
-        if not self.is_running():
-            return
-        if not self._cancelling:
-            self._ask_to_stop()
-        if not self._proc.waitForFinished(wait_ms):
-            self._terminate(block=True)
-
-    def _ask_to_stop(self) -> None:
-        self._cancelling = True
-        self._proc.write(b"cancel\n")
-
-    def _terminate(self, block: bool = False) -> None:
+        """QGIS is closing: ask the backend to stop and save, and wait for it (bounded) so that it is
+        not left mid-save; then escalate as cancel does, waiting instead of leaving it to timers that
+        would not run any more."""
         if self.is_running():
-            self._emit_log(tr("The backend did not stop; terminating it."))
-            self._proc.terminate()
-            if not block:
-                QTimer.singleShot(self.grace_ms, self._kill)
-            elif not self._proc.waitForFinished(self.grace_ms):
-                self._kill(block=True)
-
-    def _kill(self, block: bool = False) -> None:
-        if self.is_running():
-            self._emit_log(tr("The backend did not terminate; killing it."))
-            self._proc.kill()
-            if block:
-                self._proc.waitForFinished(self.grace_ms)
+            self.job.stop_and_wait(wait_ms / 1000.0)
+            self._poll()
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until finished (tests and scripts only; docks never call this)."""
-        from qgis.PyQt.QtCore import QCoreApplication, QElapsedTimer
+        from qgis.PyQt.QtCore import QCoreApplication, QElapsedTimer, QThread
 
         timer = QElapsedTimer()
         timer.start()
         while not self._done and timer.elapsed() < msecs:
             QCoreApplication.processEvents()
-            if self._proc is not None:
-                self._proc.waitForFinished(20)
+            self._poll()
+            QThread.msleep(10)
         QCoreApplication.processEvents()
         return self._done
 
     # -- reading --------------------------------------------------------------------------
-    def _read_stdout(self) -> None:
-        for line in self._out.feed(bytes(self._proc.readAllStandardOutput())):
-            self._handle_line(line)
-
-    def _read_stderr(self) -> None:
-        for line in self._err.feed(bytes(self._proc.readAllStandardError())):
-            self._emit_log(line)
-
-    def _handle_line(self, line: str) -> None:
-        ev = record_line(self, line)
-        if ev is not None:
-            self.received.emit(ev)
-        elif line.strip():
-            self._emit_log(tr("(not an event) {0}").format(line))
-
-    def _emit_log(self, text: str) -> None:
-        if self._log_fh is not None:
-            self._log_fh.write(text + "\n")
-            self._log_fh.flush()
-        self.log.emit(text)
-
-    def _on_finished(self, code: int, status) -> None:
-        if self._done:
+    def _poll(self) -> None:
+        if self.job is None or self._done:
             return
-        self._read_stdout()
-        self._read_stderr()
-        for line in self._out.flush():
-            self._handle_line(line)
-        for line in self._err.flush():
-            self._emit_log(line)
-        crashed = status == QProcess.ExitStatus.CrashExit
-        if self._cancelling and crashed:
-            # We terminated it ourselves after a cancel: that is a cancel, not a crash.
-            self._finish(protocol.EXIT_CANCELLED, tr("Cancelled; earlier results are kept."))
-            return
-        self._finish(-1 if crashed else code, exit_message(code, crashed, self.error, self.log_path))
-
-    def _on_error(self, err) -> None:
-        if err == QProcess.ProcessError.FailedToStart:
-            self._finish(-1, tr("Could not start the backend interpreter {0}; choose a Python with torch "
-                                "in the AeroColor settings.").format(self._proc.program()))
+        self.job.step()
+        ended = not self.job.running()
+        items = self.job.take() if not ended else self.job.finish()
+        for kind, payload in items:
+            if kind == "event":
+                self.received.emit(payload)
+            else:
+                self.log.emit(payload)
+        if ended:
+            self._finish(self.job.exit_code, self.job.message)
 
     def _finish(self, code: int, message: str) -> None:
         if self._done:
             return
         self._done = True
+        self._timer.stop()
         self.exit_code, self.message = code, message
         if message:
-            self._emit_log(message)
-        if self._log_fh is not None:
-            self._log_fh.close()
-            self._log_fh = None
+            self.log.emit(message)
         self.finished.emit(code, message)
 
 

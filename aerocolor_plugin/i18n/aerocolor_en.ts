@@ -84,24 +84,24 @@
       <translation>Cancelled; earlier results are kept.</translation>
     </message>
     <message>
-      <location filename="../bridge/process.py" line="101" />
+      <location filename="../bridge/job.py" line="145" />
       <source>The backend did not stop; terminating it.</source>
       <translation>The backend did not stop; terminating it.</translation>
     </message>
     <message>
-      <location filename="../bridge/process.py" line="110" />
+      <location filename="../bridge/job.py" line="146" />
       <source>The backend did not terminate; killing it.</source>
       <translation>The backend did not terminate; killing it.</translation>
     </message>
     <message>
-      <location filename="../bridge/process.py" line="142" />
-      <source>(not an event) {0}</source>
-      <translation>(not an event) {0}</translation>
-    </message>
-    <message>
-      <location filename="../bridge/process.py" line="168" />
+      <location filename="../bridge/job.py" line="58" />
       <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/job.py" line="96" />
+      <source>(not an event) {0}</source>
+      <translation>(not an event) {0}</translation>
     </message>
     <message>
       <location filename="../bridge/setup_dialog.py" line="111" />

@@ -84,24 +84,24 @@
       <translation>已取消；先前的結果均已保留。</translation>
     </message>
     <message>
-      <location filename="../bridge/process.py" line="101" />
+      <location filename="../bridge/job.py" line="145" />
       <source>The backend did not stop; terminating it.</source>
       <translation>後端未停止；正在終止。</translation>
     </message>
     <message>
-      <location filename="../bridge/process.py" line="110" />
+      <location filename="../bridge/job.py" line="146" />
       <source>The backend did not terminate; killing it.</source>
       <translation>後端未終止；正在強制結束。</translation>
     </message>
     <message>
-      <location filename="../bridge/process.py" line="142" />
-      <source>(not an event) {0}</source>
-      <translation>（非事件）{0}</translation>
-    </message>
-    <message>
-      <location filename="../bridge/process.py" line="168" />
+      <location filename="../bridge/job.py" line="58" />
       <source>Could not start the backend interpreter {0}; choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器 {0}；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/job.py" line="96" />
+      <source>(not an event) {0}</source>
+      <translation>（非事件）{0}</translation>
     </message>
     <message>
       <location filename="../bridge/setup_dialog.py" line="111" />
