@@ -16,6 +16,7 @@ from ..bridge.process import BackendProcess
 from ..choices import DEVICES, GSD_MODES, device_labels, fill, gsd_labels
 from ..i18n_util import tr
 from ..layers import add_result_layer, file_path_of, is_grey, raster_layers_grey_first
+from ..jobs import ColorizeJob
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, latent_size, read_card, summary
 from ..bridge.paths import backend_root, default_model
 from ..recent import recent_checkpoints, remember_checkpoint
@@ -107,6 +108,8 @@ class ColorizeDock(QgsDockWidget):
         self.gsd = QComboBox()
         fill(self.gsd, GSD_MODES, gsd_labels())
         form.addRow(tr("Ground resolution"), self.gsd)
+        self.cog = QCheckBox(tr("Write a Cloud Optimized GeoTIFF"))
+        form.addRow(self.cog)
         self.group = QCheckBox(tr("Group with a modern layer for comparison"))
         form.addRow(self.group)
         self.modern = QgsMapLayerComboBox()
@@ -316,17 +319,10 @@ class ColorizeDock(QgsDockWidget):
         return model
 
     def _options(self, model: str) -> List[str]:
-        args = ["colorize", "--model", model, "--device", self.device.currentData()]
-        if self.batch.value() > 0:
-            args += ["--batch", str(self.batch.value())]
-        if self.tile.value() > 0:
-            args += ["--tile", str(self.tile.value())]
-        if self.overlap.value() >= 0:
-            args += ["--overlap", str(self.overlap.value())]
-        if self.gsd.currentData() != "auto":
-            args += ["--gsd", self.gsd.currentData()]
-        return args + latent_args(read_card(model), self.z_mode.currentData(), self.samples.value(),
-                                  self.seed.value(), self.z_image.filePath().strip())
+        return ColorizeJob(model, self.device.currentData(), self.batch.value(), self.tile.value(),
+                           self.overlap.value(), self.gsd.currentData(), self.cog.isChecked(),
+                           latent_args(read_card(model), self.z_mode.currentData(), self.samples.value(),
+                                       self.seed.value(), self.z_image.filePath().strip())).options()
 
     def start(self) -> None:
         if self.process is not None and self.process.is_running():
@@ -352,7 +348,7 @@ class ColorizeDock(QgsDockWidget):
         self.process = BackendProcess(self, log_path=log)
         self.process.received.connect(self.on_event)
         self.process.finished.connect(self.on_finished)
-        self.overall = ColorizeProgress()
+        self.overall = ColorizeProgress("--cog" in args)
         self.progress.setValue(0)
         self.status.setText(tr("Starting the backend…"))
         self.run_button.setEnabled(False)
@@ -371,7 +367,7 @@ class ColorizeDock(QgsDockWidget):
             self._on_many_event(ev)
         elif kind == "progress":
             # Tiles and then overviews each count from 0 to 1: one bar that only moves forward (the
-            # overviews are built with the rows, so the tiles fill it).
+            # tiles fill 98 % of it, GDAL's overview pass the rest).
             value = self.overall.update(ev)
             self.progress.setValue(int(round(value * 1000)))
             self.status.setText(tr("Colorizing: {0} %. {1}").format(int(value * 100), format_eta(ev.get("eta_s"))))

@@ -54,34 +54,34 @@
       <translation>The backend interpreter cannot import the bundled backend; reinstall the plugin.</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="101" />
+      <location filename="../bridge/events.py" line="100" />
+      <source>Cancelled; earlier results are kept.</source>
+      <translation>Cancelled; earlier results are kept.</translation>
+    </message>
+    <message>
+      <location filename="../bridge/events.py" line="102" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>The backend refused the input; check the settings and the log.</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="103" />
+      <location filename="../bridge/events.py" line="104" />
       <source>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</source>
       <translation>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="105" />
+      <location filename="../bridge/events.py" line="106" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>The backend failed with exit code {0}; see the log.</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="91" />
+      <location filename="../bridge/events.py" line="92" />
       <source> The log is in {0}.</source>
       <translation> The log is in {0}.</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="93" />
+      <location filename="../bridge/events.py" line="94" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</translation>
-    </message>
-    <message>
-      <location filename="../bridge/events.py" line="99" />
-      <source>Cancelled; earlier results are kept.</source>
-      <translation>Cancelled; earlier results are kept.</translation>
     </message>
     <message>
       <location filename="../bridge/job.py" line="145" />
@@ -664,242 +664,247 @@
       <translation>Layout</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="103" />
+      <location filename="../docks/colorize_dock.py" line="104" />
       <source>Batch</source>
       <translation>Batch</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="106" />
+      <location filename="../docks/colorize_dock.py" line="107" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="109" />
+      <location filename="../docks/colorize_dock.py" line="110" />
       <source>Ground resolution</source>
       <translation>Ground resolution</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="110" />
+      <location filename="../docks/colorize_dock.py" line="111" />
+      <source>Write a Cloud Optimized GeoTIFF</source>
+      <translation>Write a Cloud Optimized GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="113" />
       <source>Group with a modern layer for comparison</source>
       <translation>Group with a modern layer for comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="117" />
+      <location filename="../docks/colorize_dock.py" line="120" />
       <source>Modern layer</source>
       <translation>Modern layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="133" />
+      <location filename="../docks/colorize_dock.py" line="136" />
       <source>Choose a grey layer and a model.</source>
       <translation>Choose a grey layer and a model.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="151" />
+      <location filename="../docks/colorize_dock.py" line="154" />
       <source>Colouring (models with a latent code)</source>
       <translation>Colouring (models with a latent code)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="157" />
+      <location filename="../docks/colorize_dock.py" line="160" />
       <source>Latent code</source>
       <translation>Latent code</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="160" />
+      <location filename="../docks/colorize_dock.py" line="163" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="161" />
+      <location filename="../docks/colorize_dock.py" line="164" />
       <source>Colourings</source>
       <translation>Colourings</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="164" />
+      <location filename="../docks/colorize_dock.py" line="167" />
       <source>The same seed gives the same colourings again</source>
       <translation>The same seed gives the same colourings again</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="165" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>Seed</source>
       <translation>Seed</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="168" />
+      <location filename="../docks/colorize_dock.py" line="171" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>Images (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="169" />
+      <location filename="../docks/colorize_dock.py" line="172" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="171" />
+      <location filename="../docks/colorize_dock.py" line="174" />
       <source>Colour image</source>
       <translation>Colour image</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="198" />
+      <location filename="../docks/colorize_dock.py" line="201" />
       <source>Ready to colorize {0} with {1}.</source>
       <translation>Ready to colorize {0} with {1}.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/colorize_dock.py" line="231" />
       <source>Colorize layers</source>
       <translation>Colorize layers</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="237" />
+      <location filename="../docks/colorize_dock.py" line="240" />
       <source>{0} (colour)</source>
       <translation>{0} (colour)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="267" />
+      <location filename="../docks/colorize_dock.py" line="270" />
       <source>Choose a model</source>
       <translation>Choose a model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="267" />
+      <location filename="../docks/colorize_dock.py" line="270" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor models (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="290" />
+      <location filename="../docks/colorize_dock.py" line="293" />
       <source>Several colourings are made for one layer at a time; untick Several grey layers or choose one colouring.</source>
       <translation>Several colourings are made for one layer at a time; untick Several grey layers or choose one colouring.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="296" />
+      <location filename="../docks/colorize_dock.py" line="299" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>Add a grey raster layer to the project and choose it.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="299" />
+      <location filename="../docks/colorize_dock.py" line="302" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} is not a raster file on disk; save it as a GeoTIFF first.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="303" />
+      <location filename="../docks/colorize_dock.py" line="306" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>Choose where to save the colour GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="307" />
+      <location filename="../docks/colorize_dock.py" line="310" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>The output would overwrite the input; choose another file name.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="309" />
+      <location filename="../docks/colorize_dock.py" line="312" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>The output folder does not exist; choose an existing folder.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="315" />
+      <location filename="../docks/colorize_dock.py" line="318" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>Choose a model file (.pt) from a training run.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="357" />
+      <location filename="../docks/colorize_dock.py" line="353" />
       <source>Starting the backend…</source>
       <translation>Starting the backend…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="377" />
+      <location filename="../docks/colorize_dock.py" line="373" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>Colorizing: {0} %. {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="388" />
+      <location filename="../docks/colorize_dock.py" line="384" />
       <source>{0} of {1} layers: {2}</source>
       <translation>{0} of {1} layers: {2}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="413" />
+      <location filename="../docks/colorize_dock.py" line="409" />
       <source>Done: {0} of {1} layers in {2}.</source>
       <translation>Done: {0} of {1} layers in {2}.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="416" />
+      <location filename="../docks/colorize_dock.py" line="412" />
       <source>Not colorized: {0}: {1}</source>
       <translation>Not colorized: {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="42" />
+      <location filename="../docks/colorize_dock.py" line="43" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor: Colorize</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="439" />
+      <location filename="../docks/colorize_dock.py" line="435" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>The backend finished but wrote no raster; see the log.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="445" />
+      <location filename="../docks/colorize_dock.py" line="441" />
       <source>{0} (colorized)</source>
       <translation>{0} (colorized)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="447" />
+      <location filename="../docks/colorize_dock.py" line="443" />
       <source>{0} – comparison</source>
       <translation>{0} – comparison</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="453" />
+      <location filename="../docks/colorize_dock.py" line="449" />
       <source>{0} (colouring {1})</source>
       <translation>{0} (colouring {1})</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="462" />
+      <location filename="../docks/colorize_dock.py" line="458" />
       <source>{0} and {1} more</source>
       <translation>{0} and {1} more</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="464" />
+      <location filename="../docks/colorize_dock.py" line="460" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="467" />
+      <location filename="../docks/colorize_dock.py" line="463" />
       <source>Done: {0}</source>
       <translation>Done: {0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="64" />
+      <location filename="../docks/colorize_dock.py" line="65" />
       <source>Grey layer</source>
       <translation>Grey layer</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>A model from a recent run, or any checkpoint file (.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="77" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="85" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="85" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>Output GeoTIFF</source>
       <translation>Output GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
+      <location filename="../docks/colorize_dock.py" line="93" />
       <source>model's</source>
       <translation>model's</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="93" />
+      <location filename="../docks/colorize_dock.py" line="94" />
       <source>Tile (px)</source>
       <translation>Tile (px)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="98" />
+      <location filename="../docks/colorize_dock.py" line="99" />
       <source>Overlap (px)</source>
       <translation>Overlap (px)</translation>
     </message>
@@ -1454,117 +1459,112 @@
       <translation>Refuse captures of more tiles than</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="24" />
+      <location filename="../processing/colorize_algorithm.py" line="25" />
       <source>Colorize raster</source>
       <translation>Colorize raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="27" />
+      <location filename="../processing/colorize_algorithm.py" line="28" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="33" />
+      <location filename="../processing/colorize_algorithm.py" line="34" />
       <source>Grey raster</source>
       <translation>Grey raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="35" />
+      <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>Model (.pt; empty: the bundled default model)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="37" />
+      <location filename="../processing/colorize_algorithm.py" line="38" />
       <source>Tile in px (0: the model's)</source>
       <translation>Tile in px (0: the model's)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="39" />
+      <location filename="../processing/colorize_algorithm.py" line="40" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>Overlap in px (-1: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="41" />
+      <location filename="../processing/colorize_algorithm.py" line="42" />
       <source>Batch size (0: automatic)</source>
       <translation>Batch size (0: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="46" />
+      <location filename="../processing/colorize_algorithm.py" line="47" />
       <source>Latent code (models that have one)</source>
       <translation>Latent code (models that have one)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="48" />
+      <location filename="../processing/colorize_algorithm.py" line="49" />
       <source>Seed of the random latent code</source>
       <translation>Seed of the random latent code</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="50" />
+      <location filename="../processing/colorize_algorithm.py" line="51" />
       <source>Colour image whose colouring to follow</source>
       <translation>Colour image whose colouring to follow</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="53" />
-      <source>Write a Cloud Optimized GeoTIFF</source>
-      <translation>Write a Cloud Optimized GeoTIFF</translation>
-    </message>
-    <message>
-      <location filename="../processing/colorize_algorithm.py" line="57" />
+      <location filename="../processing/colorize_algorithm.py" line="58" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="62" />
+      <location filename="../processing/colorize_algorithm.py" line="63" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="69" />
+      <location filename="../processing/colorize_algorithm.py" line="70" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="71" />
+      <location filename="../processing/colorize_algorithm.py" line="72" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>No model given: using the bundled default model {0}.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="74" />
+      <location filename="../processing/colorize_algorithm.py" line="75" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="25" />
+      <location filename="../processing/colorize_many_algorithm.py" line="26" />
       <source>Colorize rasters</source>
       <translation>Colorize rasters</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="28" />
+      <location filename="../processing/colorize_many_algorithm.py" line="29" />
       <source>Colorizes many grey rasters with one model in one backend process, into one folder. A ledger there records what was done with which model: run it again after a crash or a cancel and the finished rasters are skipped. A raster that cannot be colorized is reported and the others go on.</source>
       <translation>Colorizes many grey rasters with one model in one backend process, into one folder. A ledger there records what was done with which model: run it again after a crash or a cancel and the finished rasters are skipped. A raster that cannot be colorized is reported and the others go on.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="34" />
+      <location filename="../processing/colorize_many_algorithm.py" line="35" />
       <source>Grey rasters</source>
       <translation>Grey rasters</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="40" />
+      <location filename="../processing/colorize_many_algorithm.py" line="41" />
       <source>Output names ({stem}: the input's name)</source>
       <translation>Output names ({stem}: the input's name)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="43" />
+      <location filename="../processing/colorize_many_algorithm.py" line="44" />
       <source>Replace outputs not made by this model (otherwise they are kept)</source>
       <translation>Replace outputs not made by this model (otherwise they are kept)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="45" />
+      <location filename="../processing/colorize_many_algorithm.py" line="46" />
       <source>Colour rasters</source>
       <translation>Colour rasters</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="56" />
+      <location filename="../processing/colorize_many_algorithm.py" line="57" />
       <source>Choose the grey rasters to colorize.</source>
       <translation>Choose the grey rasters to colorize.</translation>
     </message>

@@ -54,34 +54,34 @@
       <translation>後端直譯器無法匯入內附的後端；請重新安裝外掛。</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="101" />
+      <location filename="../bridge/events.py" line="100" />
+      <source>Cancelled; earlier results are kept.</source>
+      <translation>已取消；先前的結果均已保留。</translation>
+    </message>
+    <message>
+      <location filename="../bridge/events.py" line="102" />
       <source>The backend refused the input; check the settings and the log.</source>
       <translation>後端拒絕了輸入；請檢查設定與記錄。</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="103" />
+      <location filename="../bridge/events.py" line="104" />
       <source>The backend could not write its files: the disk is full or the folder is not writable; free some space and run again.</source>
       <translation>後端無法寫入檔案：磁碟已滿或資料夾無法寫入；請釋出一些空間後再執行一次。</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="105" />
+      <location filename="../bridge/events.py" line="106" />
       <source>The backend failed with exit code {0}; see the log.</source>
       <translation>後端失敗，結束代碼 {0}；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="91" />
+      <location filename="../bridge/events.py" line="92" />
       <source> The log is in {0}.</source>
       <translation> 記錄檔位於 {0}。</translation>
     </message>
     <message>
-      <location filename="../bridge/events.py" line="93" />
+      <location filename="../bridge/events.py" line="94" />
       <source>The backend stopped unexpectedly (it crashed or was killed); earlier results are kept.</source>
       <translation>後端意外停止（當機或被終止）；先前的結果均已保留。</translation>
-    </message>
-    <message>
-      <location filename="../bridge/events.py" line="99" />
-      <source>Cancelled; earlier results are kept.</source>
-      <translation>已取消；先前的結果均已保留。</translation>
     </message>
     <message>
       <location filename="../bridge/job.py" line="145" />
@@ -664,242 +664,247 @@
       <translation>排列方式</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="103" />
+      <location filename="../docks/colorize_dock.py" line="104" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="106" />
+      <location filename="../docks/colorize_dock.py" line="107" />
       <source>Device</source>
       <translation>裝置</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="109" />
+      <location filename="../docks/colorize_dock.py" line="110" />
       <source>Ground resolution</source>
       <translation>地面解析度</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="110" />
+      <location filename="../docks/colorize_dock.py" line="111" />
+      <source>Write a Cloud Optimized GeoTIFF</source>
+      <translation>寫成雲端最佳化 GeoTIFF（COG）</translation>
+    </message>
+    <message>
+      <location filename="../docks/colorize_dock.py" line="113" />
       <source>Group with a modern layer for comparison</source>
       <translation>與現代圖層放入同一群組以便比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="117" />
+      <location filename="../docks/colorize_dock.py" line="120" />
       <source>Modern layer</source>
       <translation>現代圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="133" />
+      <location filename="../docks/colorize_dock.py" line="136" />
       <source>Choose a grey layer and a model.</source>
       <translation>請選擇灰階圖層與模型。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="151" />
+      <location filename="../docks/colorize_dock.py" line="154" />
       <source>Colouring (models with a latent code)</source>
       <translation>著色（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="157" />
+      <location filename="../docks/colorize_dock.py" line="160" />
       <source>Latent code</source>
       <translation>潛在編碼</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="160" />
+      <location filename="../docks/colorize_dock.py" line="163" />
       <source>Several colourings, one GeoTIFF each (name_1.tif, name_2.tif, …)</source>
       <translation>多種著色，各存為一個 GeoTIFF（name_1.tif、name_2.tif、…）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="161" />
+      <location filename="../docks/colorize_dock.py" line="164" />
       <source>Colourings</source>
       <translation>著色數量</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="164" />
+      <location filename="../docks/colorize_dock.py" line="167" />
       <source>The same seed gives the same colourings again</source>
       <translation>相同的種子會再次產生相同的著色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="165" />
+      <location filename="../docks/colorize_dock.py" line="168" />
       <source>Seed</source>
       <translation>種子</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="168" />
+      <location filename="../docks/colorize_dock.py" line="171" />
       <source>Images (*.tif *.tiff *.png *.jpg *.jpeg)</source>
       <translation>影像 (*.tif *.tiff *.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="169" />
+      <location filename="../docks/colorize_dock.py" line="172" />
       <source>A colour image (e.g. a modern photo of a similar place): the model's encoder reads its colouring and every tile uses it</source>
       <translation>一張彩色影像（例如相似地點的現代照片）：模型的編碼器讀取其著色，每個圖塊都使用它</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="171" />
+      <location filename="../docks/colorize_dock.py" line="174" />
       <source>Colour image</source>
       <translation>彩色影像</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="198" />
+      <location filename="../docks/colorize_dock.py" line="201" />
       <source>Ready to colorize {0} with {1}.</source>
       <translation>可以用 {1} 為 {0} 上色。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="228" />
+      <location filename="../docks/colorize_dock.py" line="231" />
       <source>Colorize layers</source>
       <translation>為圖層上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="237" />
+      <location filename="../docks/colorize_dock.py" line="240" />
       <source>{0} (colour)</source>
       <translation>{0}（彩色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="267" />
+      <location filename="../docks/colorize_dock.py" line="270" />
       <source>Choose a model</source>
       <translation>選擇模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="267" />
+      <location filename="../docks/colorize_dock.py" line="270" />
       <source>AeroColor models (*.pt)</source>
       <translation>AeroColor 模型 (*.pt)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="290" />
+      <location filename="../docks/colorize_dock.py" line="293" />
       <source>Several colourings are made for one layer at a time; untick Several grey layers or choose one colouring.</source>
       <translation>多種上色結果一次只能針對一個圖層；請取消勾選「多個灰階圖層」，或只選一種上色結果。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="296" />
+      <location filename="../docks/colorize_dock.py" line="299" />
       <source>Add a grey raster layer to the project and choose it.</source>
       <translation>請將灰階網格圖層加入專案並選取它。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="299" />
+      <location filename="../docks/colorize_dock.py" line="302" />
       <source>{0} is not a raster file on disk; save it as a GeoTIFF first.</source>
       <translation>{0} 不是磁碟上的網格檔；請先另存為 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="303" />
+      <location filename="../docks/colorize_dock.py" line="306" />
       <source>Choose where to save the colour GeoTIFF.</source>
       <translation>請選擇彩色 GeoTIFF 的儲存位置。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="307" />
+      <location filename="../docks/colorize_dock.py" line="310" />
       <source>The output would overwrite the input; choose another file name.</source>
       <translation>輸出會覆寫輸入；請改用其他檔名。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="309" />
+      <location filename="../docks/colorize_dock.py" line="312" />
       <source>The output folder does not exist; choose an existing folder.</source>
       <translation>輸出資料夾不存在；請選擇已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="315" />
+      <location filename="../docks/colorize_dock.py" line="318" />
       <source>Choose a model file (.pt) from a training run.</source>
       <translation>請選擇訓練所產生的模型檔（.pt）。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="357" />
+      <location filename="../docks/colorize_dock.py" line="353" />
       <source>Starting the backend…</source>
       <translation>正在啟動後端…</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="377" />
+      <location filename="../docks/colorize_dock.py" line="373" />
       <source>Colorizing: {0} %. {1}</source>
       <translation>上色中：{0} %。{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="388" />
+      <location filename="../docks/colorize_dock.py" line="384" />
       <source>{0} of {1} layers: {2}</source>
       <translation>第 {0}/{1} 個圖層：{2}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="413" />
+      <location filename="../docks/colorize_dock.py" line="409" />
       <source>Done: {0} of {1} layers in {2}.</source>
       <translation>完成：{1} 個圖層中的 {0} 個，存於 {2}。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="416" />
+      <location filename="../docks/colorize_dock.py" line="412" />
       <source>Not colorized: {0}: {1}</source>
       <translation>未上色：{0}：{1}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="42" />
+      <location filename="../docks/colorize_dock.py" line="43" />
       <source>AeroColor: Colorize</source>
       <translation>AeroColor：上色</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="439" />
+      <location filename="../docks/colorize_dock.py" line="435" />
       <source>The backend finished but wrote no raster; see the log.</source>
       <translation>後端已結束但未寫出網格；請查看記錄。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="445" />
+      <location filename="../docks/colorize_dock.py" line="441" />
       <source>{0} (colorized)</source>
       <translation>{0}（已上色）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="447" />
+      <location filename="../docks/colorize_dock.py" line="443" />
       <source>{0} – comparison</source>
       <translation>{0} – 比較</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="453" />
+      <location filename="../docks/colorize_dock.py" line="449" />
       <source>{0} (colouring {1})</source>
       <translation>{0}（著色 {1}）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="462" />
+      <location filename="../docks/colorize_dock.py" line="458" />
       <source>{0} and {1} more</source>
       <translation>{0} 及另外 {1} 個</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="464" />
+      <location filename="../docks/colorize_dock.py" line="460" />
       <source>Done: {0}. The source layer was removed meanwhile, so the result is at the top of the layer tree.</source>
       <translation>完成：{0}。來源圖層已於執行期間移除，因此結果位於圖層樹最上方。</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="467" />
+      <location filename="../docks/colorize_dock.py" line="463" />
       <source>Done: {0}</source>
       <translation>完成：{0}</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="64" />
+      <location filename="../docks/colorize_dock.py" line="65" />
       <source>Grey layer</source>
       <translation>灰階圖層</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="72" />
+      <location filename="../docks/colorize_dock.py" line="73" />
       <source>A model from a recent run, or any checkpoint file (.pt)</source>
       <translation>近期訓練的模型，或任何檢查點檔（.pt）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="77" />
+      <location filename="../docks/colorize_dock.py" line="78" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="84" />
+      <location filename="../docks/colorize_dock.py" line="85" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="85" />
+      <location filename="../docks/colorize_dock.py" line="86" />
       <source>Output GeoTIFF</source>
       <translation>輸出 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="92" />
+      <location filename="../docks/colorize_dock.py" line="93" />
       <source>model's</source>
       <translation>依模型</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="93" />
+      <location filename="../docks/colorize_dock.py" line="94" />
       <source>Tile (px)</source>
       <translation>圖塊（像素）</translation>
     </message>
     <message>
-      <location filename="../docks/colorize_dock.py" line="98" />
+      <location filename="../docks/colorize_dock.py" line="99" />
       <source>Overlap (px)</source>
       <translation>重疊（像素）</translation>
     </message>
@@ -1454,117 +1459,112 @@
       <translation>拒絕超過此圖塊數的擷取</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="24" />
+      <location filename="../processing/colorize_algorithm.py" line="25" />
       <source>Colorize raster</source>
       <translation>為網格上色</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="27" />
+      <location filename="../processing/colorize_algorithm.py" line="28" />
       <source>Colorizes a grey (historical) raster with a trained AeroColor model and writes a georeferenced colour GeoTIFF on the input's grid.</source>
       <translation>以訓練好的 AeroColor 模型為灰階（歷史）網格上色，並依輸入的網格寫出具地理參考的彩色 GeoTIFF。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="33" />
+      <location filename="../processing/colorize_algorithm.py" line="34" />
       <source>Grey raster</source>
       <translation>灰階網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="35" />
+      <location filename="../processing/colorize_algorithm.py" line="36" />
       <source>Model (.pt; empty: the bundled default model)</source>
       <translation>模型（.pt；留空：內附的預設模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="37" />
+      <location filename="../processing/colorize_algorithm.py" line="38" />
       <source>Tile in px (0: the model's)</source>
       <translation>圖塊像素（0：依模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="39" />
+      <location filename="../processing/colorize_algorithm.py" line="40" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>重疊像素（-1：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="41" />
+      <location filename="../processing/colorize_algorithm.py" line="42" />
       <source>Batch size (0: automatic)</source>
       <translation>批次大小（0：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="46" />
+      <location filename="../processing/colorize_algorithm.py" line="47" />
       <source>Latent code (models that have one)</source>
       <translation>潛在編碼（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="48" />
+      <location filename="../processing/colorize_algorithm.py" line="49" />
       <source>Seed of the random latent code</source>
       <translation>隨機潛在編碼的種子</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="50" />
+      <location filename="../processing/colorize_algorithm.py" line="51" />
       <source>Colour image whose colouring to follow</source>
       <translation>要仿照其著色的彩色影像</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="53" />
-      <source>Write a Cloud Optimized GeoTIFF</source>
-      <translation>寫成雲端最佳化 GeoTIFF（COG）</translation>
-    </message>
-    <message>
-      <location filename="../processing/colorize_algorithm.py" line="57" />
+      <location filename="../processing/colorize_algorithm.py" line="58" />
       <source>Colour raster</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="62" />
+      <location filename="../processing/colorize_algorithm.py" line="63" />
       <source>The input raster could not be opened.</source>
       <translation>無法開啟輸入網格。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="69" />
+      <location filename="../processing/colorize_algorithm.py" line="70" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>請選擇模型：此份 AeroColor 未內附預設模型。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="71" />
+      <location filename="../processing/colorize_algorithm.py" line="72" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>未指定模型：使用內附的預設模型 {0}。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="74" />
+      <location filename="../processing/colorize_algorithm.py" line="75" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="25" />
+      <location filename="../processing/colorize_many_algorithm.py" line="26" />
       <source>Colorize rasters</source>
       <translation>為多個網格上色</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="28" />
+      <location filename="../processing/colorize_many_algorithm.py" line="29" />
       <source>Colorizes many grey rasters with one model in one backend process, into one folder. A ledger there records what was done with which model: run it again after a crash or a cancel and the finished rasters are skipped. A raster that cannot be colorized is reported and the others go on.</source>
       <translation>以同一個模型、在同一個後端程序中為多個灰階網格上色，輸出到同一個資料夾。資料夾中的紀錄檔會記下每個檔案用哪個模型完成：當機或取消後再執行一次，已完成的網格會被略過。無法上色的網格會被回報，其餘照常進行。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="34" />
+      <location filename="../processing/colorize_many_algorithm.py" line="35" />
       <source>Grey rasters</source>
       <translation>灰階網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="40" />
+      <location filename="../processing/colorize_many_algorithm.py" line="41" />
       <source>Output names ({stem}: the input's name)</source>
       <translation>輸出檔名（{stem}：輸入的檔名）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="43" />
+      <location filename="../processing/colorize_many_algorithm.py" line="44" />
       <source>Replace outputs not made by this model (otherwise they are kept)</source>
       <translation>取代不是由此模型產生的輸出（否則保留）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="45" />
+      <location filename="../processing/colorize_many_algorithm.py" line="46" />
       <source>Colour rasters</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="56" />
+      <location filename="../processing/colorize_many_algorithm.py" line="57" />
       <source>Choose the grey rasters to colorize.</source>
       <translation>請選擇要上色的灰階網格。</translation>
     </message>

@@ -8,6 +8,7 @@ from qgis.core import (QgsProcessingException, QgsProcessingParameterBoolean, Qg
 from ..choices import DEVICES, GSD_MODES, device_labels, gsd_labels
 from ..i18n_util import tr
 from ..layers import file_path_of, first_grey_layer
+from ..jobs import ColorizeJob
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, read_card
 from ..bridge.paths import default_model
 from .base import AeroColorAlgorithm
@@ -74,27 +75,17 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
             raise QgsProcessingException(tr("The output must be a GeoTIFF (.tif)."))
         if context.willLoadLayerOnCompletion(out):  # named as the dock names it, not "Colour raster"
             context.layerToLoadOnCompletionDetails(out).name = tr("{0} (colorized)").format(layer.name())
-        args = ["colorize", "--model", model, "--device", DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]]
-        batch = self.parameterAsInt(parameters, "BATCH", context)
-        if batch > 0:
-            args += ["--batch", str(batch)]
-        tile = self.parameterAsInt(parameters, "TILE", context)
-        if tile > 0:
-            args += ["--tile", str(tile)]
-        overlap = self.parameterAsInt(parameters, "OVERLAP", context)
-        if overlap >= 0:
-            args += ["--overlap", str(overlap)]
-        gsd = GSD_MODES[self.parameterAsEnum(parameters, "GSD", context)]
-        if gsd != "auto":
-            args += ["--gsd", gsd]
-        if self.parameterAsBool(parameters, "COG", context):
-            args += ["--cog"]
         try:
-            args += latent_args(read_card(model), LATENT_MODES[self.parameterAsEnum(parameters, "LATENT", context)],
-                                seed=self.parameterAsInt(parameters, "SEED", context),
-                                image=self.parameterAsFile(parameters, "Z_REFERENCE", context))
+            latent = latent_args(read_card(model), LATENT_MODES[self.parameterAsEnum(parameters, "LATENT", context)],
+                                 seed=self.parameterAsInt(parameters, "SEED", context),
+                                 image=self.parameterAsFile(parameters, "Z_REFERENCE", context))
         except ValueError as exc:
             raise QgsProcessingException(str(exc)) from None
-        outcome = self.run_backend(args + [src, out], feedback)
+        job = ColorizeJob(model, DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
+                          self.parameterAsInt(parameters, "BATCH", context), self.parameterAsInt(parameters, "TILE", context),
+                          self.parameterAsInt(parameters, "OVERLAP", context),
+                          GSD_MODES[self.parameterAsEnum(parameters, "GSD", context)],
+                          self.parameterAsBool(parameters, "COG", context), latent)
+        outcome = self.run_backend(job.one(src, out), feedback)
         raster = ((outcome.result or {}).get("outputs") or {}).get("raster", out)
         return {"OUTPUT": raster}

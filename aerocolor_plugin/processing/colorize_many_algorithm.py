@@ -8,6 +8,7 @@ from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutpu
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterMultipleLayers,
                        QgsProcessingParameterString)
 
+from ..jobs import ColorizeJob
 from ..choices import DEVICES, GSD_MODES, device_labels, gsd_labels
 from ..i18n_util import tr
 from ..layers import file_path_of
@@ -59,11 +60,9 @@ class ColorizeManyAlgorithm(AeroColorAlgorithm):
             raise QgsProcessingException(tr("Choose a model: this copy of AeroColor has no bundled default model."))
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         os.makedirs(folder, exist_ok=True)
-        args = ["colorize", "--model", model, "--device", DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
-                "--out-dir", folder, "--pattern", self.parameterAsString(parameters, "PATTERN", context)]
-        gsd = GSD_MODES[self.parameterAsEnum(parameters, "GSD", context)]
-        if gsd != "auto":
-            args += ["--gsd", gsd]
+        job = ColorizeJob(model, DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
+                          gsd=GSD_MODES[self.parameterAsEnum(parameters, "GSD", context)])
+        args = job.options() + ["--out-dir", folder, "--pattern", self.parameterAsString(parameters, "PATTERN", context)]
         if self.parameterAsBool(parameters, "OVERWRITE", context):
             args += ["--overwrite"]
         outcome = self.run_backend(args + paths, feedback, partial_ok=True)
