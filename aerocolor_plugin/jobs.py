@@ -34,3 +34,33 @@ class ColorizeJob:
     def one(self, src: str, out: str) -> List[str]:
         """The command for one raster."""
         return self.options() + [src, out]
+
+
+@dataclass
+class TrainJob:
+    """`aerocolor train`'s options, as the Train dock and the Train algorithm set them."""
+    run: str
+    device: str = "auto"
+    resume: bool = False             # continue the run folder's run: nothing else is given
+    data: str = ""
+    model: List[str] = field(default_factory=list)   # start_from.train_model_args(...)
+    epochs: int = 100
+    decay_epochs: int = 100
+    batch: int = 1
+    steps_per_epoch: int = 0         # 0: the whole dataset
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    gan_mode: str = ""               # '': the family's own
+
+    def args(self) -> List[str]:
+        args = ["train", "--run", self.run, "--device", self.device]
+        if self.resume:
+            return args + ["--resume"]
+        args += ["--data", self.data] + list(self.model)
+        args += ["--epochs", str(self.epochs), "--decay-epochs", str(self.decay_epochs), "--batch", str(self.batch)]
+        if self.steps_per_epoch > 0:
+            args += ["--steps-per-epoch", str(self.steps_per_epoch)]
+        args += ["--lr-g", f"{self.lr_g:g}", "--lr-d", f"{self.lr_d:g}"]
+        if self.gan_mode:
+            args += ["--gan-mode", self.gan_mode]
+        return args

@@ -210,6 +210,14 @@ def test_processing_train_starts_from_what_is_chosen(provider, tmp_path, monkeyp
             processing.run("aerocolor:train", {"DATA": str(tmp_path), "RUN": str(tmp_path / "run"), **params})
 
 
+def test_processing_train_passes_the_gan_loss_as_the_dock_does(provider, tmp_path, monkeypatch):
+    from aerocolor_plugin.choices import GAN_MODES
+
+    assert "--gan-mode" not in _train_args(tmp_path, monkeypatch, {})               # the family's own
+    args = _train_args(tmp_path, monkeypatch, {"GAN_MODE": 1 + GAN_MODES.index("wgangp")})
+    assert args[args.index("--gan-mode") + 1] == "wgangp"
+
+
 def test_processing_train_bad_input_is_one_sentence(provider, tmp_path):
     import processing
     from qgis.core import QgsProcessingException

@@ -18,6 +18,7 @@ from ..bridge.events import notice_text
 from ..bridge.process import BackendProcess, RunFollower
 from ..choices import COLOR_MODES, DEVICES, FAMILIES, GAN_MODES, color_mode_labels, device_labels, fill
 from ..i18n_util import tr
+from ..jobs import TrainJob
 from ..model_card import read_card, summary
 from ..bridge.paths import default_model
 from ..recent import last_run, recent_checkpoints, remember_checkpoint, remember_run
@@ -295,22 +296,17 @@ class TrainDock(QgsDockWidget):
         run = self.run_dir.filePath().strip()
         if not run:
             raise ValueError(tr("Choose a run folder; checkpoints, samples and logs go there."))
-        args = ["train", "--run", run, "--device", self.device.currentData()]
         if resume:
-            return args + ["--resume"]
+            return TrainJob(run, self.device.currentData(), resume=True).args()
         data = self.dataset.filePath().strip()
         if not data or not os.path.isdir(data):
             raise ValueError(tr("Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset')."))
-        args += ["--data", data]
-        args += train_model_args(self._start(), self.base_model.currentText(), self.family.currentText(),
+        model = train_model_args(self._start(), self.base_model.currentText(), self.family.currentText(),
                                  self.color_mode.currentData(), self.tile.value(),
                                  {"ngf": self.ngf.value(), "ndf": self.ndf.value()})
-        args += ["--epochs", str(self.epochs.value()), "--decay-epochs", str(self.decay_epochs.value()),
-                 "--batch", str(self.batch.value()),
-                 "--lr-g", f"{self.lr_g.value():g}", "--lr-d", f"{self.lr_d.value():g}"]
-        if self.gan_mode.currentData():
-            args += ["--gan-mode", self.gan_mode.currentData()]
-        return args
+        return TrainJob(run, self.device.currentData(), data=data, model=model, epochs=self.epochs.value(),
+                        decay_epochs=self.decay_epochs.value(), batch=self.batch.value(), lr_g=self.lr_g.value(),
+                        lr_d=self.lr_d.value(), gan_mode=self.gan_mode.currentData()).args()
 
     # -- running --------------------------------------------------------------------------
     def start(self, resume: bool = False) -> None:

@@ -934,92 +934,92 @@
       <translation>Choose an existing folder for the colour GeoTIFFs.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="103" />
+      <location filename="../docks/train_dock.py" line="104" />
       <source>Generator filters (ngf)</source>
       <translation>Generator filters (ngf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="105" />
+      <location filename="../docks/train_dock.py" line="106" />
       <source>Discriminator filters (ndf)</source>
       <translation>Discriminator filters (ndf)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="107" />
+      <location filename="../docks/train_dock.py" line="108" />
       <source>family default</source>
       <translation>family default</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="110" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>GAN loss</source>
       <translation>GAN loss</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="112" />
+      <location filename="../docks/train_dock.py" line="113" />
       <source>Learning rate G</source>
       <translation>Learning rate G</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="114" />
+      <location filename="../docks/train_dock.py" line="115" />
       <source>Learning rate D</source>
       <translation>Learning rate D</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="118" />
+      <location filename="../docks/train_dock.py" line="119" />
       <source>Start</source>
       <translation>Start</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="120" />
+      <location filename="../docks/train_dock.py" line="121" />
       <source>Stop</source>
       <translation>Stop</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="122" />
+      <location filename="../docks/train_dock.py" line="123" />
       <source>Resume</source>
       <translation>Resume</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="124" />
+      <location filename="../docks/train_dock.py" line="125" />
       <source>Open run folder</source>
       <translation>Open run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="126" />
+      <location filename="../docks/train_dock.py" line="127" />
       <source>Show run</source>
       <translation>Show run</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="127" />
+      <location filename="../docks/train_dock.py" line="128" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>Show the progress of the run in the run folder (after a restart)</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="140" />
+      <location filename="../docks/train_dock.py" line="141" />
       <source>Idle.</source>
       <translation>Idle.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="174" />
+      <location filename="../docks/train_dock.py" line="175" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="226" />
+      <location filename="../docks/train_dock.py" line="227" />
       <source>Not an AeroColor model.</source>
       <translation>Not an AeroColor model.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="263" />
+      <location filename="../docks/train_dock.py" line="264" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="273" />
+      <location filename="../docks/train_dock.py" line="274" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>Last run: {0}. Show run follows it; Resume continues it.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="297" />
+      <location filename="../docks/train_dock.py" line="298" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>Choose a run folder; checkpoints, samples and logs go there.</translation>
     </message>
@@ -1029,102 +1029,102 @@
       <translation>Choose the dataset folder (make one with the Capture dock or 'aerocolor dataset').</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="360" />
+      <location filename="../docks/train_dock.py" line="356" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>Stopping after the current step; the run is saved for resuming…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="367" />
+      <location filename="../docks/train_dock.py" line="363" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>The run folder has no events.jsonl; choose the folder of a run.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="381" />
+      <location filename="../docks/train_dock.py" line="377" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="428" />
+      <location filename="../docks/train_dock.py" line="424" />
       <source>The run folder does not exist yet.</source>
       <translation>The run folder does not exist yet.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="439" />
+      <location filename="../docks/train_dock.py" line="435" />
       <source>Training on {0} (torch {1}).</source>
       <translation>Training on {0} (torch {1}).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="444" />
+      <location filename="../docks/train_dock.py" line="440" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>Epoch {0} of {1}, step {2} of {3}. {4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="456" />
+      <location filename="../docks/train_dock.py" line="452" />
       <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
       <translation>Checkpoints are saved to {0} (after every epoch, and on Stop).</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="467" />
+      <location filename="../docks/train_dock.py" line="463" />
       <source>Training finished; the model is {0}.</source>
       <translation>Training finished; the model is {0}.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="478" />
+      <location filename="../docks/train_dock.py" line="474" />
       <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
       <translation>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="480" />
+      <location filename="../docks/train_dock.py" line="476" />
       <source>Stopped; the run is saved. Press Resume to continue from there.</source>
       <translation>Stopped; the run is saved. Press Resume to continue from there.</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="53" />
+      <location filename="../docks/train_dock.py" line="54" />
       <source>AeroColor: Train</source>
       <translation>AeroColor: Train</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="72" />
+      <location filename="../docks/train_dock.py" line="73" />
       <source>Dataset folder</source>
       <translation>Dataset folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="75" />
+      <location filename="../docks/train_dock.py" line="76" />
       <source>Run folder</source>
       <translation>Run folder</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="76" />
+      <location filename="../docks/train_dock.py" line="77" />
       <source>Start from</source>
       <translation>Start from</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="83" />
+      <location filename="../docks/train_dock.py" line="84" />
       <source>Model family</source>
       <translation>Model family</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="86" />
+      <location filename="../docks/train_dock.py" line="87" />
       <source>Colour mode</source>
       <translation>Colour mode</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="88" />
+      <location filename="../docks/train_dock.py" line="89" />
       <source>Epochs at full rate</source>
       <translation>Epochs at full rate</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="90" />
+      <location filename="../docks/train_dock.py" line="91" />
       <source>Epochs of decay</source>
       <translation>Epochs of decay</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="92" />
+      <location filename="../docks/train_dock.py" line="93" />
       <source>Batch size</source>
       <translation>Batch size</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="98" />
+      <location filename="../docks/train_dock.py" line="99" />
       <source>Network and optimiser</source>
       <translation>Network and optimiser</translation>
     </message>
@@ -1599,37 +1599,37 @@
       <translation>AeroColor: colorize historical aerial photographs</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="29" />
+      <location filename="../processing/train_algorithm.py" line="30" />
       <source>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</source>
       <translation>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="31" />
+      <location filename="../processing/train_algorithm.py" line="32" />
       <source>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</source>
       <translation>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="46" />
+      <location filename="../processing/train_algorithm.py" line="47" />
       <source>Model file to start from (.pt; used unless Start from is nothing)</source>
       <translation>Model file to start from (.pt; used unless Start from is nothing)</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="57" />
+      <location filename="../processing/train_algorithm.py" line="58" />
       <source>Steps per epoch (0: the whole dataset)</source>
       <translation>Steps per epoch (0: the whole dataset)</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="63" />
+      <location filename="../processing/train_algorithm.py" line="68" />
       <source>Resume the run in the run folder</source>
       <translation>Resume the run in the run folder</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="65" />
+      <location filename="../processing/train_algorithm.py" line="70" />
       <source>Model checkpoint</source>
       <translation>Model checkpoint</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="87" />
+      <location filename="../processing/train_algorithm.py" line="92" />
       <source>Fine-tuning {0} ({1}).</source>
       <translation>Fine-tuning {0} ({1}).</translation>
     </message>

@@ -934,92 +934,92 @@
       <translation>請為彩色 GeoTIFF 選擇一個已存在的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="103" />
+      <location filename="../docks/train_dock.py" line="104" />
       <source>Generator filters (ngf)</source>
       <translation>生成器濾波器數（ngf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="105" />
+      <location filename="../docks/train_dock.py" line="106" />
       <source>Discriminator filters (ndf)</source>
       <translation>判別器濾波器數（ndf）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="107" />
+      <location filename="../docks/train_dock.py" line="108" />
       <source>family default</source>
       <translation>依模型類型預設</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="110" />
+      <location filename="../docks/train_dock.py" line="111" />
       <source>GAN loss</source>
       <translation>GAN 損失</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="112" />
+      <location filename="../docks/train_dock.py" line="113" />
       <source>Learning rate G</source>
       <translation>生成器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="114" />
+      <location filename="../docks/train_dock.py" line="115" />
       <source>Learning rate D</source>
       <translation>判別器學習率</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="118" />
+      <location filename="../docks/train_dock.py" line="119" />
       <source>Start</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="120" />
+      <location filename="../docks/train_dock.py" line="121" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="122" />
+      <location filename="../docks/train_dock.py" line="123" />
       <source>Resume</source>
       <translation>繼續</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="124" />
+      <location filename="../docks/train_dock.py" line="125" />
       <source>Open run folder</source>
       <translation>開啟訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="126" />
+      <location filename="../docks/train_dock.py" line="127" />
       <source>Show run</source>
       <translation>顯示訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="127" />
+      <location filename="../docks/train_dock.py" line="128" />
       <source>Show the progress of the run in the run folder (after a restart)</source>
       <translation>顯示訓練資料夾中訓練的進度（重新啟動後使用）</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="140" />
+      <location filename="../docks/train_dock.py" line="141" />
       <source>Idle.</source>
       <translation>閒置中。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="174" />
+      <location filename="../docks/train_dock.py" line="175" />
       <source>Fine-tune a trained model on your dataset (it keeps its family, colour mode and network), or train a new model from nothing</source>
       <translation>以您的資料集微調已訓練的模型（保留其模型類型、色彩模式與網路結構），或從頭訓練新模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="226" />
+      <location filename="../docks/train_dock.py" line="227" />
       <source>Not an AeroColor model.</source>
       <translation>不是 AeroColor 模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="263" />
+      <location filename="../docks/train_dock.py" line="264" />
       <source>{0} is a {1} model in {2}, so Start from is now nothing: a new {3} model in {4}.</source>
       <translation>{0} 是 {2} 的 {1} 模型，因此起始模型已改為「無」：從頭訓練 {4} 的 {3} 新模型。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="273" />
+      <location filename="../docks/train_dock.py" line="274" />
       <source>Last run: {0}. Show run follows it; Resume continues it.</source>
       <translation>上次的訓練：{0}。按「顯示訓練」可追蹤其進度，按「繼續」可接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="297" />
+      <location filename="../docks/train_dock.py" line="298" />
       <source>Choose a run folder; checkpoints, samples and logs go there.</source>
       <translation>請選擇訓練資料夾；檢查點、樣本與記錄都會存放在此。</translation>
     </message>
@@ -1029,102 +1029,102 @@
       <translation>請選擇資料集資料夾（可用擷取面板或 'aerocolor dataset' 建立）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="360" />
+      <location filename="../docks/train_dock.py" line="356" />
       <source>Stopping after the current step; the run is saved for resuming…</source>
       <translation>將在目前這一步後停止；訓練會儲存以便繼續…</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="367" />
+      <location filename="../docks/train_dock.py" line="363" />
       <source>The run folder has no events.jsonl; choose the folder of a run.</source>
       <translation>訓練資料夾中沒有 events.jsonl；請選擇一次訓練的資料夾。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="381" />
+      <location filename="../docks/train_dock.py" line="377" />
       <source>This run is not running: it stopped before finishing (QGIS was closed or the backend was stopped). Press Resume to continue from its last checkpoint.</source>
       <translation>此訓練目前未在執行：它在完成前已停止（QGIS 已關閉或後端已停止）。請按「繼續」從最後的檢查點接續訓練。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="428" />
+      <location filename="../docks/train_dock.py" line="424" />
       <source>The run folder does not exist yet.</source>
       <translation>訓練資料夾尚不存在。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="439" />
+      <location filename="../docks/train_dock.py" line="435" />
       <source>Training on {0} (torch {1}).</source>
       <translation>正在 {0} 上訓練（torch {1}）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="444" />
+      <location filename="../docks/train_dock.py" line="440" />
       <source>Epoch {0} of {1}, step {2} of {3}. {4}</source>
       <translation>第 {0}/{1} 輪，第 {2}/{3} 步。{4}</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="456" />
+      <location filename="../docks/train_dock.py" line="452" />
       <source>Checkpoints are saved to {0} (after every epoch, and on Stop).</source>
       <translation>檢查點儲存於 {0}（每輪結束時，以及停止時）。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="467" />
+      <location filename="../docks/train_dock.py" line="463" />
       <source>Training finished; the model is {0}.</source>
       <translation>訓練完成；模型為 {0}。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="478" />
+      <location filename="../docks/train_dock.py" line="474" />
       <source>Stopped at epoch {0}, step {1}; the run is saved. Press Resume to continue from there.</source>
       <translation>已在第 {0} 輪、第 {1} 步停止；訓練已儲存。按「繼續」可從該處接續。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="480" />
+      <location filename="../docks/train_dock.py" line="476" />
       <source>Stopped; the run is saved. Press Resume to continue from there.</source>
       <translation>已停止；訓練已儲存。按「繼續」可從該處接續。</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="53" />
+      <location filename="../docks/train_dock.py" line="54" />
       <source>AeroColor: Train</source>
       <translation>AeroColor：訓練</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="72" />
+      <location filename="../docks/train_dock.py" line="73" />
       <source>Dataset folder</source>
       <translation>資料集資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="75" />
+      <location filename="../docks/train_dock.py" line="76" />
       <source>Run folder</source>
       <translation>訓練資料夾</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="76" />
+      <location filename="../docks/train_dock.py" line="77" />
       <source>Start from</source>
       <translation>起始模型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="83" />
+      <location filename="../docks/train_dock.py" line="84" />
       <source>Model family</source>
       <translation>模型類型</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="86" />
+      <location filename="../docks/train_dock.py" line="87" />
       <source>Colour mode</source>
       <translation>色彩模式</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="88" />
+      <location filename="../docks/train_dock.py" line="89" />
       <source>Epochs at full rate</source>
       <translation>全學習率輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="90" />
+      <location filename="../docks/train_dock.py" line="91" />
       <source>Epochs of decay</source>
       <translation>衰減輪數</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="92" />
+      <location filename="../docks/train_dock.py" line="93" />
       <source>Batch size</source>
       <translation>批次大小</translation>
     </message>
     <message>
-      <location filename="../docks/train_dock.py" line="98" />
+      <location filename="../docks/train_dock.py" line="99" />
       <source>Network and optimiser</source>
       <translation>網路與最佳化器</translation>
     </message>
@@ -1599,37 +1599,37 @@
       <translation>AeroColor：為歷史航空照片上色</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="29" />
+      <location filename="../processing/train_algorithm.py" line="30" />
       <source>Trains a GAN colorizer on a dataset folder (from the Capture dock or 'aerocolor dataset'). The run folder keeps checkpoints, samples and logs; a stopped run can be resumed.</source>
       <translation>以資料集資料夾（由擷取面板或 'aerocolor dataset' 建立）訓練 GAN 上色模型。訓練資料夾保存檢查點、樣本與記錄；停止的訓練可以繼續。</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="31" />
+      <location filename="../processing/train_algorithm.py" line="32" />
       <source>Start from: the bundled default model or a model file is fine-tuned on the dataset and keeps its family, colour mode and network, so the model family and colour mode must be its own and the generator and discriminator filters are not used; the tile must be a multiple of the model's. Nothing: a new model with the options given.</source>
       <translation>起始模型：內附的預設模型或模型檔會以資料集微調，並保留其模型類型、色彩模式與網路結構，因此模型類型與色彩模式須與該模型相同，且不使用生成器與判別器濾波器數；圖塊大小須為該模型所要求的倍數。無：依所給的選項訓練新模型。</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="46" />
+      <location filename="../processing/train_algorithm.py" line="47" />
       <source>Model file to start from (.pt; used unless Start from is nothing)</source>
       <translation>起始模型檔（.pt；除非起始模型為「無」，否則使用此檔）</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="57" />
+      <location filename="../processing/train_algorithm.py" line="58" />
       <source>Steps per epoch (0: the whole dataset)</source>
       <translation>每輪步數（0：整個資料集）</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="63" />
+      <location filename="../processing/train_algorithm.py" line="68" />
       <source>Resume the run in the run folder</source>
       <translation>繼續訓練資料夾中的訓練</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="65" />
+      <location filename="../processing/train_algorithm.py" line="70" />
       <source>Model checkpoint</source>
       <translation>模型檢查點</translation>
     </message>
     <message>
-      <location filename="../processing/train_algorithm.py" line="87" />
+      <location filename="../processing/train_algorithm.py" line="92" />
       <source>Fine-tuning {0} ({1}).</source>
       <translation>微調 {0}（{1}）。</translation>
     </message>

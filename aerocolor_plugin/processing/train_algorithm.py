@@ -8,9 +8,10 @@ from qgis.core import (QgsProcessingException, QgsProcessingOutputFile, QgsProce
                        QgsProcessingParameterEnum, QgsProcessingParameterFile,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber)
 
-from ..choices import COLOR_MODES, DEVICES, FAMILIES, color_mode_labels, device_labels
+from ..choices import COLOR_MODES, DEVICES, FAMILIES, GAN_MODES, color_mode_labels, device_labels
 from ..i18n_util import tr
 from ..model_card import read_card, summary
+from ..jobs import TrainJob
 from ..start_from import START_CHOICES, model_path, start_labels, train_model_args
 from .base import AeroColorAlgorithm
 
@@ -55,6 +56,10 @@ class TrainAlgorithm(AeroColorAlgorithm):
         self._int("NGF", tr("Generator filters (ngf)"), 64, 4, 512, advanced=True)
         self._int("NDF", tr("Discriminator filters (ndf)"), 64, 4, 512, advanced=True)
         self._int("STEPS_PER_EPOCH", tr("Steps per epoch (0: the whole dataset)"), 0, 0, 1000000, advanced=True)
+        gan = QgsProcessingParameterEnum("GAN_MODE", tr("GAN loss"), [tr("family default")] + list(GAN_MODES),
+                                         defaultValue=0)
+        gan.setFlags(gan.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(gan)
         for name, label in (("LR_G", tr("Learning rate G")), ("LR_D", tr("Learning rate D"))):
             p = QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Type.Double, 2e-4, False, 1e-7, 1.0)
             p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
@@ -68,7 +73,7 @@ class TrainAlgorithm(AeroColorAlgorithm):
         run = self.parameterAsString(parameters, "RUN", context)
         device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
         if self.parameterAsBool(parameters, "RESUME", context):
-            args = ["train", "--run", run, "--resume", "--device", device]
+            args = TrainJob(run, device, resume=True).args()
         else:
             start = START_CHOICES[self.parameterAsEnum(parameters, "START_FROM", context)]
             base = self.parameterAsFile(parameters, "FROM_MODEL", context)
@@ -85,15 +90,15 @@ class TrainAlgorithm(AeroColorAlgorithm):
             if start != "nothing" and feedback is not None:
                 path = model_path(start, base)
                 feedback.pushInfo(tr("Fine-tuning {0} ({1}).").format(path, summary(read_card(path))))
-            args = ["train", "--run", run, "--device", device,
-                    "--data", self.parameterAsFile(parameters, "DATA", context)] + model
-            for name, flag in (("EPOCHS", "--epochs"), ("DECAY_EPOCHS", "--decay-epochs"), ("BATCH", "--batch")):
-                args += [flag, str(self.parameterAsInt(parameters, name, context))]
-            steps = self.parameterAsInt(parameters, "STEPS_PER_EPOCH", context)
-            if steps > 0:
-                args += ["--steps-per-epoch", str(steps)]
-            args += ["--lr-g", f"{self.parameterAsDouble(parameters, 'LR_G', context):g}",
-                     "--lr-d", f"{self.parameterAsDouble(parameters, 'LR_D', context):g}"]
+            args = TrainJob(run, device, data=self.parameterAsFile(parameters, "DATA", context), model=model,
+                            epochs=self.parameterAsInt(parameters, "EPOCHS", context),
+                            decay_epochs=self.parameterAsInt(parameters, "DECAY_EPOCHS", context),
+                            batch=self.parameterAsInt(parameters, "BATCH", context),
+                            steps_per_epoch=self.parameterAsInt(parameters, "STEPS_PER_EPOCH", context),
+                            lr_g=self.parameterAsDouble(parameters, "LR_G", context),
+                            lr_d=self.parameterAsDouble(parameters, "LR_D", context),
+                            gan_mode=(("",) + tuple(GAN_MODES))[self.parameterAsEnum(parameters, "GAN_MODE", context)]
+                            ).args()
         outcome = self.run_backend(args, feedback)
         outputs = (outcome.result or {}).get("outputs") or {}
         ckpt = outputs.get("checkpoint") or os.path.join(run, "checkpoints", "latest.pt")
