@@ -14,11 +14,15 @@ One U-Net 256 (ngf 64, random weights: speed does not depend on training) is tim
   3. peak memory (max RSS of a child process) for 4 MP and, with --big, 100 MP.
 --check-bf16 colorizes with a trained model in fp32 and bf16 and reports how far apart the
 8-bit outputs are (the default precision may be bf16 only if the mean is below 1/255).
+--onnx colorizes one raster with the same U-Net through torch (fp32, and bf16 where native) and
+through its ONNX export in onnxruntime (fp32), each in fresh processes taken in turn, and reports
+their speed and how far the ONNX output is from torch's fp32 one.
 
   .venv/bin/python scripts/bench_colorize.py                 # forward table + 4 MP end to end
   .venv/bin/python scripts/bench_colorize.py --big           # + 100 MP memory (a few minutes)
   .venv/bin/python scripts/bench_colorize.py --big --ngf 16 --setups "fp32 b1,bf16 cl b8"   # quicker
   .venv/bin/python scripts/bench_colorize.py --check-bf16 runs/x/checkpoints/latest.pt
+  .venv/bin/python scripts/bench_colorize.py --onnx --side 1024 --repeats 2   # torch against onnxruntime
   .venv/bin/python scripts/bench_colorize.py --forward-only --device cuda
   python3 scripts/bench_colorize.py --in-memory 8192 --device cuda --batch 32   # no GDAL needed
 """
@@ -211,7 +215,8 @@ def _child_main(kind: str, spec_json: str) -> None:
 
     keep_freed_memory()  # as `aerocolor` does at its start
     spec = json.loads(spec_json)
-    result = {"forward": child_forward, "colorize": child_colorize, "ceiling": child_ceiling}[kind](spec)
+    result = {"forward": child_forward, "colorize": child_colorize, "ceiling": child_ceiling,
+              "colorize_only": child_colorize_only, "onnx_export": child_onnx_export}[kind](spec)
     result.setdefault("peak_mib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
     print(json.dumps(result))
 
@@ -331,6 +336,79 @@ def check_bf16(model: str, work: str) -> dict:
     return {"mean": float(d.mean()), "max": int(d.max()), "share_over_1": float((d > 1).mean())}
 
 
+# -- torch against onnxruntime -----------------------------------------------------------------
+def onnx_against_torch(args, work: str) -> None:
+    """The same colorize of one raster through torch and through the ONNX export, each run in a fresh
+    process as the CLI runs it, the set-ups taken in turn `repeats` times (the shared machine drifts)."""
+    import numpy as np
+    from osgeo import gdal
+
+    from aerocolor.runtime import native_bf16, resolve_device
+
+    model = make_model(os.path.join(work, f"unet256_ngf{args.ngf}.pt"), ngf=args.ngf)
+    # Exported in a child: a child's peak memory starts from its parent's (Linux keeps it across exec),
+    # and the export's copies of the weights would then show in every colorize's figure.
+    r = run_child("onnx_export", {"model": model, "output": model[:-3] + ".onnx"})
+    print(f"U-Net 256, ngf {args.ngf}, random weights; ONNX export took {r['seconds']:.1f} s")
+    src = make_raster(os.path.join(work, f"grey_{args.side}.tif"), args.side)
+    setups = [("torch fp32", model, "fp32"), ("onnxruntime fp32", model[:-3] + ".onnx", "fp32")]
+    if native_bf16(resolve_device(args.device)):
+        setups.insert(1, ("torch bf16", model, "bf16"))
+    runs = {label: [] for label, _, _ in setups}
+    for _ in range(args.repeats):
+        for label, path, prec in setups:
+            out = os.path.join(work, f"colour_{label.replace(' ', '_')}.tif")
+            spec = {"model": path, "input": src, "output": out, "batch": 16, "precision": prec,
+                    "device": args.device, "threads": 0, "overviews": False}
+            runs[label].append(run_child("colorize_only", spec))
+    reference = gdal.Open(os.path.join(work, "colour_torch_fp32.tif")).ReadAsArray().astype(np.int16)
+    print(f"colorize of a {args.side}x{args.side} GeoTIFF, tile {TILE}, overlap {OVERLAP}, batch 16, no overviews, "
+          f"device {args.device}; median of {args.repeats} fresh processes, timed after the model is read "
+          f"(its own column)")
+    print(f"{'set-up':18s} {'read s':>7s} {'seconds':>8s} {'MP/s':>7s} {'x torch fp32':>13s} {'MP/cpu-s':>9s} "
+          f"{'peak MiB':>9s} {'mean |d| vs torch fp32':>23s}")
+    base = None
+    for label, _, _ in setups:
+        r = sorted(runs[label], key=lambda x: x["mps"])[len(runs[label]) // 2]
+        base = base or r
+        out = gdal.Open(os.path.join(work, f"colour_{label.replace(' ', '_')}.tif")).ReadAsArray().astype(np.int16)
+        d = np.abs(out[:3] - reference[:3])
+        print(f"{label:18s} {r['load_s']:7.2f} {r['seconds']:8.2f} {r['mps']:7.3f} {r['mps'] / base['mps']:13.2f} "
+              f"{r['mp_per_cpu_s']:9.3f} {r['peak_mib']:9.0f} {d.mean():16.4f} (max {d.max()})", flush=True)
+
+
+def child_onnx_export(spec: dict) -> dict:
+    from aerocolor.colorize import onnx_model
+
+    t0 = time.perf_counter()
+    onnx_model.export(spec["model"], spec["output"])
+    return {"seconds": time.perf_counter() - t0}
+
+
+def child_colorize_only(spec: dict) -> dict:
+    """colorize as the CLI runs it, timed from its "hello" event (the model is read: a checkpoint
+    unpickled, an ONNX session built) to its return; the model read is timed apart."""
+    import resource
+
+    from aerocolor.colorize.engine import colorize
+    from aerocolor.protocol import EventSink
+
+    class Clock(EventSink):
+        def emit(self, type_, **fields):
+            if type_ == "hello":
+                self.hello = (time.perf_counter(), time.process_time())
+            return super().emit(type_, **fields)
+
+    options = dict(tile=TILE, overlap=OVERLAP, batch=spec["batch"], precision=spec["precision"],
+                   device=spec["device"], threads=spec["threads"], overviews=spec["overviews"])
+    clock, t0 = Clock(), time.perf_counter()
+    r = colorize(spec["model"], spec["input"], spec["output"], events=clock, **options)
+    wall, cpu = time.perf_counter() - clock.hello[0], time.process_time() - clock.hello[1]
+    mp = r.width * r.height / 1e6
+    return {"seconds": wall, "load_s": clock.hello[0] - t0, "mps": mp / wall, "mp_per_cpu_s": mp / cpu,
+            "tiles": r.tiles, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
+
+
 def train_short(work: str, steps: int) -> str:
     """A short pix2pix Lab training on synthetic scenes (ngf 8, 64 px): a model with learned colour."""
     from aerocolor.config import NetConfig, TrainConfig
@@ -362,6 +440,8 @@ def main() -> None:
     ap.add_argument("--check-bf16", nargs="?", const="train", metavar="CKPT",
                     help="compare fp32 and bf16 outputs of a trained model (default: train a short one)")
     ap.add_argument("--train-steps", type=int, default=105)
+    ap.add_argument("--onnx", action="store_true", help="colorize --side through torch and through the ONNX "
+                    "export in onnxruntime, and compare (--repeats runs of each)")
     ap.add_argument("--work", help="folder for the generated files, kept (default: a temporary one, removed)")
     ap.add_argument("--in-memory", type=int, metavar="SIDE",
                     help="time the tile engine on a SIDE x SIDE array (no GDAL, no disk) against the forward")
@@ -395,6 +475,10 @@ def bench(args, work: str) -> None:
         if len(r["pipeline_mps_by_join_threads"]) > 1:
             print("  by colour-join threads: " + ", ".join(f"{n}: {v:.1f} MP/s"
                                                           for n, v in r["pipeline_mps_by_join_threads"].items()))
+        return
+
+    if args.onnx:
+        onnx_against_torch(args, work)
         return
 
     if args.check_bf16:

@@ -376,8 +376,8 @@ class _Tee:
 # -- info -------------------------------------------------------------------------------
 def _add_info(sub) -> None:
     p = sub.add_parser("info", help="show a checkpoint's card, or the installation")
-    p.add_argument("checkpoint", nargs="?", help="a checkpoint (.pt); without one, this installation's versions, "
-                   "whether CUDA is there, and the thread count")
+    p.add_argument("checkpoint", nargs="?", help="a checkpoint (.pt) or ONNX export (.onnx); without one, this "
+                   "installation's versions, whether CUDA is there, and the thread count")
     p.add_argument("--json", action="store_true", help="print it as JSON")
     p.set_defaults(handler=_run_info)
 
@@ -390,8 +390,13 @@ def _run_info(args, events: EventSink) -> int:
                 "cuda": torch.cuda.is_available(), "threads": torch.get_num_threads()}
         print(json.dumps(info, indent=2) if args.json else "\n".join(f"{k:10s} {v}" for k, v in info.items()))
         return EXIT_OK
+    from aerocolor.colorize import onnx_model
     from aerocolor.models.checkpoint import format_card, load
 
+    if onnx_model.is_onnx(args.checkpoint):
+        card = onnx_model.read_card(args.checkpoint)
+        print(json.dumps(card, indent=2) if args.json else format_card(card))
+        return EXIT_OK
     obj = load(args.checkpoint)
     card = obj["card"]
     print(json.dumps(card, indent=2) if args.json else format_card(card, list(obj["nets"])))
@@ -458,9 +463,13 @@ def _run_study(args, events: EventSink) -> int:
 
 
 def _add_export(sub) -> None:
-    p = sub.add_parser("export", help="write an inference-only copy of a checkpoint (to share or bundle)")
+    p = sub.add_parser("export", help="write an inference-only copy of a checkpoint (to share or bundle), or "
+                                      "its generator as ONNX (--onnx)")
     p.add_argument("checkpoint", help="the checkpoint to export (a training run's latest.pt, for example)")
-    p.add_argument("output", help="the inference-only checkpoint to write")
+    p.add_argument("output", help="the inference-only checkpoint to write (.pt), or with --onnx the ONNX model (.onnx)")
+    p.add_argument("--onnx", action="store_true", help="write the generator as ONNX (32-bit, the model's tile, any "
+                   "batch, the card in its metadata), which 'aerocolor colorize --model OUT.onnx' runs through "
+                   "onnxruntime; needs the onnx extra")
     p.add_argument("--fp32", action="store_true", help="keep 32-bit weights (default: 16-bit)")
     p.add_argument("--all-nets", action="store_true", help="keep every network, the discriminator too, so that "
                    "'aerocolor train --from-model' on the copy starts with a trained discriminator")
@@ -470,12 +479,23 @@ def _add_export(sub) -> None:
 def _run_export(args, events: EventSink) -> int:
     import os
 
-    from aerocolor.models.checkpoint import export
+    from aerocolor.colorize import onnx_model
 
-    export(args.checkpoint, args.output, half=not args.fp32, all_nets=args.all_nets)
+    if args.onnx:
+        if args.all_nets:
+            raise BadInput("--all-nets keeps networks for training, and an ONNX export holds the generator "
+                           "alone; drop one of them.")
+        onnx_model.export(args.checkpoint, args.output)
+    else:
+        if onnx_model.is_onnx(args.output):
+            raise BadInput(f"{args.output} is named as an ONNX model; add --onnx to write one, or name a "
+                           f"checkpoint with .pt.")
+        from aerocolor.models.checkpoint import export
+
+        export(args.checkpoint, args.output, half=not args.fp32, all_nets=args.all_nets)
     size = os.path.getsize(args.output) / 2 ** 20
     _say(f"export: {args.output} ({size:.1f} MiB)")
-    events.emit("result", ok=True, outputs={"checkpoint": args.output})
+    events.emit("result", ok=True, outputs={"onnx" if args.onnx else "checkpoint": args.output})
     return EXIT_OK
 
 
@@ -528,8 +548,8 @@ def _add_colorize(sub) -> None:
                       help="replace outputs this job did not make with this model (otherwise they are skipped)")
     many.add_argument("--mosaic", metavar="OUT.vrt",
                       help="then join the outputs into one mosaic (.vrt, or .tif to copy them)")
-    p.add_argument("--model", help="checkpoint (.pt) of a trained model (default: the bundled default model; "
-                                   "see 'aerocolor info' of it)")
+    p.add_argument("--model", help="checkpoint (.pt) of a trained model, or its ONNX export (.onnx, run through "
+                                   "onnxruntime) (default: the bundled default model; see 'aerocolor info' of it)")
     p.add_argument("--tile", type=int, help="tile side in model pixels (default: the model's training tile)")
     p.add_argument("--overlap", type=int, help="pixels shared by neighbouring tiles (default: tile / 8)")
     p.add_argument("--batch", type=int, help="tiles per forward pass (default: 16)")

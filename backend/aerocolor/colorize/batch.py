@@ -219,6 +219,7 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
 
     import torch
 
+    from aerocolor.colorize import onnx_model
     from aerocolor.colorize.engine import ColorizeConfig, colorize
     from aerocolor.colorize.raster import raster_size
     from aerocolor.models.checkpoint import encoder_from, file_sha256, generator_from, load
@@ -241,11 +242,16 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     world.start(cfg.device, patience=timedelta(days=7))
     if world.rank:
         events, say = EventSink(), (lambda s: None)    # only rank 0 speaks
-    ckpt = load(model)
-    device = resolve_device(cfg.device)
-    card, net = generator_from(ckpt, model, device)
-    loaded = (card, net) if not int(card.get("nz") or 0) else (card, net, encoder_from(ckpt, model, device))
-    del ckpt
+    if onnx_model.is_onnx(model):
+        loaded = onnx_model.load(model, cfg.threads, cfg.device)
+        where = f"{loaded[1].device} (onnxruntime)"
+    else:
+        ckpt = load(model)
+        device = resolve_device(cfg.device)
+        card, net = generator_from(ckpt, model, device)
+        loaded = (card, net) if not int(card.get("nz") or 0) else (card, net, encoder_from(ckpt, model, device))
+        where = str(device)
+        del ckpt
     ledger = read_ledger(out_dir)
     finished = [p for p in inputs if _already(ledger.get(p), _outputs_of(outs[p], cfg.samples), model_id, settings)[0]]
     if finished and world.rank == 0:
@@ -260,7 +266,7 @@ def colorize_many(model: str, inputs: List[str], out_dir: str, pattern: str = DE
     total = sum(pixels.get(p, 0) for p in inputs) or 1
     done_px = 0
     started = time.monotonic()
-    events.emit("hello", tool="colorize-batch", version=__version__, torch=str(torch.__version__), device=str(device),
+    events.emit("hello", tool="colorize-batch", version=__version__, torch=str(torch.__version__), device=where,
                 files=len(inputs))
 
     def overall(fraction: float, px: int) -> None:

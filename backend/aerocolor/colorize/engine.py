@@ -7,6 +7,8 @@ and a writer joins colour to lightness and writes finished rows (compose.py, ras
 At most a few strips are alive at once, so memory does not grow with the raster.
 
     colorize("model.pt", "photo_1975.tif", "colour_1975.tif", tile=256, overlap=32)
+
+A model.onnx (aerocolor export --onnx) runs its generator through onnxruntime instead (onnx_model.py).
 """
 from __future__ import annotations
 
@@ -25,13 +27,13 @@ import numpy as np
 import torch
 
 from aerocolor import __version__, notices
-from aerocolor.colorize import latent
+from aerocolor.colorize import latent, onnx_model
 from aerocolor.colorize import output_files
 from aerocolor.data import tone
 from aerocolor.colorize.compose import COLOUR_DTYPE, rgba_chunks
 from aerocolor.data.imageio import Stretch
 from aerocolor.errors import BadInput, Cancelled, DiskError
-from aerocolor.colorize.inference import PRECISIONS, TileModel
+from aerocolor.colorize.inference import PRECISIONS, OnnxTileModel, TileModel
 from aerocolor.protocol import EventSink
 from aerocolor.runtime import CancelFlag, native_bf16, no_cancel, resolve_device, set_threads
 from aerocolor.colorize.tiling import RowBlender, axis_weights, positions
@@ -430,8 +432,9 @@ def colorize(model: Union[str, Tuple[dict, torch.nn.Module], Tuple[dict, torch.n
              input: str, output: str, events: Optional[EventSink] = None, cancel: Optional[CancelFlag] = None,
              **options) -> ColorizeResult:
     """Colorize the raster `input` with `model` (a checkpoint path, or (card, net) already loaded, with
-    BicycleGAN's encoder as a third item for z_reference) into the GeoTIFF `output` (with --samples K:
-    output_1.tif .. output_K.tif). Options: ColorizeConfig's fields."""
+    BicycleGAN's encoder as a third item for z_reference; or an ONNX export's path, or its
+    onnx_model.load) into the GeoTIFF `output` (with --samples K: output_1.tif .. output_K.tif).
+    Options: ColorizeConfig's fields."""
     try:
         cfg = ColorizeConfig(**options)
     except TypeError as exc:
@@ -456,16 +459,24 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
         said.append(notices.emit(events, key, level, **facts))
 
     set_threads(cfg.threads)
-    device = resolve_device(cfg.device)
-    # A path is read once; its weights are let go once the generator and latent codes are made.
-    ckpt = load(model) if isinstance(model, str) else None
-    card, net = generator_from(ckpt, model, device) if ckpt is not None else model[:2]
+    onnx = onnx_model.is_onnx(model)
+    if onnx:
+        # onnxruntime runs the generator (on its own device); torch still resamples and joins the colour,
+        # on the CPU. Its card comes from the ONNX file's metadata.
+        card, net = onnx_model.load(model, cfg.threads, cfg.device) if isinstance(model, str) else model[:2]
+        device, ckpt = torch.device("cpu"), None
+    else:
+        device = resolve_device(cfg.device)
+        # A path is read once; its weights are let go once the generator and latent codes are made.
+        ckpt = load(model) if isinstance(model, str) else None
+        card, net = generator_from(ckpt, model, device) if ckpt is not None else model[:2]
+    where = f"{net.device} (onnxruntime)" if onnx else str(device)
     nz = int(card.get("nz") or 0)
     if cfg.samples > 1 and not nz:
         raise BadInput(f"--samples {cfg.samples} needs a model with a latent code (BicycleGAN); "
                        f"this {card.get('family')} model gives one colouring, so drop --samples.")
     latent.check(cfg.z_reference, cfg.z_fixed, cfg.samples, nz, card.get("family"))
-    precision = cfg.precision
+    precision = onnx_model.precision(cfg.precision) if onnx else cfg.precision
     if precision == "auto":
         precision = DEFAULT_PRECISION if native_bf16(device) else "fp32"
     if precision not in PRECISIONS:
@@ -475,6 +486,9 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
         raise BadInput("--batch must be at least 1.")
 
     def encoder() -> torch.nn.Module:
+        if onnx:
+            raise BadInput("--z-reference needs the model's encoder, which an ONNX export does not hold; use "
+                           "--z-fixed or --seed, or the model's .pt checkpoint.")
         if ckpt is not None:
             return encoder_from(ckpt, model, device)
         if len(model) > 2:
@@ -485,7 +499,7 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
     zs, z_about = latent.codes(card, cfg.samples, cfg.seed, cfg.z_reference, cfg.z_fixed, encoder)
     trained_greys = tone.model_quantiles(card) if cfg.tone_match else None  # refused before any reading
     del ckpt
-    events.emit("hello", tool="colorize", version=__version__, torch=str(torch.__version__), device=str(device))
+    events.emit("hello", tool="colorize", version=__version__, torch=str(torch.__version__), device=where)
 
     src = GreySource(input, Stretch.from_dict(card.get("stretch")))
     info = src.info
@@ -511,8 +525,8 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
         plan = make_plan(card, info, cfg, scale)
         # A generator read from a path here is TileModel's to change: bf16 replaces its fp32 weights one
         # by one, freeing their memory before the first forward pass (60-90 MiB less peak, docs/performance.md).
-        model_fn = TileModel(card, net, device, precision, cfg.channels_last, plan.tile,
-                             own=isinstance(model, str))
+        model_fn = OnnxTileModel(card, net, plan.tile) if onnx else \
+            TileModel(card, net, device, precision, cfg.channels_last, plan.tile, own=isinstance(model, str))
         del net
         if trained_greys is not None:
             photo_greys = tone.grey_quantiles(*src.sample())
@@ -558,4 +572,4 @@ def _colorize(model, input: str, output: str, cfg: ColorizeConfig, events: Event
         src.close()
     return ColorizeResult(outputs=outputs, width=info.width, height=info.height, tiles=run, skipped=skipped,
                           seconds=time.monotonic() - started, scale=plan.scale, tile_in=plan.tile_in,
-                          precision=precision, device=str(device), notices=said)
+                          precision=precision, device=where, notices=said)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 import torch
@@ -17,6 +17,9 @@ import torch.nn.functional as F
 
 from aerocolor.colorize.compose import lightness
 from aerocolor.data import color
+
+if TYPE_CHECKING:
+    from aerocolor.colorize.onnx_model import OnnxGenerator
 
 PRECISIONS = ("fp32", "bf16")
 
@@ -66,16 +69,20 @@ class TileModel:
         copying them), as when colorize read it from a checkpoint path itself."""
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}")
-        self.card, self.device, self.precision = card, device, precision
-        self.mode = card["color_mode"]
-        self.channels = color.output_channels(self.mode)
-        self.tile = int(tile or card["tile"])
-        self.nz = int(card.get("nz") or 0)
+        self._describe(card, device, precision, tile)
         self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
         if precision == "bf16":
             self.net = bf16_weights(net, device, self.memory_format, in_place=own).eval()
         else:
             self.net = net.to(device).to(memory_format=self.memory_format).eval()
+
+    def _describe(self, card: dict, device: torch.device, precision: str, tile: Optional[int]) -> None:
+        """What every tile model takes from the card and the settings."""
+        self.card, self.device, self.precision = card, device, precision
+        self.mode = card["color_mode"]
+        self.channels = color.output_channels(self.mode)
+        self.tile = int(tile or card["tile"])
+        self.nz = int(card.get("nz") or 0)
         self.z: Optional[torch.Tensor] = None
         self.tone: Optional[tuple] = None
 
@@ -146,3 +153,30 @@ class TileModel:
         # A channels-last result would reach the blender as strided planes, on which numpy's weighted
         # adds run several times slower; torch lays it out plane by plane on all cores instead.
         return out.to("cpu", memory_format=torch.contiguous_format).numpy()
+
+
+class OnnxTileModel(TileModel):
+    """TileModel for an ONNX export (colorize/onnx_model.py): the same preparation, tone map and
+    resampling to the model's scale around an onnxruntime session instead of a torch generator."""
+
+    def __init__(self, card: dict, net: "OnnxGenerator", tile: Optional[int] = None):
+        from aerocolor.errors import BadInput
+
+        # The tensors around the session stay on the CPU: onnxruntime takes numpy arrays (and copies
+        # them to its own device where it runs on a GPU).
+        self._describe(card, torch.device("cpu"), "fp32", tile)
+        if self.tile != net.tile:
+            raise BadInput(f"This ONNX model was exported for tiles of {net.tile} px and runs only those; drop "
+                           f"--tile {self.tile}, or use the model's .pt checkpoint for other tiles.")
+        self.net = net
+        self.memory_format = torch.contiguous_format
+
+    def set_latent(self, z: Optional[torch.Tensor]) -> None:
+        self.z = None if z is None else z.float().numpy()
+
+    def forward_model(self, x: torch.Tensor) -> torch.Tensor:
+        """Model input (N, 1, tile, tile) in [-1, 1] to model output, float32 (on the CPU, as a view of
+        onnxruntime's result)."""
+        if self.nz and self.z is None:
+            raise ValueError("this model needs a latent code; call set_latent first")
+        return torch.from_numpy(self.net.run(x.numpy(), self.z))

@@ -24,8 +24,10 @@ MATMUL_MAX_PIXELS = 64
 
 def takes_matmul_path(layer: nn.Module, x: torch.Tensor) -> bool:
     """Whether `layer` (one of the classes below) computes `x` as a matrix product."""
-    if (x.device.type != "cpu" or x.dim() != 4 or layer.groups != 1 or layer.padding_mode != "zeros"
-            or not isinstance(layer.padding, tuple) or tuple(layer.dilation) != (1, 1)):
+    # A traced graph (the ONNX export) would fix the choice made for the example's batch size, and
+    # its fold needs ONNX's Col2Im; the runtime has its own convolution kernels anyway.
+    if (torch.jit.is_tracing() or x.device.type != "cpu" or x.dim() != 4 or layer.groups != 1
+            or layer.padding_mode != "zeros" or not isinstance(layer.padding, tuple) or tuple(layer.dilation) != (1, 1)):
         return False
     h, w = x.shape[-2:]
     ho, wo = layer.out_size(h, w)
