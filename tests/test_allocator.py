@@ -61,3 +61,4 @@ def test_it_is_harmless_to_call_twice():
     from aerocolor.allocator import keep_freed_memory
 
     assert keep_freed_memory() == keep_freed_memory() == glibc()
+

@@ -182,7 +182,7 @@ def _add_train(sub) -> None:
     field("--device", help="auto (default), cpu, cuda or cuda:N")
     field("--threads", type=int, help="CPU threads (default: all cores)")
     field("--precision", choices=("auto", "fp32", "bf16"),
-                   help="auto (default): bf16 autocast on CPUs with native bf16 (AVX-512/AMX), else fp32")
+                   help="auto (default): bf16 autocast on CPUs with native bf16 (AVX512-BF16 or AMX), else fp32")
     field("--channels-last", action="store_true", default=None,
                    help="channels-last memory layout (faster convolutions on some CPUs and GPUs)")
     field("--workers", type=int, help="data loading processes (default 0: in the training process)")
