@@ -510,8 +510,8 @@ def _add_calibrate(sub) -> None:
                    "so the gain says how its colour holds away from its training")
     p.add_argument("--max-tiles", type=int, default=256, help="tiles of each split to read")
     p.add_argument("--max-gain", type=float, default=1.0, help="the largest chroma gain allowed (default 1: colour "
-                   "only ever weakened); above 1 where the val tiles are the user's own place and the model's "
-                   "colour there is right but too weak, as after a fine-tune on L1 alone")
+                   "only ever weakened). The gain is the least-squares one on the val tiles, so it passes 1 only "
+                   "where the model's colour is too weak there as a whole")
     p.set_defaults(handler=_run_calibrate)
 
 
