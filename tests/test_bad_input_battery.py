@@ -364,6 +364,36 @@ def test_a_damaged_image_among_good_ones_is_named_before_training(tmp_path, synt
     assert not os.path.exists(os.path.join(run, "checkpoints", "latest.pt"))
 
 
+
+def test_a_resume_reads_only_the_images_that_changed_since_they_decoded(tmp_path, synthetic_pairs, monkeypatch):
+    """The run folder remembers the files that decoded whole (size, modification time): a resume reads
+    none of them again, and a file damaged since is still found and named."""
+    import json
+    import shutil
+
+    from aerocolor.config import TrainConfig
+    from aerocolor.training import trainer
+
+    data = str(tmp_path / "d")
+    shutil.copytree(synthetic_pairs, data)
+    run = str(tmp_path / "run")
+    assert _train(data, run).returncode == 0
+    with open(os.path.join(run, "config.json"), encoding="utf-8") as fh:
+        cfg = TrainConfig.from_dict(json.load(fh))
+    read = []
+    real = trainer.unreadable
+    monkeypatch.setattr(trainer, "unreadable", lambda files: read.append(list(files)) or real(files))
+    trainer.Trainer(cfg, resume=True).setup()
+    assert read == [[]]                                   # nothing decoded again
+    names = sorted(os.listdir(os.path.join(data, "train", "A")))
+    cut = os.path.join(data, "train", "A", names[0])
+    with open(cut, "rb") as fh:
+        whole = fh.read()
+    with open(cut, "wb") as fh:
+        fh.write(whole[:len(whole) // 2])
+    res = run_cli("train", "--run", run, "--resume", timeout=120)
+    assert res.returncode == EXIT_BAD_INPUT and names[0] in _one_sentence(res.stderr)
+
 # -- inputs the library tests hold, through the command: its exit code and what it says ------
 def _odd_input(tmp_path, kind: str) -> str:
     g = _grey(72, 88)

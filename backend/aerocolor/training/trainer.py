@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import json
 import math
 import os
 import time
@@ -68,6 +69,28 @@ def _to_cpu(obj):
     return obj
 
 
+def _stamp(path: str) -> list:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _read_decoded(path: str) -> dict:
+    """{file: [size, mtime_ns]} of the files that decoded whole at an earlier start of this run."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            got = json.load(fh)
+        return got if isinstance(got, dict) else {}
+    except (OSError, ValueError):   # none yet, or damaged: every file is read again
+        return {}
+
+
+def _write_decoded(path: str, decoded: dict) -> None:
+    tmp = path + ".part"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(decoded, fh)
+    os.replace(tmp, path)
+
+
 class Trainer:
     def __init__(self, cfg: TrainConfig, events: Optional[EventSink] = None,
                  cancel: Optional[CancelFlag] = None, resume: bool = False, world: Optional[World] = None):
@@ -96,18 +119,24 @@ class Trainer:
         run = self.cfg.run
         return {"config": os.path.join(run, "config.json"), "events": os.path.join(run, "events.jsonl"),
                 "latest": os.path.join(run, "checkpoints", "latest.pt"),
-                "samples": os.path.join(run, "samples"), "loss": os.path.join(run, "loss.png")}
+                "samples": os.path.join(run, "samples"), "loss": os.path.join(run, "loss.png"),
+                "decoded": os.path.join(run, "decoded.json")}
 
     def _check_files_decode(self) -> None:
-        """A damaged tile among good ones is found now, not at the step that meets it an hour in."""
+        """A damaged tile among good ones is found now, not at the step that meets it an hour in. Files
+        that decoded before (the run folder's list, by size and modification time) are not read again,
+        so a resume starts at once."""
         files = []
         for ds in (self.train_set, self.val_set):
             if ds is not None:
                 files += ds.a_files + ds.b_files
         files = list(dict.fromkeys(files))
+        stamps = {f: _stamp(f) for f in files}
+        known = _read_decoded(self._paths()["decoded"])
         started = time.monotonic()
-        bad = unreadable(files)
+        bad = unreadable([f for f in files if known.get(f) != stamps[f]])
         took = time.monotonic() - started
+        self._decoded = {f: stamps[f] for f in files if f not in bad}
         if bad:
             others = f", nor are {len(bad) - 1} other files ({', '.join(bad[1:4])}{', ...' if len(bad) > 4 else ''})" \
                 if len(bad) > 1 else ""
@@ -181,6 +210,7 @@ class Trainer:
         if self.is_main:
             os.makedirs(os.path.join(cfg.run, "checkpoints"), exist_ok=True)
             save_json(p["config"], cfg)
+            _write_decoded(p["decoded"], self._decoded)
             self.events.open_log(p["events"])
         self.steps_per_epoch = self._steps_per_epoch()
         self._fixed = self._fixed_batch()
@@ -476,8 +506,6 @@ def train(cfg: TrainConfig, events: Optional[EventSink] = None, cancel: Optional
     if resume:
         saved = os.path.join(cfg.run, "config.json")
         if os.path.isfile(saved):
-            import json
-
             with open(saved, encoding="utf-8") as fh:
                 stored = TrainConfig.from_dict(json.load(fh))
             # The run's own settings win; only where and how fast it runs may change.
