@@ -449,3 +449,23 @@ def test_qgis_process_runs_train_with_the_backend(qgis_app, tmp_path, synthetic_
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     result = json.loads(proc.stdout[proc.stdout.index("{"):])
     assert os.path.isfile(result["results"]["CHECKPOINT"])
+
+
+def test_processing_exports_onnx_and_colorizes_with_it(provider, tmp_path, tiny_checkpoint):
+    """Export model as ONNX through Processing, then Colorize raster with the .onnx: onnxruntime runs the
+    generator, and the pixels are those of the checkpoint's own run."""
+    import processing
+    from conftest import write_geotiff
+    from osgeo import gdal
+
+    onnx = str(tmp_path / "tiny")                          # no extension: .onnx is added
+    got = processing.run("aerocolor:export_onnx", {"MODEL": tiny_checkpoint, "OUTPUT": onnx})
+    assert got["ONNX"] == onnx + ".onnx" and os.path.getsize(got["ONNX"]) > 0
+    src = write_geotiff(str(tmp_path / "grey.tif"), (np.random.default_rng(3).random((80, 96)) * 255).astype(np.uint8))
+    outs = {}
+    for name, model in (("onnx", got["ONNX"]), ("pt", tiny_checkpoint)):
+        outs[name] = str(tmp_path / f"{name}.tif")
+        processing.run("aerocolor:colorize", {"INPUT": src, "MODEL": model, "DEVICE": 1, "OUTPUT": outs[name]})
+    a = gdal.Open(outs["onnx"]).ReadAsArray().astype(int)
+    b = gdal.Open(outs["pt"]).ReadAsArray().astype(int)
+    assert a.shape == (4, 80, 96) and np.abs(a - b).mean() <= 1.0

@@ -1309,32 +1309,42 @@
       <translation>already done with this model</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="56" />
+      <location filename="../processing/base.py" line="29" />
+      <source>Model (.pt or .onnx; empty: the bundled default model)</source>
+      <translation>Model (.pt or .onnx; empty: the bundled default model)</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="30" />
+      <source>AeroColor models (*.pt *.onnx)</source>
+      <translation>AeroColor models (*.pt *.onnx)</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="64" />
       <source>{0}/{1} {2}: {3}</source>
       <translation>{0}/{1} {2}: {3}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="63" />
+      <location filename="../processing/base.py" line="71" />
       <source>Writing the Cloud Optimized GeoTIFF…</source>
       <translation>Writing the Cloud Optimized GeoTIFF…</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="65" />
+      <location filename="../processing/base.py" line="73" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>Backend {0} on {1} (torch {2}).</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="70" />
+      <location filename="../processing/base.py" line="78" />
       <source>Epoch {0}: {1}</source>
       <translation>Epoch {0}: {1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="74" />
+      <location filename="../processing/base.py" line="82" />
       <source>Checkpoint saved: {0}</source>
       <translation>Checkpoint saved: {0}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="83" />
+      <location filename="../processing/base.py" line="91" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</translation>
     </message>
@@ -1474,62 +1484,57 @@
       <translation>Grey raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="36" />
-      <source>Model (.pt; empty: the bundled default model)</source>
-      <translation>Model (.pt; empty: the bundled default model)</translation>
-    </message>
-    <message>
-      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <location filename="../processing/colorize_algorithm.py" line="37" />
       <source>Tile in px (0: the model's)</source>
       <translation>Tile in px (0: the model's)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <location filename="../processing/colorize_algorithm.py" line="39" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>Overlap in px (-1: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="42" />
+      <location filename="../processing/colorize_algorithm.py" line="41" />
       <source>Batch size (0: automatic)</source>
       <translation>Batch size (0: automatic)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="47" />
+      <location filename="../processing/colorize_algorithm.py" line="46" />
       <source>Latent code (models that have one)</source>
       <translation>Latent code (models that have one)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="49" />
+      <location filename="../processing/colorize_algorithm.py" line="48" />
       <source>Seed of the random latent code</source>
       <translation>Seed of the random latent code</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="51" />
+      <location filename="../processing/colorize_algorithm.py" line="50" />
       <source>Colour image whose colouring to follow</source>
       <translation>Colour image whose colouring to follow</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="58" />
+      <location filename="../processing/colorize_algorithm.py" line="57" />
       <source>Colour raster</source>
       <translation>Colour raster</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="63" />
+      <location filename="../processing/colorize_algorithm.py" line="62" />
       <source>The input raster could not be opened.</source>
       <translation>The input raster could not be opened.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="70" />
+      <location filename="../processing/colorize_algorithm.py" line="69" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>Choose a model: this copy of AeroColor has no bundled default model.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="72" />
+      <location filename="../processing/colorize_algorithm.py" line="71" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>No model given: using the bundled default model {0}.</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="75" />
+      <location filename="../processing/colorize_algorithm.py" line="74" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>The output must be a GeoTIFF (.tif).</translation>
     </message>
@@ -1549,24 +1554,49 @@
       <translation>Grey rasters</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="41" />
+      <location filename="../processing/colorize_many_algorithm.py" line="40" />
       <source>Output names ({stem}: the input's name)</source>
       <translation>Output names ({stem}: the input's name)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="44" />
+      <location filename="../processing/colorize_many_algorithm.py" line="43" />
       <source>Replace outputs not made by this model (otherwise they are kept)</source>
       <translation>Replace outputs not made by this model (otherwise they are kept)</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="46" />
+      <location filename="../processing/colorize_many_algorithm.py" line="45" />
       <source>Colour rasters</source>
       <translation>Colour rasters</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="57" />
+      <location filename="../processing/colorize_many_algorithm.py" line="56" />
       <source>Choose the grey rasters to colorize.</source>
       <translation>Choose the grey rasters to colorize.</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="19" />
+      <source>Export model as ONNX</source>
+      <translation>Export model as ONNX</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="22" />
+      <source>Writes a model's generator as an ONNX file (its card inside), which Colorize runs through onnxruntime. The export holds no encoder, so a BicycleGAN model's colouring cannot follow a colour image; it runs at the model's own tile size, in 32-bit floats.</source>
+      <translation>Writes a model's generator as an ONNX file (its card inside), which Colorize runs through onnxruntime. The export holds no encoder, so a BicycleGAN model's colouring cannot follow a colour image; it runs at the model's own tile size, in 32-bit floats.</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="27" />
+      <source>Model (.pt; empty: the bundled default model)</source>
+      <translation>Model (.pt; empty: the bundled default model)</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="29" />
+      <source>ONNX model</source>
+      <translation>ONNX model</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="29" />
+      <source>ONNX models (*.onnx)</source>
+      <translation>ONNX models (*.onnx)</translation>
     </message>
     <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />
@@ -1594,7 +1624,7 @@
       <translation>{0} is not a raster file on disk; save it first.</translation>
     </message>
     <message>
-      <location filename="../processing/provider.py" line="23" />
+      <location filename="../processing/provider.py" line="24" />
       <source>AeroColor: colorize historical aerial photographs</source>
       <translation>AeroColor: colorize historical aerial photographs</translation>
     </message>

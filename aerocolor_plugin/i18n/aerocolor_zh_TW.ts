@@ -1309,32 +1309,42 @@
       <translation>已用此模型完成</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="56" />
+      <location filename="../processing/base.py" line="29" />
+      <source>Model (.pt or .onnx; empty: the bundled default model)</source>
+      <translation>模型（.pt 或 .onnx；留空：內附的預設模型）</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="30" />
+      <source>AeroColor models (*.pt *.onnx)</source>
+      <translation>AeroColor 模型 (*.pt *.onnx)</translation>
+    </message>
+    <message>
+      <location filename="../processing/base.py" line="64" />
       <source>{0}/{1} {2}: {3}</source>
       <translation>{0}/{1} {2}：{3}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="63" />
+      <location filename="../processing/base.py" line="71" />
       <source>Writing the Cloud Optimized GeoTIFF…</source>
       <translation>正在寫出雲端最佳化 GeoTIFF…</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="65" />
+      <location filename="../processing/base.py" line="73" />
       <source>Backend {0} on {1} (torch {2}).</source>
       <translation>後端 {0} 於 {1}（torch {2}）。</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="70" />
+      <location filename="../processing/base.py" line="78" />
       <source>Epoch {0}: {1}</source>
       <translation>第 {0} 輪：{1}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="74" />
+      <location filename="../processing/base.py" line="82" />
       <source>Checkpoint saved: {0}</source>
       <translation>已儲存檢查點：{0}</translation>
     </message>
     <message>
-      <location filename="../processing/base.py" line="83" />
+      <location filename="../processing/base.py" line="91" />
       <source>Could not start the backend interpreter ({0}); choose a Python with torch in the AeroColor settings.</source>
       <translation>無法啟動後端直譯器（{0}）；請在 AeroColor 設定中選擇已安裝 torch 的 Python。</translation>
     </message>
@@ -1474,62 +1484,57 @@
       <translation>灰階網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="36" />
-      <source>Model (.pt; empty: the bundled default model)</source>
-      <translation>模型（.pt；留空：內附的預設模型）</translation>
-    </message>
-    <message>
-      <location filename="../processing/colorize_algorithm.py" line="38" />
+      <location filename="../processing/colorize_algorithm.py" line="37" />
       <source>Tile in px (0: the model's)</source>
       <translation>圖塊像素（0：依模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="40" />
+      <location filename="../processing/colorize_algorithm.py" line="39" />
       <source>Overlap in px (-1: automatic)</source>
       <translation>重疊像素（-1：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="42" />
+      <location filename="../processing/colorize_algorithm.py" line="41" />
       <source>Batch size (0: automatic)</source>
       <translation>批次大小（0：自動）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="47" />
+      <location filename="../processing/colorize_algorithm.py" line="46" />
       <source>Latent code (models that have one)</source>
       <translation>潛在編碼（具潛在編碼的模型）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="49" />
+      <location filename="../processing/colorize_algorithm.py" line="48" />
       <source>Seed of the random latent code</source>
       <translation>隨機潛在編碼的種子</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="51" />
+      <location filename="../processing/colorize_algorithm.py" line="50" />
       <source>Colour image whose colouring to follow</source>
       <translation>要仿照其著色的彩色影像</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="58" />
+      <location filename="../processing/colorize_algorithm.py" line="57" />
       <source>Colour raster</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="63" />
+      <location filename="../processing/colorize_algorithm.py" line="62" />
       <source>The input raster could not be opened.</source>
       <translation>無法開啟輸入網格。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="70" />
+      <location filename="../processing/colorize_algorithm.py" line="69" />
       <source>Choose a model: this copy of AeroColor has no bundled default model.</source>
       <translation>請選擇模型：此份 AeroColor 未內附預設模型。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="72" />
+      <location filename="../processing/colorize_algorithm.py" line="71" />
       <source>No model given: using the bundled default model {0}.</source>
       <translation>未指定模型：使用內附的預設模型 {0}。</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_algorithm.py" line="75" />
+      <location filename="../processing/colorize_algorithm.py" line="74" />
       <source>The output must be a GeoTIFF (.tif).</source>
       <translation>輸出必須是 GeoTIFF（.tif）。</translation>
     </message>
@@ -1549,24 +1554,49 @@
       <translation>灰階網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="41" />
+      <location filename="../processing/colorize_many_algorithm.py" line="40" />
       <source>Output names ({stem}: the input's name)</source>
       <translation>輸出檔名（{stem}：輸入的檔名）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="44" />
+      <location filename="../processing/colorize_many_algorithm.py" line="43" />
       <source>Replace outputs not made by this model (otherwise they are kept)</source>
       <translation>取代不是由此模型產生的輸出（否則保留）</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="46" />
+      <location filename="../processing/colorize_many_algorithm.py" line="45" />
       <source>Colour rasters</source>
       <translation>彩色網格</translation>
     </message>
     <message>
-      <location filename="../processing/colorize_many_algorithm.py" line="57" />
+      <location filename="../processing/colorize_many_algorithm.py" line="56" />
       <source>Choose the grey rasters to colorize.</source>
       <translation>請選擇要上色的灰階網格。</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="19" />
+      <source>Export model as ONNX</source>
+      <translation>將模型匯出為 ONNX</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="22" />
+      <source>Writes a model's generator as an ONNX file (its card inside), which Colorize runs through onnxruntime. The export holds no encoder, so a BicycleGAN model's colouring cannot follow a colour image; it runs at the model's own tile size, in 32-bit floats.</source>
+      <translation>將模型的生成器寫成 ONNX 檔（內含模型卡），「上色」可透過 onnxruntime 執行它。匯出檔不含編碼器，因此 BicycleGAN 模型的上色無法依循一張彩色影像；它以模型本身的圖塊大小、32 位元浮點數執行。</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="27" />
+      <source>Model (.pt; empty: the bundled default model)</source>
+      <translation>模型（.pt；留空：內附的預設模型）</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="29" />
+      <source>ONNX model</source>
+      <translation>ONNX 模型</translation>
+    </message>
+    <message>
+      <location filename="../processing/export_algorithm.py" line="29" />
+      <source>ONNX models (*.onnx)</source>
+      <translation>ONNX 模型 (*.onnx)</translation>
     </message>
     <message>
       <location filename="../processing/mosaic_algorithm.py" line="20" />
@@ -1594,7 +1624,7 @@
       <translation>{0} 不是磁碟上的網格檔；請先儲存。</translation>
     </message>
     <message>
-      <location filename="../processing/provider.py" line="23" />
+      <location filename="../processing/provider.py" line="24" />
       <source>AeroColor: colorize historical aerial photographs</source>
       <translation>AeroColor：為歷史航空照片上色</translation>
     </message>

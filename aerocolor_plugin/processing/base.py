@@ -22,6 +22,14 @@ def file_reason(reason: str) -> str:
     return tr("already done with this model") if reason == "already done with this model" else reason
 
 
+def model_parameter():
+    """The model a Colorize algorithm runs: a checkpoint, or its ONNX export (run through onnxruntime)."""
+    from qgis.core import QgsProcessingParameterFile
+
+    return QgsProcessingParameterFile("MODEL", tr("Model (.pt or .onnx; empty: the bundled default model)"),
+                                      optional=True, fileFilter=tr("AeroColor models (*.pt *.onnx)"))
+
+
 class AeroColorAlgorithm(QgsProcessingAlgorithm):
     ICON = "aerocolor.svg"
 

@@ -11,7 +11,7 @@ from ..layers import file_path_of, first_grey_layer
 from ..jobs import ColorizeJob
 from ..model_card import LATENT_MODES, latent_args, latent_mode_labels, read_card
 from ..bridge.paths import default_model
-from .base import AeroColorAlgorithm
+from .base import AeroColorAlgorithm, model_parameter
 
 
 
@@ -33,8 +33,7 @@ class ColorizeAlgorithm(AeroColorAlgorithm):
         grey = first_grey_layer()
         self.addParameter(QgsProcessingParameterRasterLayer("INPUT", tr("Grey raster"),
                                                             defaultValue=grey.id() if grey is not None else None))
-        self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model (.pt; empty: the bundled default model)"),
-                                                     extension="pt", optional=True))
+        self.addParameter(model_parameter())
         self.addParameter(QgsProcessingParameterNumber("TILE", tr("Tile in px (0: the model's)"),
                                                        QgsProcessingParameterNumber.Type.Integer, 0, False, 0, 4096))
         self.addParameter(QgsProcessingParameterNumber("OVERLAP", tr("Overlap in px (-1: automatic)"),

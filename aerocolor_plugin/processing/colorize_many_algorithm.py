@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutputMultipleLayers,
-                       QgsProcessingParameterBoolean, QgsProcessingParameterEnum, QgsProcessingParameterFile,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterEnum,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterMultipleLayers,
                        QgsProcessingParameterString)
 
@@ -13,7 +13,7 @@ from ..choices import DEVICES, GSD_MODES, device_labels, gsd_labels
 from ..i18n_util import tr
 from ..layers import file_path_of
 from ..bridge.paths import default_model
-from .base import AeroColorAlgorithm
+from .base import AeroColorAlgorithm, model_parameter
 
 
 class ColorizeManyAlgorithm(AeroColorAlgorithm):
@@ -34,8 +34,7 @@ class ColorizeManyAlgorithm(AeroColorAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterMultipleLayers("INPUTS", tr("Grey rasters"),
                                                                QgsProcessing.SourceType.TypeRaster))
-        self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model (.pt; empty: the bundled default model)"),
-                                                     extension="pt", optional=True))
+        self.addParameter(model_parameter())
         self.addParameter(QgsProcessingParameterEnum("DEVICE", tr("Device"), device_labels(), defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum("GSD", tr("Ground resolution"), gsd_labels(), defaultValue=0))
         self.addParameter(QgsProcessingParameterString("PATTERN", tr("Output names ({stem}: the input's name)"),

@@ -8,6 +8,7 @@ from ..resources import icon
 from .capture_algorithm import CaptureAlgorithm
 from .colorize_algorithm import ColorizeAlgorithm
 from .colorize_many_algorithm import ColorizeManyAlgorithm
+from .export_algorithm import ExportOnnxAlgorithm
 from .mosaic_algorithm import MosaicAlgorithm
 from .train_algorithm import TrainAlgorithm
 
@@ -26,5 +27,6 @@ class AeroColorProvider(QgsProcessingProvider):
         return icon("aerocolor.svg")
 
     def loadAlgorithms(self) -> None:
-        for alg in (CaptureAlgorithm(), ColorizeAlgorithm(), ColorizeManyAlgorithm(), TrainAlgorithm(), MosaicAlgorithm()):
+        for alg in (CaptureAlgorithm(), ColorizeAlgorithm(), ColorizeManyAlgorithm(), TrainAlgorithm(), MosaicAlgorithm(),
+                    ExportOnnxAlgorithm()):
             self.addAlgorithm(alg)
