@@ -21,7 +21,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from aerocolor.errors import BadInput, DeviceError, DiskError
+from aerocolor.errors import BadInput, DeviceError, disk_error
 
 SUFFIX = ".onnx"
 CARD_KEY = "aerocolor_card"
@@ -115,8 +115,10 @@ def _check(data: bytes, net, card: dict, args: tuple, names: list) -> None:
 
 
 def _write(out: str, data: bytes) -> None:
-    """To a temporary name in the same folder, then renamed: a failed write leaves no partial model."""
-    tmp = f"{out}.part"
+    """Under the output's temporary name, then renamed: a failed write leaves no partial model."""
+    from aerocolor.colorize.output_files import part_name
+
+    tmp = part_name(out)
     try:
         os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
         with open(tmp, "wb") as fh:
@@ -129,8 +131,7 @@ def _write(out: str, data: bytes) -> None:
             os.remove(tmp)
         except OSError:
             pass
-        raise DiskError(f"Could not write {out} ({exc.strerror}); check the folder's permissions and free "
-                        f"space.", str(exc)) from None
+        raise disk_error(out, exc) from None
 
 
 # -- runtime (onnxruntime only) --------------------------------------------------------------
