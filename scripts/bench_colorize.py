@@ -59,6 +59,20 @@ FORWARD_SETUPS = [
 ]
 
 
+
+def hello_clock():
+    """An event sink that notes the wall and CPU time of colorize's hello: the model is read, the
+    raster not yet (so the model read is timed apart)."""
+    from aerocolor.protocol import EventSink
+
+    class Clock(EventSink):
+        def emit(self, type_, **fields):
+            if type_ == "hello":
+                self.hello = (time.perf_counter(), time.process_time())
+            return super().emit(type_, **fields)
+
+    return Clock()
+
 def make_model(path: str, ngf: int = 64, tile: int = TILE) -> str:
     """A pix2pix Lab U-Net checkpoint with random weights and a complete card."""
     import torch
@@ -142,16 +156,7 @@ def child_colorize(spec: dict) -> dict:
 
     from aerocolor.models.checkpoint import load_generator
     from aerocolor.colorize.engine import colorize
-    from aerocolor.protocol import EventSink
     from aerocolor.runtime import resolve_device
-
-    class Clock(EventSink):
-        """Notes the wall and CPU time of colorize's hello: the checkpoint is read, the raster not yet."""
-
-        def emit(self, type_, **fields):
-            if type_ == "hello":
-                self.hello = (time.perf_counter(), time.process_time())
-            return super().emit(type_, **fields)
 
     options = dict(tile=TILE, overlap=OVERLAP, batch=spec["batch"], precision=spec["precision"],
                    device=spec["device"], threads=spec["threads"], overviews=spec["overviews"])
@@ -161,7 +166,7 @@ def child_colorize(spec: dict) -> dict:
         colorize(spec["model"], spec["input"], spec["output"], **options)
     # The checkpoint path, as the CLI passes it: colorize then owns the weights it read and lets the
     # fp32 copy go once it has made its bf16 one.
-    clock = Clock()
+    clock = hello_clock()
     r = colorize(spec["model"], spec["input"], spec["output"], events=clock, **options)
     wall, cpu = time.perf_counter() - clock.hello[0], time.process_time() - clock.hello[1]
     mp = r.width * r.height / 1e6
@@ -391,17 +396,9 @@ def child_colorize_only(spec: dict) -> dict:
     import resource
 
     from aerocolor.colorize.engine import colorize
-    from aerocolor.protocol import EventSink
-
-    class Clock(EventSink):
-        def emit(self, type_, **fields):
-            if type_ == "hello":
-                self.hello = (time.perf_counter(), time.process_time())
-            return super().emit(type_, **fields)
-
     options = dict(tile=TILE, overlap=OVERLAP, batch=spec["batch"], precision=spec["precision"],
                    device=spec["device"], threads=spec["threads"], overviews=spec["overviews"])
-    clock, t0 = Clock(), time.perf_counter()
+    clock, t0 = hello_clock(), time.perf_counter()
     r = colorize(spec["model"], spec["input"], spec["output"], events=clock, **options)
     wall, cpu = time.perf_counter() - clock.hello[0], time.process_time() - clock.hello[1]
     mp = r.width * r.height / 1e6

@@ -116,21 +116,15 @@ def _check(data: bytes, net, card: dict, args: tuple, names: list) -> None:
 
 def _write(out: str, data: bytes) -> None:
     """Under the output's temporary name, then renamed: a failed write leaves no partial model."""
-    from aerocolor.colorize.output_files import part_name
+    from aerocolor.colorize.output_files import write_atomically
 
-    tmp = part_name(out)
-    try:
-        os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    def write(tmp: str) -> None:
         with open(tmp, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
+
+    try:
+        write_atomically(out, write)
     except OSError as exc:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
         raise disk_error(out, exc) from None
 
 

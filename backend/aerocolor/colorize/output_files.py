@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Iterator, List, Tuple
+from typing import Callable, Iterator, List, Tuple
 
 from aerocolor.errors import BadInput, disk_error
 
@@ -25,6 +25,22 @@ PART_SUFFIXES: Tuple[str, ...] = (".part", ".part.cog", ".part.aux.xml", ".part.
 def part_name(path: str) -> str:
     """The temporary name an output is written under; renamed to `path` only when complete."""
     return f"{path}.part"
+
+
+def write_atomically(path: str, write: Callable[[str], None]) -> None:
+    """`write(tmp)` under the output's temporary name, synced, then renamed to `path`: a failure leaves
+    the file that was there (if any) and no partial one, and is raised as it came."""
+    tmp = part_name(path)
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
 
 
 def sample_paths(output: str, samples: int) -> List[str]:

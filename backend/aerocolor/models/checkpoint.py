@@ -20,6 +20,7 @@ from typing import Any, Callable, Dict, Optional
 
 import torch
 
+from aerocolor.colorize.output_files import write_atomically
 from aerocolor.errors import BadInput, DiskError
 
 FORMAT = "aerocolor-checkpoint"
@@ -31,28 +32,15 @@ def save(path: str, payload: Dict[str, Any]) -> None:
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, **payload}
     # The card must be plain JSON: anything else would need pickle to load again.
     payload["card"] = json.loads(json.dumps(payload["card"], default=str))
-    tmp = f"{path}.part"
     try:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        torch.save(payload, tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        write_atomically(path, lambda tmp: torch.save(payload, tmp))
     except OSError as exc:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DiskError(f"No space left to save {path}; free some disk space and resume "
                             f"(the previous checkpoint is intact).", str(exc)) from None
         raise DiskError(f"Could not save {path} ({exc.strerror}); check the folder's permissions "
                         f"and resume (the previous checkpoint is intact).", str(exc)) from None
     except RuntimeError as exc:  # torch reports a full disk from its zip writer this way
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
         raise DiskError(f"Could not save {path}; check free disk space and resume "
                         f"(the previous checkpoint is intact).", str(exc)) from None
 
